@@ -1,0 +1,162 @@
+//! Who is calling, and what they may touch.
+//!
+//! A caller is identified by a browser session cookie (after `POST /api/v1/auth/login`) or by a
+//! bearer API token. The account's role says what it may do and its scope says where:
+//! `province_admin` everywhere, `district_board` in one district, `center_coordinator` at one
+//! center (and its district), `lecturer` for one person only.
+
+pub mod password;
+mod session;
+mod tokens;
+pub mod users;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use crate::vocab::UserRole;
+
+pub use session::SESSION_COOKIE;
+
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    session::router().merge(tokens::router()).merge(users::router())
+}
+
+/// Where an account's rights apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Province,
+    District(i64),
+    Center { center_id: i64, district_id: i64 },
+    Person(i64),
+}
+
+/// The authenticated caller. Taking it as a handler argument makes the handler refuse
+/// anonymous calls with 401.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user_id: i64,
+    pub username: String,
+    pub role: UserRole,
+    pub scope: Scope,
+}
+
+/// What the access rules need to know about a person.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonScope {
+    pub person_id: i64,
+    pub home_district_id: Option<i64>,
+    pub center_id: Option<i64>,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.scope == Scope::Province
+    }
+
+    pub fn require_admin(&self) -> Result<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    /// A district board sees the people of its district, a coordinator those of its center and
+    /// its center's district, a lecturer only themself.
+    pub fn can_read_person(&self, p: PersonScope) -> bool {
+        match self.scope {
+            Scope::Province => true,
+            Scope::District(d) => p.home_district_id == Some(d),
+            Scope::Center { center_id, district_id } => {
+                p.center_id == Some(center_id) || p.home_district_id == Some(district_id)
+            }
+            Scope::Person(id) => p.person_id == id,
+        }
+    }
+
+    /// Leave, illness and weekly half-days may be kept by the board, by the person's own
+    /// center, and by the person.
+    pub fn can_edit_availability(&self, p: PersonScope) -> bool {
+        match self.scope {
+            Scope::Province => true,
+            Scope::District(_) => false,
+            Scope::Center { center_id, .. } => p.center_id == Some(center_id),
+            Scope::Person(id) => p.person_id == id,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        let mut conn = state.db.acquire().await?;
+        let user = if let Some(token) = bearer {
+            tokens::authenticate(conn.conn(), &token).await?
+        } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
+            session::authenticate(conn.conn(), cookie.value()).await?
+        } else {
+            None
+        };
+        user.ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// The columns every authentication query selects, to build an [`AuthUser`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccountRow {
+    user_id: i64,
+    username: String,
+    role: String,
+    district_id: Option<i64>,
+    center_id: Option<i64>,
+    person_id: Option<i64>,
+    center_district_id: Option<i64>,
+}
+
+impl AccountRow {
+    fn into_user(self) -> Option<AuthUser> {
+        let role = UserRole::parse(&self.role)?;
+        let scope = match role {
+            UserRole::ProvinceAdmin => Scope::Province,
+            UserRole::DistrictBoard => Scope::District(self.district_id?),
+            UserRole::CenterCoordinator => Scope::Center {
+                center_id: self.center_id?,
+                district_id: self.center_district_id?,
+            },
+            UserRole::Lecturer => Scope::Person(self.person_id?),
+        };
+        Some(AuthUser {
+            user_id: self.user_id,
+            username: self.username,
+            role,
+            scope,
+        })
+    }
+}
+
+/// A fresh random secret (256 bits, URL-safe) for a cookie or a token.
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Only hashes of secrets are stored. The secrets are random, so a fast hash suffices.
+fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,135 @@
+//! Browser sign-in: a password exchanged for a session cookie.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::Duration;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::users::{self, UserView};
+use super::{AccountRow, AuthUser, new_secret, secret_hash};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "roster_session";
+const SESSION_HOURS: i64 = 12;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+/// Sign in; sets an HttpOnly, Secure, SameSite=Lax session cookie. The session ends after
+/// 12 hours, at sign-out, or when the browser closes.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
+    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<Login>,
+) -> Result<impl IntoResponse> {
+    let mut tx = state.db.begin().await?;
+    let Some((user, hash)) = users::find_for_login(tx.conn(), &body.username).await? else {
+        // Spend the same time as a real check, so timing does not reveal which names exist.
+        super::password::verify(&body.password, &DUMMY_HASH);
+        return Err(bad_credentials());
+    };
+    if !super::password::verify(&body.password, &hash) {
+        return Err(bad_credentials());
+    }
+    let secret = new_secret();
+    let created = now();
+    on!(tx.conn(), |c| {
+        sqlx::query("INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(secret_hash(&secret))
+            .bind(user.id)
+            .bind(created)
+            .bind(created + Duration::hours(SESSION_HOURS))
+            .execute(&mut *c)
+            .await?;
+        // Expired sessions are swept at each sign-in.
+        sqlx::query("DELETE FROM user_session WHERE expires_at <= $1")
+            .bind(created)
+            .execute(&mut *c)
+            .await?;
+    });
+    tx.commit().await?;
+    let cookie = Cookie::build((SESSION_COOKIE, secret))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .build();
+    Ok((jar.add(cookie), axum::Json(user)))
+}
+
+/// A hash to verify against when the user does not exist.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| super::password::hash("no such user").unwrap_or_default());
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    )
+}
+
+/// Sign out: ends the session behind the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<impl IntoResponse> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let hash = secret_hash(cookie.value());
+        let mut tx = state.db.begin().await?;
+        on!(tx.conn(), |c| {
+            sqlx::query("DELETE FROM user_session WHERE token_hash = $1")
+                .bind(hash)
+                .execute(&mut *c)
+                .await?;
+        });
+        tx.commit().await?;
+    }
+    let gone = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    Ok((StatusCode::NO_CONTENT, jar.remove(gone)))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<UserView>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(axum::Json(users::get(conn.conn(), user.user_id).await?))
+}
+
+pub(super) async fn authenticate(c: Conn<'_>, secret: &str) -> Result<Option<AuthUser>> {
+    let row: Option<AccountRow> = on!(c, |c| {
+        sqlx::query_as(
+            "SELECT u.user_id, u.username, u.role, u.district_id, u.center_id, u.person_id, \
+             c.district_id AS center_district_id \
+             FROM user_session s JOIN app_user u ON u.user_id = s.user_id \
+             LEFT JOIN center c ON c.center_id = u.center_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+        )
+        .bind(secret_hash(secret))
+        .bind(now())
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    Ok(row.and_then(AccountRow::into_user))
+}

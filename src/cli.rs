@@ -1,0 +1,220 @@
+//! The command line: `roster serve`, `roster user add`, `roster import people`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::audit::Actor;
+use crate::auth::users::{self, NewUser};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::http::{Server, shutdown_signal};
+use crate::on;
+use crate::state::AppState;
+use crate::vocab::UserRole;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster",
+    version,
+    about = "Giảng viên, báo cáo viên và lịch giảng / Lecturers, rapporteurs and their schedules"
+)]
+pub struct Cli {
+    /// Database: sqlite://FILE (created if missing) or postgres://USER@HOST/NAME.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://roster.db", global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo province into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import from spreadsheets.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account, e.g. the first `province_admin`. Asks for the password.
+    Add {
+        username: String,
+        /// The name shown in the service, e.g. "Ban Tuyên giáo Tỉnh ủy".
+        #[arg(long)]
+        name: String,
+        /// province_admin, district_board, center_coordinator or lecturer.
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+        /// District code, for a district_board account.
+        #[arg(long)]
+        district: Option<String>,
+        /// Center code, for a center_coordinator account.
+        #[arg(long)]
+        center: Option<String>,
+        /// Person code, for a lecturer account.
+        #[arg(long)]
+        person: Option<String>,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import people from an XLSX or CSV file with the template's Vietnamese headers.
+    People { file: PathBuf },
+}
+
+fn parse_role(text: &str) -> Result<UserRole, String> {
+    UserRole::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = UserRole::ALL.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let db = Db::connect(&self.database_url)
+            .await
+            .with_context(|| format!("opening {}", self.database_url))?;
+        let result = match self.command {
+            Command::Serve { listen, demo } => serve(&db, &listen, demo).await,
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        username,
+                        name,
+                        role,
+                        district,
+                        center,
+                        person,
+                        password_stdin,
+                    },
+            } => {
+                let password = read_password(password_stdin)?;
+                let mut tx = db.begin().await?;
+                let new = NewUser {
+                    username,
+                    display_name: name,
+                    password,
+                    role,
+                    district_id: id_of(&db, "district", district.as_deref()).await?,
+                    center_id: id_of(&db, "center", center.as_deref()).await?,
+                    person_id: id_of(&db, "person", person.as_deref()).await?,
+                };
+                let user = users::insert(tx.conn(), &Actor::command_line(), new)
+                    .await
+                    .map_err(readable)?;
+                tx.commit().await?;
+                println!(
+                    "Đã tạo tài khoản «{}» ({}) / account created.",
+                    user.username,
+                    role.as_str()
+                );
+                Ok(())
+            }
+            Command::Import {
+                command: ImportCommand::People { file },
+            } => {
+                let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                let report = crate::import::import(&db, &Actor::command_line(), &bytes)
+                    .await
+                    .map_err(readable)?;
+                println!(
+                    "Đã nhập / imported: {} mới / created, {} cập nhật / updated, {} không đổi / unchanged.",
+                    report.created, report.updated, report.unchanged
+                );
+                Ok(())
+            }
+        };
+        db.close().await;
+        result
+    }
+}
+
+async fn serve(db: &Db, listen: &str, demo: bool) -> anyhow::Result<()> {
+    let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
+    let server = Server::bind(listen, AppState { db: db.clone() }).await?;
+    let url = format!("http://{}", server.local_addr());
+    println!("Roster: {url}  (API: {url}/api/v1, tài liệu / docs: {url}/api/docs)");
+    if let Some(logins) = logins {
+        println!("Tài khoản thử / demo logins:");
+        for (username, password, what) in logins {
+            println!("  {username:<14} {password:<16} {what}");
+        }
+    }
+    server.run(shutdown_signal()).await
+}
+
+/// The id of the row of `table` with this code.
+async fn id_of(db: &Db, table: &'static str, code: Option<&str>) -> anyhow::Result<Option<i64>> {
+    let Some(code) = code else { return Ok(None) };
+    let mut conn = db.acquire().await?;
+    let sql = format!("SELECT {table}_id FROM {table} WHERE code = $1");
+    let id: Option<i64> = on!(conn.conn(), |c| {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    match id {
+        Some(id) => Ok(Some(id)),
+        None => bail!("no {table} with code {code:?}"),
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Mật khẩu / password: ")?;
+    let again = rpassword::prompt_password("Nhập lại / again: ")?;
+    if first != again {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}
+
+/// An API error as command-line text, with every row of a rejected import.
+fn readable(e: ApiError) -> anyhow::Error {
+    let mut text = format!("{} / {}", e.vi, e.en);
+    if let Some(field) = &e.field {
+        text.push_str(&format!(" [{field}]"));
+    }
+    if let Some(rows) = e.errors.as_ref().and_then(|v| v.as_array()) {
+        for r in rows {
+            let at = match (r.get("row"), r.get("column")) {
+                (Some(row), Some(col)) => format!("dòng {row}, cột {}", col.as_str().unwrap_or("")),
+                _ => r.get("field").and_then(|f| f.as_str()).unwrap_or("").to_string(),
+            };
+            let message = r
+                .get("message")
+                .or_else(|| r.get("detail"))
+                .and_then(|m| m.as_str())
+                .unwrap_or("");
+            text.push_str(&format!("\n  {at}: {message}"));
+        }
+    }
+    anyhow::anyhow!(text)
+}

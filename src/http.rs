@@ -1,0 +1,121 @@
+//! The HTTP application: routes, the OpenAPI document, middleware, and serving.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::error::{self, ApiError};
+use crate::state::AppState;
+
+/// Largest JSON body accepted; spreadsheets have their own limit (see `import`).
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Roster", description = "Giảng viên và báo cáo viên: danh bạ, lập lịch, lịch iCalendar. \
+        Lecturers and rapporteurs: registry, scheduling, calendar feeds. Errors are RFC 9457 problem documents."),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The whole application, ready to serve.
+pub fn app(state: AppState) -> Router {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::router())
+        .merge(crate::registry::router())
+        .merge(crate::import::router())
+        .merge(crate::audit::router())
+        .split_for_parts();
+    let document = Arc::new(api.clone());
+    router
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(document.as_ref().clone()) }),
+        )
+        .merge(Scalar::with_url("/api/docs", api))
+        .route("/", get(|| async { axum::response::Redirect::temporary("/api/docs") }))
+        .fallback(|| async { ApiError::from_status(axum::http::StatusCode::NOT_FOUND) })
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(error::localize))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A bound listener and the application; port 0 picks a free port (as the tests do).
+pub struct Server {
+    listener: TcpListener,
+    app: Router,
+}
+
+impl Server {
+    pub async fn bind(addr: &str, state: AppState) -> anyhow::Result<Server> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        Ok(Server {
+            listener,
+            app: app(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then lets open requests finish.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

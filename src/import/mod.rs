@@ -1,0 +1,193 @@
+//! Import of people from the spreadsheets boards keep (XLSX or CSV, Vietnamese headers).
+//!
+//! Every row is checked first. Any error and nothing is written: the answer lists every bad
+//! row with its row number, column and message. Otherwise all rows go in one transaction,
+//! matched to existing people by code, so importing the same file again changes nothing.
+
+mod columns;
+mod sheet;
+mod template;
+
+use std::collections::{HashMap, HashSet};
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::audit::{self, Actor};
+use crate::auth::AuthUser;
+use crate::db::{Conn, Db};
+use crate::error::{ApiError, Problem, Result};
+use crate::on;
+use crate::registry::people::{self, PersonInput, PersonView, ValidPerson};
+use crate::state::AppState;
+
+pub use columns::Column;
+pub use template::template;
+
+/// Largest spreadsheet accepted.
+pub const FILE_LIMIT: usize = 20 * 1024 * 1024;
+/// Most people in one file.
+pub const MAX_ROWS: usize = 50_000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_people))
+        .merge(template::router())
+}
+
+/// One problem in one cell of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RowError {
+    /// The row number as the spreadsheet shows it.
+    pub row: usize,
+    /// The column header, e.g. "Cấp báo cáo viên".
+    pub column: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Import people (province board only). The body is the file itself, XLSX or CSV (UTF-8).
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "import",
+    request_body(content = Vec<u8>, description = "An XLSX or CSV file with the template's headers",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, body = ImportReport),
+              (status = 413, body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "Nothing imported; `errors` lists every bad row", body = Problem, content_type = "application/problem+json")))]
+async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body) -> Result<Json<ImportReport>> {
+    user.require_admin()?;
+    let bytes = axum::body::to_bytes(body, FILE_LIMIT).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Tệp quá lớn (tối đa {} MB).", FILE_LIMIT / 1024 / 1024),
+            format!("The file is too large (at most {} MB).", FILE_LIMIT / 1024 / 1024),
+        )
+    })?;
+    Ok(Json(import(&state.db, &Actor::from(&user), &bytes).await?))
+}
+
+/// Reads, checks and stores a file of people; used by the API and by `roster import people`.
+pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> Result<ImportReport> {
+    let sheet = sheet::read(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable_file",
+            format!("Không đọc được tệp: {e}."),
+            format!("Unreadable file: {e}."),
+        )
+    })?;
+    let table = columns::locate(&sheet)?;
+    if table.rows.len() > MAX_ROWS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_rows",
+            format!("Tệp có {} dòng; tối đa {MAX_ROWS}.", table.rows.len()),
+            format!("The file has {} rows; at most {MAX_ROWS}.", table.rows.len()),
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let lookup = columns::Lookup::load(tx.conn()).await?;
+    let codes: Vec<String> = table.rows.iter().filter_map(|r| table.code(r)).collect();
+    let existing = existing_by_code(tx.conn(), &codes).await?;
+
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut plan: Vec<(Option<&PersonView>, ValidPerson)> = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let code = table.code(row).unwrap_or_default();
+        let current = existing.get(&code);
+        let base = current.map(PersonInput::from).unwrap_or_default();
+        let (input, mut row_errors) = table.person(row, base, &lookup);
+        if let Some(first) = seen.insert(code.clone(), row.number).filter(|_| !code.is_empty()) {
+            row_errors.push(table.error(
+                row.number,
+                Column::Code,
+                format!("Mã «{code}» trùng với dòng {first}."),
+                format!("Code «{code}» repeats row {first}."),
+            ));
+        }
+        match input.validate() {
+            Ok(valid) if row_errors.is_empty() => plan.push((current, valid)),
+            Ok(_) => {}
+            Err(field_errors) => row_errors.extend(field_errors.into_iter().map(|e| table.field_error(row.number, e))),
+        }
+        errors.extend(row_errors);
+    }
+    if !errors.is_empty() {
+        let rows: HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+            format!("{} dòng có lỗi; chưa nhập dòng nào.", rows.len()),
+            format!("{} rows have errors; nothing was imported.", rows.len()),
+        )
+        .with_errors(serde_json::to_value(&errors).map_err(anyhow::Error::from)?));
+    }
+
+    let mut report = ImportReport {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+    };
+    let mut written = Vec::new();
+    for (current, valid) in &plan {
+        let unchanged = current.is_some_and(|p| PersonInput::from(p).validate().ok().as_ref() == Some(valid));
+        if unchanged {
+            report.unchanged += 1;
+            continue;
+        }
+        let id = people::store(tx.conn(), current.map(|p| p.id), valid).await?;
+        if current.is_some() {
+            report.updated += 1
+        } else {
+            report.created += 1
+        }
+        written.push((id, *current));
+    }
+    for chunk in written.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let after = people::load(tx.conn(), &ids).await?;
+        for ((id, before), after) in chunk.iter().zip(&after) {
+            audit::record(tx.conn(), actor, "import", "person", id, *before, Some(after)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The people already registered under any of these codes.
+async fn existing_by_code(mut c: Conn<'_>, codes: &[String]) -> Result<HashMap<String, PersonView>> {
+    let mut ids = Vec::new();
+    for chunk in codes.chunks(500) {
+        let found: Vec<i64> = on!(c.reborrow(), |c| {
+            let mut qb = sqlx::QueryBuilder::<DB>::new("SELECT person_id FROM person WHERE code IN (");
+            let mut list = qb.separated(", ");
+            for code in chunk {
+                list.push_bind(code.clone());
+            }
+            qb.push(")");
+            qb.build_query_scalar().fetch_all(&mut *c).await?
+        });
+        ids.extend(found);
+    }
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for p in people::load(c.reborrow(), chunk).await? {
+            out.insert(p.code.clone(), p);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,127 @@
+//! Reading a spreadsheet (XLSX or CSV) into text cells with their row numbers.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+/// Rows as text, each with its row number as the spreadsheet shows it (1-based).
+#[derive(Debug, Default)]
+pub struct Sheet {
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("the XLSX file could not be read: {0}")]
+    Xlsx(String),
+    #[error("the workbook has no worksheet")]
+    NoWorksheet,
+    #[error("a CSV file must be UTF-8 text (in Excel: Save As \u{2192} CSV UTF-8)")]
+    NotUtf8,
+    #[error("the CSV file could not be read: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// XLSX when the bytes are a zip archive, CSV (UTF-8, comma or semicolon) otherwise.
+pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)
+    } else {
+        read_csv(bytes)
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Xlsx(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(SheetError::NoWorksheet)?
+        .map_err(|e| SheetError::Xlsx(e.to_string()))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut text: Vec<String> = vec![String::new(); first_col];
+            text.extend(cells.iter().map(cell_text));
+            (first_row + i + 1, text)
+        })
+        .collect();
+    Ok(Sheet { rows })
+}
+
+/// A cell as text. Whole numbers lose their ".0"; phone numbers typed as numbers lose their
+/// leading zero in Excel, which `import` puts back.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| SheetError::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        rows.push((line, record.iter().map(str::to_string).collect()));
+    }
+    Ok(Sheet { rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_bom_and_semicolons_keeps_diacritics_and_line_numbers() {
+        let sheet = read("\u{feff}Họ và tên;Mã\nNguyễn Thị Lan;GV-1\n\"Trần; Văn An\";GV-2\n".as_bytes()).unwrap();
+        assert_eq!(sheet.rows[0], (1, vec!["Họ và tên".to_string(), "Mã".to_string()]));
+        assert_eq!(sheet.rows[2], (3, vec!["Trần; Văn An".to_string(), "GV-2".to_string()]));
+    }
+
+    #[test]
+    fn other_encodings_are_refused_with_a_reason() {
+        assert!(matches!(read(b"H\xe4 v\xe0 t\xean,M\xe3\n"), Err(SheetError::NotUtf8)));
+    }
+
+    #[test]
+    fn xlsx_written_by_a_spreadsheet_program_is_read() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Họ và tên").unwrap();
+        sheet.write_string(1, 0, "Lê Thị Ánh").unwrap();
+        sheet.write_number(1, 1, 912345678.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let read = read(&bytes).unwrap();
+        assert_eq!(
+            read.rows[1],
+            (2, vec!["Lê Thị Ánh".to_string(), "912345678".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_damaged_xlsx_is_an_error_not_a_panic() {
+        assert!(matches!(read(b"PK\x03\x04garbage"), Err(SheetError::Xlsx(_))));
+    }
+}

@@ -1,0 +1,273 @@
+//! When a person cannot come: unavailable periods (leave, trips, illness) and the weekly
+//! half-days a part-time lecturer can come. Kept by the board, the person's center, and the
+//! person.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::people::{self, HalfDaySlot, PersonView};
+use crate::audit::{self, Actor};
+use crate::auth::AuthUser;
+use crate::collation::clean_text;
+use crate::db::Conn;
+use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+use crate::time::{local, stored};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_unavailability, add_unavailability))
+        .routes(routes!(remove_unavailability))
+        .routes(routes!(set_weekly_pattern))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnavailabilityInput {
+    /// Start, RFC 3339 with an offset, e.g. `2027-03-02T00:00:00+07:00`.
+    start: DateTime<FixedOffset>,
+    /// End (excluded).
+    end: DateTime<FixedOffset>,
+    /// e.g. "Nghỉ phép", "Đi công tác".
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unavailability {
+    id: i64,
+    person_id: i64,
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+    reason: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    unavailability_id: i64,
+    person_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    reason: Option<String>,
+}
+
+impl From<Row> for Unavailability {
+    fn from(r: Row) -> Self {
+        Unavailability {
+            id: r.unavailability_id,
+            person_id: r.person_id,
+            start: local(r.starts_at),
+            end: local(r.ends_at),
+            reason: r.reason,
+        }
+    }
+}
+
+/// The person, if the caller may read them (`edit` false) or keep their availability (`edit` true).
+async fn person_for(c: Conn<'_>, user: &AuthUser, person_id: i64, edit: bool) -> Result<PersonView> {
+    let person = people::find(c, person_id).await?;
+    let allowed = if edit {
+        user.can_edit_availability(person.scope())
+    } else {
+        user.can_read_person(person.scope())
+    };
+    if allowed {
+        Ok(person)
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+async fn periods(c: Conn<'_>, person_id: i64) -> Result<Vec<Unavailability>> {
+    let rows: Vec<Row> = on!(c, |c| {
+        sqlx::query_as("SELECT unavailability_id, person_id, starts_at, ends_at, reason FROM unavailability WHERE person_id = $1 ORDER BY starts_at")
+            .bind(person_id)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(rows.into_iter().map(Unavailability::from).collect())
+}
+
+/// A person's unavailable periods, in time order.
+#[utoipa::path(get, path = "/api/v1/people/{id}/unavailability", tag = "availability", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Unavailability>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn list_unavailability(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Unavailability>>> {
+    let mut conn = state.db.acquire().await?;
+    person_for(conn.conn(), &user, id, false).await?;
+    Ok(Json(periods(conn.conn(), id).await?))
+}
+
+/// Add an unavailable period. A reversed or empty period is refused, and so is one that
+/// overlaps a period already recorded (change that one instead).
+#[utoipa::path(post, path = "/api/v1/people/{id}/unavailability", tag = "availability", params(("id" = i64, Path)),
+    request_body = UnavailabilityInput,
+    responses((status = 201, body = Unavailability), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_unavailability(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<UnavailabilityInput>,
+) -> Result<(StatusCode, Json<Unavailability>)> {
+    let (start, end) = (stored(body.start), stored(body.end));
+    if start >= end {
+        return Err(ApiError::invalid(
+            "end",
+            "reversed_period",
+            "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
+            "The end must come after the start.",
+        ));
+    }
+    let reason = body.reason.map(|r| clean_text(&r)).filter(|r| !r.is_empty());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 200) {
+        return Err(ApiError::invalid(
+            "reason",
+            "invalid_reason",
+            "Lý do tối đa 200 ký tự.",
+            "A reason takes at most 200 characters.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    person_for(tx.conn(), &user, id, true).await?;
+    let row: Row = on!(tx.conn(), |c| {
+        let clash: Option<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT starts_at, ends_at FROM unavailability WHERE person_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at LIMIT 1",
+        )
+        .bind(id)
+        .bind(end)
+        .bind(start)
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some((s, e)) = clash {
+            let (s, e) = (local(s).format("%d/%m/%Y %H:%M"), local(e).format("%d/%m/%Y %H:%M"));
+            return Err(ApiError::conflict(
+                "overlapping_period",
+                format!("Trùng với khoảng thời gian vắng mặt đã có ({s} – {e})."),
+                format!("Overlaps an unavailable period already recorded ({s} – {e})."),
+            )
+            .with_field("start"));
+        }
+        sqlx::query_as(
+            "INSERT INTO unavailability (person_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4) \
+             RETURNING unavailability_id, person_id, starts_at, ends_at, reason",
+        )
+        .bind(id)
+        .bind(start)
+        .bind(end)
+        .bind(&reason)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let created = Unavailability::from(row);
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "unavailability",
+        created.id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Remove an unavailable period.
+#[utoipa::path(delete, path = "/api/v1/people/{id}/unavailability/{period_id}", tag = "availability",
+    params(("id" = i64, Path), ("period_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn remove_unavailability(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, period_id)): Path<(i64, i64)>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    person_for(tx.conn(), &user, id, true).await?;
+    let removed: Option<Row> = on!(tx.conn(), |c| {
+        sqlx::query_as(
+            "DELETE FROM unavailability WHERE unavailability_id = $1 AND person_id = $2 \
+             RETURNING unavailability_id, person_id, starts_at, ends_at, reason",
+        )
+        .bind(period_id)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    let removed = Unavailability::from(
+        removed.ok_or_else(|| ApiError::not_found("khoảng thời gian vắng mặt", "Unavailable period"))?,
+    );
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "delete",
+        "unavailability",
+        period_id,
+        Some(&removed),
+        None::<&()>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyPattern {
+    /// The half-days the person can come; empty means no weekly restriction.
+    half_days: Vec<HalfDaySlot>,
+}
+
+/// Replace the weekly half-days a person can come.
+#[utoipa::path(put, path = "/api/v1/people/{id}/weekly-pattern", tag = "availability", params(("id" = i64, Path)),
+    request_body = WeeklyPattern,
+    responses((status = 200, body = PersonView), (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn set_weekly_pattern(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<WeeklyPattern>,
+) -> Result<Json<PersonView>> {
+    let mut tx = state.db.begin().await?;
+    let before = person_for(tx.conn(), &user, id, true).await?;
+    let mut slots = body.half_days;
+    slots.sort();
+    slots.dedup();
+    on!(tx.conn(), |c| {
+        sqlx::query("DELETE FROM weekly_availability WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        for s in &slots {
+            sqlx::query("INSERT INTO weekly_availability (person_id, weekday, half_day) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(s.weekday.as_str())
+                .bind(s.half_day.as_str())
+                .execute(&mut *c)
+                .await?;
+        }
+    });
+    let after = people::find(tx.conn(), id).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "update",
+        "weekly_pattern",
+        id,
+        Some(&before.weekly_pattern),
+        Some(&after.weekly_pattern),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}

@@ -1,0 +1,234 @@
+//! Centers: each district's political center and the provincial political school.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{duplicate_code, in_use, references, require_ref, valid_code, valid_name};
+use crate::audit::{self, Actor};
+use crate::auth::AuthUser;
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+use crate::vocab::CenterKind;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_centers, create_center))
+        .routes(routes!(get_center, update_center, delete_center))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CenterInput {
+    code: String,
+    name: String,
+    kind: CenterKind,
+    district_id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Center {
+    id: i64,
+    code: String,
+    name: String,
+    kind: CenterKind,
+    district_id: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CenterRow {
+    center_id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    district_id: i64,
+}
+
+impl CenterRow {
+    fn view(self) -> Result<Center> {
+        let kind = CenterKind::parse(&self.kind).ok_or_else(|| anyhow::anyhow!("center kind {:?}", self.kind))?;
+        Ok(Center {
+            id: self.center_id,
+            code: self.code,
+            name: self.name,
+            kind,
+            district_id: self.district_id,
+        })
+    }
+}
+
+const COLUMNS: &str = "center_id, code, name, kind, district_id";
+
+/// All centers, by code.
+#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", responses((status = 200, body = Vec<Center>)))]
+async fn list_centers(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<Center>>> {
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<CenterRow> = on!(conn.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM center ORDER BY code"
+        )))
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(Json(rows.into_iter().map(CenterRow::view).collect::<Result<_>>()?))
+}
+
+#[utoipa::path(get, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = Center), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_center(State(state): State<AppState>, _user: AuthUser, Path(id): Path<i64>) -> Result<Json<Center>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(find(conn.conn(), id).await?))
+}
+
+async fn find(c: Conn<'_>, id: i64) -> Result<Center> {
+    let row: Option<CenterRow> = on!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM center WHERE center_id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    row.ok_or_else(|| ApiError::not_found("trung tâm", "Center"))?.view()
+}
+
+/// Checks the input and that its code is free for the center `id` (0 for a new one).
+async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(String, String)> {
+    let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
+    require_ref(c.reborrow(), "district_id", "district", body.district_id).await?;
+    let taken: bool = on!(c, |c| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM center WHERE code = $1 AND center_id <> $2)")
+            .bind(&code)
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    if taken {
+        return Err(duplicate_code(&code));
+    }
+    Ok((code, name))
+}
+
+/// Add a center (province board only).
+#[utoipa::path(post, path = "/api/v1/centers", tag = "registry", request_body = CenterInput,
+    responses((status = 201, body = Center), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_center(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<CenterInput>,
+) -> Result<(StatusCode, Json<Center>)> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let (code, name) = validate(tx.conn(), 0, &body).await?;
+    let t = now();
+    let row: CenterRow = on!(tx.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO center (code, name, kind, district_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
+        )))
+        .bind(&code)
+        .bind(&name)
+        .bind(body.kind.as_str())
+        .bind(body.district_id)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let created = row.view()?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "center",
+        created.id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Change a center (province board only).
+#[utoipa::path(put, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)), request_body = CenterInput,
+    responses((status = 200, body = Center), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn update_center(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CenterInput>,
+) -> Result<Json<Center>> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let before = find(tx.conn(), id).await?;
+    let (code, name) = validate(tx.conn(), id, &body).await?;
+    let row: CenterRow = on!(tx.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, updated_at = $5 WHERE center_id = $6 RETURNING {COLUMNS}"
+        )))
+        .bind(&code)
+        .bind(&name)
+        .bind(body.kind.as_str())
+        .bind(body.district_id)
+        .bind(now())
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let after = row.view()?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "update",
+        "center",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Delete a center nothing refers to (province board only); otherwise 409 with the reason.
+#[utoipa::path(delete, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn delete_center(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let before = find(tx.conn(), id).await?;
+    let refs = references(
+        tx.conn(),
+        id,
+        &[("person", "center_id", "người"), ("app_user", "center_id", "tài khoản")],
+    )
+    .await?;
+    if !refs.is_empty() {
+        return Err(in_use("trung tâm", "center", &refs));
+    }
+    on!(tx.conn(), |c| {
+        sqlx::query("DELETE FROM center WHERE center_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    });
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "delete",
+        "center",
+        id,
+        Some(&before),
+        None::<&()>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

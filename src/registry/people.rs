@@ -1,0 +1,888 @@
+//! People: lecturers and rapporteurs, their roles, levels, languages, qualifications and caps.
+//!
+//! A person with history (an account, later assignments) is deactivated, never deleted.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{duplicate_code, references, require_ref, valid_code, valid_name};
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, PersonScope, Scope};
+use crate::collation::{clean_text, search_key, sort_key};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::on;
+use crate::paging::{Page, PageParams};
+use crate::state::AppState;
+use crate::time::{local, stored};
+use crate::vocab::{Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, Weekday};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person, delete_person))
+}
+
+/// A person as sent to create or replace one.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// The board's own ID; unique.
+    pub code: String,
+    /// e.g. "Nguyễn Thị Lan".
+    pub full_name: String,
+    /// A set: any of `lecturer_full_time`, `lecturer_part_time`, `rapporteur`.
+    pub roles: Vec<Role>,
+    /// Required for a rapporteur, absent for anyone else.
+    #[serde(default)]
+    pub rapporteur_level: Option<RapporteurLevel>,
+    #[serde(default)]
+    pub theory_level: Option<TheoryLevel>,
+    #[serde(default)]
+    pub home_district_id: Option<i64>,
+    /// The center the person works for (full-time lecturers).
+    #[serde(default)]
+    pub center_id: Option<i64>,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    /// e.g. "Kinh", "Khmer", "Hoa".
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    /// ISO 639 codes: `vi`, `km` (Khmer), `zh` (Hoa), `hmn` (H'Mông), …
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Defaults to true; set false to deactivate.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+    /// Topic ids: the modules the person may teach and the resolutions they may brief.
+    #[serde(default)]
+    pub qualification_ids: Vec<i64>,
+    /// Most sessions a day; unlimited when absent.
+    #[serde(default)]
+    pub max_per_day: Option<u32>,
+    #[serde(default)]
+    pub max_per_week: Option<u32>,
+    #[serde(default)]
+    pub max_per_month: Option<u32>,
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
+impl From<&PersonView> for PersonInput {
+    /// The input that would store this person as they are.
+    fn from(p: &PersonView) -> PersonInput {
+        PersonInput {
+            code: p.code.clone(),
+            full_name: p.full_name.clone(),
+            roles: p.roles.clone(),
+            rapporteur_level: p.rapporteur_level,
+            theory_level: p.theory_level,
+            home_district_id: p.home_district_id,
+            center_id: p.center_id,
+            gender: p.gender,
+            ethnicity: p.ethnicity.clone(),
+            languages: p.languages.clone(),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            active: p.active,
+            qualification_ids: p.qualification_ids.clone(),
+            max_per_day: p.max_per_day,
+            max_per_week: p.max_per_week,
+            max_per_month: p.max_per_month,
+        }
+    }
+}
+
+/// A person input that passed every check that needs no database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPerson {
+    pub code: String,
+    pub full_name: String,
+    pub roles: BTreeSet<Role>,
+    pub rapporteur_level: Option<RapporteurLevel>,
+    pub theory_level: Option<TheoryLevel>,
+    pub home_district_id: Option<i64>,
+    pub center_id: Option<i64>,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    pub languages: BTreeSet<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub qualification_ids: BTreeSet<i64>,
+    pub max_per_day: Option<u32>,
+    pub max_per_week: Option<u32>,
+    pub max_per_month: Option<u32>,
+}
+
+impl PersonInput {
+    /// Checks every field and reports every problem, each naming its field.
+    pub fn validate(self) -> Result<ValidPerson, Vec<ApiError>> {
+        let mut errors = Vec::new();
+        let mut keep = |r: Result<String, ApiError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
+        let code = keep(valid_code("code", &self.code));
+        let full_name = keep(valid_name("full_name", &self.full_name));
+        let roles: BTreeSet<Role> = self.roles.into_iter().collect();
+        if roles.is_empty() {
+            errors.push(ApiError::invalid(
+                "roles",
+                "missing_role",
+                "Cần ít nhất một vai trò.",
+                "At least one role is needed.",
+            ));
+        }
+        if roles.contains(&Role::LecturerFullTime) && roles.contains(&Role::LecturerPartTime) {
+            errors.push(ApiError::invalid(
+                "roles",
+                "conflicting_roles",
+                "Một người không thể vừa là giảng viên chuyên trách vừa là giảng viên kiêm chức.",
+                "A person cannot be both a full-time and a part-time lecturer.",
+            ));
+        }
+        match (roles.contains(&Role::Rapporteur), self.rapporteur_level) {
+            (true, None) => errors.push(ApiError::invalid(
+                "rapporteur_level",
+                "missing_rapporteur_level",
+                "Báo cáo viên cần có cấp (cơ sở, cấp huyện hoặc cấp tỉnh).",
+                "A rapporteur needs a level (grassroots, district or province).",
+            )),
+            (false, Some(_)) => errors.push(ApiError::invalid(
+                "rapporteur_level",
+                "unexpected_rapporteur_level",
+                "Chỉ báo cáo viên mới có cấp báo cáo viên.",
+                "Only a rapporteur has a rapporteur level.",
+            )),
+            _ => {}
+        }
+        let languages: BTreeSet<String> = self.languages.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
+        if let Some(bad) = languages
+            .iter()
+            .find(|l| !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()))
+        {
+            errors.push(ApiError::invalid(
+                "languages",
+                "invalid_language",
+                format!("Mã ngôn ngữ «{bad}» không hợp lệ; dùng mã ISO 639 như vi, km, zh."),
+                format!("Language code «{bad}» is not valid; use ISO 639 codes such as vi, km, zh."),
+            ));
+        }
+        let ethnicity = optional_text(self.ethnicity);
+        if ethnicity.as_ref().is_some_and(|e| e.chars().count() > 50) {
+            errors.push(ApiError::invalid(
+                "ethnicity",
+                "invalid_ethnicity",
+                "Dân tộc tối đa 50 ký tự.",
+                "Ethnicity takes at most 50 characters.",
+            ));
+        }
+        let phone = optional_text(self.phone);
+        if let Some(p) = &phone {
+            let digits = p.chars().filter(char::is_ascii_digit).count();
+            if !(8..=15).contains(&digits) || !p.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c)) {
+                errors.push(ApiError::invalid(
+                    "phone",
+                    "invalid_phone",
+                    format!("Số điện thoại «{p}» không hợp lệ."),
+                    format!("Phone number «{p}» is not valid."),
+                ));
+            }
+        }
+        let email = optional_text(self.email);
+        if let Some(e) = &email {
+            let ok = e.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            }) && !e.contains(char::is_whitespace)
+                && e.len() <= 254;
+            if !ok {
+                errors.push(ApiError::invalid(
+                    "email",
+                    "invalid_email",
+                    format!("Email «{e}» không hợp lệ."),
+                    format!("E-mail «{e}» is not valid."),
+                ));
+            }
+        }
+        for (field, cap) in [
+            ("max_per_day", self.max_per_day),
+            ("max_per_week", self.max_per_week),
+            ("max_per_month", self.max_per_month),
+        ] {
+            if cap.is_some_and(|c| !(1..=200).contains(&c)) {
+                errors.push(ApiError::invalid(
+                    field,
+                    "invalid_cap",
+                    "Giới hạn số buổi từ 1 đến 200.",
+                    "A cap is 1 to 200 sessions.",
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ValidPerson {
+            code,
+            full_name,
+            roles,
+            rapporteur_level: self.rapporteur_level,
+            theory_level: self.theory_level,
+            home_district_id: self.home_district_id,
+            center_id: self.center_id,
+            gender: self.gender,
+            ethnicity,
+            languages,
+            phone,
+            email,
+            active: self.active,
+            qualification_ids: self.qualification_ids.into_iter().collect(),
+            max_per_day: self.max_per_day,
+            max_per_week: self.max_per_week,
+            max_per_month: self.max_per_month,
+        })
+    }
+}
+
+fn optional_text(t: Option<String>) -> Option<String> {
+    t.map(|t| clean_text(&t)).filter(|t| !t.is_empty())
+}
+
+/// The first error, carrying the whole list when there are several.
+fn first_of(mut errors: Vec<ApiError>) -> ApiError {
+    let all: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|e| serde_json::json!({"field": e.field, "code": e.code, "detail": e.vi, "detail_en": e.en}))
+        .collect();
+    let first = errors.swap_remove(0);
+    if all.len() > 1 {
+        first.with_errors(serde_json::Value::Array(all))
+    } else {
+        first
+    }
+}
+
+/// One half-day of the week a part-time lecturer can come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HalfDaySlot {
+    pub weekday: Weekday,
+    pub half_day: HalfDay,
+}
+
+/// A person as the API shows one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub rapporteur_level: Option<RapporteurLevel>,
+    pub theory_level: Option<TheoryLevel>,
+    pub home_district_id: Option<i64>,
+    pub center_id: Option<i64>,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    pub languages: Vec<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub qualification_ids: Vec<i64>,
+    /// Empty when the person has no weekly restriction.
+    pub weekly_pattern: Vec<HalfDaySlot>,
+    pub max_per_day: Option<u32>,
+    pub max_per_week: Option<u32>,
+    pub max_per_month: Option<u32>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl PersonView {
+    pub fn scope(&self) -> PersonScope {
+        PersonScope {
+            person_id: self.id,
+            home_district_id: self.home_district_id,
+            center_id: self.center_id,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    person_id: i64,
+    code: String,
+    full_name: String,
+    rapporteur_level: Option<String>,
+    theory_level: Option<String>,
+    home_district_id: Option<i64>,
+    center_id: Option<i64>,
+    gender: Option<String>,
+    ethnicity: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    active: bool,
+    max_per_day: Option<i32>,
+    max_per_week: Option<i32>,
+    max_per_month: Option<i32>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const PERSON_COLUMNS: &str = "p.person_id, p.code, p.full_name, p.rapporteur_level, p.theory_level, \
+     p.home_district_id, p.center_id, p.gender, p.ethnicity, p.phone, p.email, p.active, \
+     p.max_per_day, p.max_per_week, p.max_per_month, p.created_at, p.updated_at";
+
+fn vocab<T>(parse: fn(&str) -> Option<T>, text: Option<String>) -> Result<Option<T>> {
+    text.map(|t| parse(&t).ok_or_else(|| ApiError::from(anyhow::anyhow!("unknown value {t:?} in the database"))))
+        .transpose()
+}
+
+fn cap(v: Option<i32>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
+}
+
+/// The people with these ids, in the order given, with their roles, languages,
+/// qualifications and weekly pattern.
+pub async fn load(c: Conn<'_>, ids: &[i64]) -> Result<Vec<PersonView>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (rows, roles, languages, quals, weekly) = on!(c, |c| {
+        let in_ids = |sql: &str| {
+            let mut qb = sqlx::QueryBuilder::<DB>::new(sql);
+            let mut list = qb.push(" IN (").separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb
+        };
+        let rows: Vec<PersonRow> = in_ids(&format!("SELECT {PERSON_COLUMNS} FROM person p WHERE p.person_id"))
+            .build_query_as()
+            .fetch_all(&mut *c)
+            .await?;
+        let roles: Vec<(i64, String)> = in_ids("SELECT person_id, role FROM person_role WHERE person_id")
+            .build_query_as()
+            .fetch_all(&mut *c)
+            .await?;
+        let languages: Vec<(i64, String)> = in_ids("SELECT person_id, language FROM person_language WHERE person_id")
+            .build_query_as()
+            .fetch_all(&mut *c)
+            .await?;
+        let quals: Vec<(i64, i64)> = in_ids("SELECT person_id, topic_id FROM qualification WHERE person_id")
+            .build_query_as()
+            .fetch_all(&mut *c)
+            .await?;
+        let weekly: Vec<(i64, String, String)> =
+            in_ids("SELECT person_id, weekday, half_day FROM weekly_availability WHERE person_id")
+                .build_query_as()
+                .fetch_all(&mut *c)
+                .await?;
+        (rows, roles, languages, quals, weekly)
+    });
+    let mut by_id: HashMap<i64, PersonView> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        by_id.insert(
+            r.person_id,
+            PersonView {
+                id: r.person_id,
+                code: r.code,
+                full_name: r.full_name,
+                roles: Vec::new(),
+                rapporteur_level: vocab(RapporteurLevel::parse, r.rapporteur_level)?,
+                theory_level: vocab(TheoryLevel::parse, r.theory_level)?,
+                home_district_id: r.home_district_id,
+                center_id: r.center_id,
+                gender: vocab(Gender::parse, r.gender)?,
+                ethnicity: r.ethnicity,
+                languages: Vec::new(),
+                phone: r.phone,
+                email: r.email,
+                active: r.active,
+                qualification_ids: Vec::new(),
+                weekly_pattern: Vec::new(),
+                max_per_day: cap(r.max_per_day),
+                max_per_week: cap(r.max_per_week),
+                max_per_month: cap(r.max_per_month),
+                created_at: local(r.created_at),
+                updated_at: local(r.updated_at),
+            },
+        );
+    }
+    for (id, role) in roles {
+        if let (Some(p), Some(role)) = (by_id.get_mut(&id), vocab(Role::parse, Some(role))?) {
+            p.roles.push(role);
+        }
+    }
+    for (id, language) in languages {
+        if let Some(p) = by_id.get_mut(&id) {
+            p.languages.push(language);
+        }
+    }
+    for (id, topic) in quals {
+        if let Some(p) = by_id.get_mut(&id) {
+            p.qualification_ids.push(topic);
+        }
+    }
+    for (id, weekday, half) in weekly {
+        if let (Some(p), Some(weekday), Some(half_day)) = (
+            by_id.get_mut(&id),
+            vocab(Weekday::parse, Some(weekday))?,
+            vocab(HalfDay::parse, Some(half))?,
+        ) {
+            p.weekly_pattern.push(HalfDaySlot { weekday, half_day });
+        }
+    }
+    let mut out: Vec<PersonView> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    for p in &mut out {
+        p.roles.sort();
+        p.languages.sort();
+        p.qualification_ids.sort();
+        p.weekly_pattern.sort();
+    }
+    Ok(out)
+}
+
+pub async fn find(c: Conn<'_>, id: i64) -> Result<PersonView> {
+    load(c, &[id])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("người", "Person"))
+}
+
+/// The id of the person with this code, if any.
+pub async fn id_by_code(c: Conn<'_>, code: &str) -> Result<Option<i64>> {
+    Ok(on!(c, |c| {
+        sqlx::query_scalar("SELECT person_id FROM person WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
+}
+
+/// Writes a checked person: a new row, or a replacement of person `existing`.
+/// References must already have been checked. Returns the person's id.
+pub async fn store(c: Conn<'_>, existing: Option<i64>, p: &ValidPerson) -> Result<i64> {
+    let t = now();
+    let caps = [p.max_per_day, p.max_per_week, p.max_per_month].map(|c| c.map(|c| c as i32));
+    Ok(on!(c, |c| {
+        let sql = match existing {
+            None => {
+                "INSERT INTO person (code, full_name, sort_key, search_key, rapporteur_level, theory_level, \
+                     home_district_id, center_id, gender, ethnicity, phone, email, active, max_per_day, max_per_week, \
+                     max_per_month, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING person_id"
+            }
+            Some(_) => {
+                "UPDATE person SET code = $1, full_name = $2, sort_key = $3, search_key = $4, rapporteur_level = $5, \
+                        theory_level = $6, home_district_id = $7, center_id = $8, gender = $9, ethnicity = $10, phone = $11, \
+                        email = $12, active = $13, max_per_day = $14, max_per_week = $15, max_per_month = $16, updated_at = $17 \
+                        WHERE person_id = $18 RETURNING person_id"
+            }
+        };
+        let mut query = sqlx::query_scalar(sql)
+            .bind(&p.code)
+            .bind(&p.full_name)
+            .bind(sort_key(&p.full_name))
+            .bind(format!("{} {}", search_key(&p.full_name), p.code.to_lowercase()))
+            .bind(p.rapporteur_level.map(RapporteurLevel::as_str))
+            .bind(p.theory_level.map(TheoryLevel::as_str))
+            .bind(p.home_district_id)
+            .bind(p.center_id)
+            .bind(p.gender.map(Gender::as_str))
+            .bind(&p.ethnicity)
+            .bind(&p.phone)
+            .bind(&p.email)
+            .bind(p.active)
+            .bind(caps[0])
+            .bind(caps[1])
+            .bind(caps[2])
+            .bind(t);
+        if let Some(id) = existing {
+            query = query.bind(id);
+        }
+        let id: i64 = query.fetch_one(&mut *c).await?;
+        if existing.is_some() {
+            for table in ["person_role", "person_language", "qualification"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")))
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+        }
+        for role in &p.roles {
+            sqlx::query("INSERT INTO person_role (person_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(&mut *c)
+                .await?;
+        }
+        for language in &p.languages {
+            sqlx::query("INSERT INTO person_language (person_id, language) VALUES ($1, $2)")
+                .bind(id)
+                .bind(language)
+                .execute(&mut *c)
+                .await?;
+        }
+        for topic in &p.qualification_ids {
+            sqlx::query("INSERT INTO qualification (person_id, topic_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(topic)
+                .execute(&mut *c)
+                .await?;
+        }
+        id
+    }))
+}
+
+/// Checks what needs the database: references exist and the code is free for person `id`.
+async fn check_refs(mut c: Conn<'_>, id: Option<i64>, p: &ValidPerson) -> Result<()> {
+    if let Some(d) = p.home_district_id {
+        require_ref(c.reborrow(), "home_district_id", "district", d).await?;
+    }
+    if let Some(center) = p.center_id {
+        require_ref(c.reborrow(), "center_id", "center", center).await?;
+    }
+    for (i, topic) in p.qualification_ids.iter().enumerate() {
+        require_ref(c.reborrow(), &format!("qualification_ids[{i}]"), "topic", *topic).await?;
+    }
+    match id_by_code(c, &p.code).await? {
+        Some(other) if Some(other) != id => Err(duplicate_code(&p.code)),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFilter {
+    /// Home district.
+    district_id: Option<i64>,
+    center_id: Option<i64>,
+    role: Option<Role>,
+    /// A topic id the person holds.
+    qualification_id: Option<i64>,
+    /// An ISO 639 language code the person speaks.
+    language: Option<String>,
+    active: Option<bool>,
+    /// With `available_to`: only people with no unavailable period meeting [from, to).
+    available_from: Option<DateTime<FixedOffset>>,
+    available_to: Option<DateTime<FixedOffset>>,
+    /// Part of a name or code, with or without diacritics.
+    q: Option<String>,
+    /// 1-based page number (default 1).
+    page: Option<u32>,
+    /// Items per page, 1 to 500 (default 50).
+    per_page: Option<u32>,
+}
+
+/// People in the caller's scope, in Vietnamese name order (given name first), filtered and
+/// paginated.
+#[utoipa::path(get, path = "/api/v1/people", tag = "registry", params(PersonFilter),
+    responses((status = 200, body = Page<PersonView>), (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn list_people(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(f): ApiQuery<PersonFilter>,
+) -> Result<Json<Page<PersonView>>> {
+    let window = match (f.available_from, f.available_to) {
+        (Some(from), Some(to)) if from < to => Some((stored(from), stored(to))),
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "reversed_period",
+                "`available_from` phải trước `available_to`.",
+                "`available_from` must be before `available_to`.",
+            )
+            .with_field("available_from"));
+        }
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "incomplete_period",
+                "Cần cả `available_from` và `available_to`.",
+                "Give both `available_from` and `available_to`.",
+            )
+            .with_field(if f.available_from.is_none() {
+                "available_from"
+            } else {
+                "available_to"
+            }));
+        }
+    };
+    let paging = PageParams::new(f.page, f.per_page);
+    let (limit, offset) = paging.limit_offset();
+    let search = f.q.as_deref().map(search_key).filter(|q| !q.is_empty());
+    let mut conn = state.db.acquire().await?;
+    let (ids, total) = on!(conn.conn(), |c| {
+        let filter = |qb: &mut sqlx::QueryBuilder<DB>| {
+            qb.push(" FROM person p WHERE 1 = 1");
+            match user.scope {
+                Scope::Province => {}
+                Scope::District(d) => {
+                    qb.push(" AND p.home_district_id = ").push_bind(d);
+                }
+                Scope::Center { center_id, district_id } => {
+                    qb.push(" AND (p.center_id = ")
+                        .push_bind(center_id)
+                        .push(" OR p.home_district_id = ")
+                        .push_bind(district_id)
+                        .push(")");
+                }
+                Scope::Person(id) => {
+                    qb.push(" AND p.person_id = ").push_bind(id);
+                }
+            }
+            if let Some(d) = f.district_id {
+                qb.push(" AND p.home_district_id = ").push_bind(d);
+            }
+            if let Some(center) = f.center_id {
+                qb.push(" AND p.center_id = ").push_bind(center);
+            }
+            if let Some(role) = f.role {
+                qb.push(" AND EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.person_id AND r.role = ")
+                    .push_bind(role.as_str())
+                    .push(")");
+            }
+            if let Some(topic) = f.qualification_id {
+                qb.push(" AND EXISTS (SELECT 1 FROM qualification q WHERE q.person_id = p.person_id AND q.topic_id = ")
+                    .push_bind(topic)
+                    .push(")");
+            }
+            if let Some(language) = &f.language {
+                qb.push(
+                    " AND EXISTS (SELECT 1 FROM person_language l WHERE l.person_id = p.person_id AND l.language = ",
+                )
+                .push_bind(language.trim().to_ascii_lowercase())
+                .push(")");
+            }
+            if let Some(active) = f.active {
+                qb.push(" AND p.active = ").push_bind(active);
+            }
+            if let Some((from, to)) = window {
+                qb.push(" AND NOT EXISTS (SELECT 1 FROM unavailability u WHERE u.person_id = p.person_id AND u.starts_at < ")
+                    .push_bind(to)
+                    .push(" AND u.ends_at > ")
+                    .push_bind(from)
+                    .push(")");
+            }
+            if let Some(q) = &search {
+                let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                qb.push(" AND p.search_key LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\'");
+            }
+        };
+        let mut count = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*)");
+        filter(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *c).await?;
+        let mut q = sqlx::QueryBuilder::<DB>::new("SELECT p.person_id");
+        filter(&mut q);
+        q.push(" ORDER BY p.sort_key, p.person_id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *c).await?;
+        (ids, total)
+    });
+    let items = load(conn.conn(), &ids).await?;
+    Ok(Json(paging.page(items, total)))
+}
+
+/// One person, if in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = PersonView), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_person(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<PersonView>> {
+    let mut conn = state.db.acquire().await?;
+    let person = find(conn.conn(), id).await?;
+    if !user.can_read_person(person.scope()) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(person))
+}
+
+/// Add a person (province board only).
+#[utoipa::path(post, path = "/api/v1/people", tag = "registry", request_body = PersonInput,
+    responses((status = 201, body = PersonView), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<PersonInput>,
+) -> Result<(StatusCode, Json<PersonView>)> {
+    user.require_admin()?;
+    let valid = body.validate().map_err(first_of)?;
+    let mut tx = state.db.begin().await?;
+    check_refs(tx.conn(), None, &valid).await?;
+    let id = store(tx.conn(), None, &valid).await?;
+    let created = find(tx.conn(), id).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "person",
+        id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Replace a person's record (province board only); `active: false` deactivates.
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)), request_body = PersonInput,
+    responses((status = 200, body = PersonView), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PersonInput>,
+) -> Result<Json<PersonView>> {
+    user.require_admin()?;
+    let valid = body.validate().map_err(first_of)?;
+    let mut tx = state.db.begin().await?;
+    let before = find(tx.conn(), id).await?;
+    check_refs(tx.conn(), Some(id), &valid).await?;
+    store(tx.conn(), Some(id), &valid).await?;
+    let after = find(tx.conn(), id).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "update",
+        "person",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Delete a person without history (province board only). A person with history (an account,
+/// assignments) is kept: the answer is 409, and the way out is to deactivate.
+#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn delete_person(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let before = find(tx.conn(), id).await?;
+    let refs = references(tx.conn(), id, &[("app_user", "person_id", "tài khoản")]).await?;
+    if !refs.is_empty() {
+        return Err(ApiError::conflict(
+            "person_has_history",
+            format!(
+                "Người này đã có lịch sử ({}); hãy ngừng kích hoạt (active = false) thay vì xóa.",
+                refs.join(", ")
+            ),
+            format!(
+                "This person has history ({}); deactivate (active = false) instead of deleting.",
+                refs.join(", ")
+            ),
+        ));
+    }
+    on!(tx.conn(), |c| {
+        sqlx::query("DELETE FROM person WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    });
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "delete",
+        "person",
+        id,
+        Some(&before),
+        None::<&()>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> PersonInput {
+        PersonInput {
+            code: "GV-001".into(),
+            full_name: "  Nguyễn   Thị Lan ".into(),
+            roles: vec![Role::LecturerPartTime, Role::Rapporteur, Role::Rapporteur],
+            rapporteur_level: Some(RapporteurLevel::District),
+            languages: vec!["vi".into(), "KM".into()],
+            email: Some("lan.nt@soctrang.dcs.vn".into()),
+            phone: Some("0912 345 678".into()),
+            active: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_sound_person_is_cleaned_into_sets() {
+        let p = input().validate().unwrap();
+        assert_eq!(p.full_name, "Nguyễn Thị Lan");
+        assert_eq!(p.roles.len(), 2);
+        assert_eq!(p.languages.iter().map(String::as_str).collect::<Vec<_>>(), ["km", "vi"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_field() {
+        let bad = PersonInput {
+            code: "mã có dấu".into(),
+            full_name: " ".into(),
+            roles: vec![Role::LecturerFullTime, Role::LecturerPartTime],
+            rapporteur_level: Some(RapporteurLevel::Province),
+            email: Some("not-an-email".into()),
+            phone: Some("12".into()),
+            languages: vec!["khmer".into()],
+            max_per_day: Some(0),
+            ..Default::default()
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .filter_map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "full_name",
+                "roles",
+                "rapporteur_level",
+                "languages",
+                "phone",
+                "email",
+                "max_per_day"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rapporteur_needs_a_level() {
+        let p = PersonInput {
+            rapporteur_level: None,
+            ..input()
+        };
+        let errors = p.validate().unwrap_err();
+        assert_eq!(errors[0].code, "missing_rapporteur_level");
+    }
+}

@@ -1,0 +1,27 @@
+//! Time as users see it: local to Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+pub const ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// An instant shown in local time, e.g. `2027-03-01T07:30:00+07:00`.
+pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&ZONE).fixed_offset()
+}
+
+/// An instant as stored: UTC, to the second.
+pub fn stored(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    let t = t.with_timezone(&Utc);
+    t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_time_is_utc_plus_seven() {
+        let t: DateTime<FixedOffset> = "2027-03-01T00:30:00Z".parse().unwrap();
+        assert_eq!(local(stored(t)).to_rfc3339(), "2027-03-01T07:30:00+07:00");
+    }
+}
