@@ -23,8 +23,9 @@ pub struct ApiError {
     pub vi: String,
     pub en: String,
     pub field: Option<String>,
-    /// Further structured detail, e.g. every bad row of a rejected import.
-    pub errors: Option<serde_json::Value>,
+    /// Further structured detail, e.g. every bad row of a rejected import (boxed: rare and
+    /// large, and errors travel by value).
+    pub errors: Option<Box<serde_json::Value>>,
 }
 
 /// The RFC 9457 document, as rendered for one language.
@@ -103,7 +104,7 @@ impl ApiError {
     }
 
     pub fn with_errors(mut self, errors: serde_json::Value) -> Self {
-        self.errors = Some(errors);
+        self.errors = Some(Box::new(errors));
         self
     }
 
@@ -144,7 +145,7 @@ impl ApiError {
             code: self.code.to_string(),
             instance: instance.to_string(),
             field: self.field.clone(),
-            errors: self.errors.clone(),
+            errors: self.errors.as_deref().cloned(),
         }
     }
 }

@@ -20,7 +20,7 @@ CREATE TABLE travel_time (
 
 -- A district's political center, or the provincial political school.
 CREATE TABLE center (
-    center_id   INTEGER PRIMARY KEY,
+    center_id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code        TEXT NOT NULL UNIQUE,
     name        TEXT NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('district_center', 'provincial_school')),
@@ -31,7 +31,7 @@ CREATE TABLE center (
 
 -- A curriculum module or a resolution; holding one is a qualification.
 CREATE TABLE topic (
-    topic_id   INTEGER PRIMARY KEY,
+    topic_id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code       TEXT NOT NULL UNIQUE,
     name       TEXT NOT NULL,
     kind       TEXT NOT NULL CHECK (kind IN ('module', 'resolution')),
@@ -40,7 +40,7 @@ CREATE TABLE topic (
 );
 
 CREATE TABLE person (
-    person_id        INTEGER PRIMARY KEY,
+    person_id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE,  -- the board's own ID
     full_name        TEXT NOT NULL,
     sort_key         TEXT NOT NULL,         -- Vietnamese order: given name first (collation.rs)

@@ -2,7 +2,7 @@
 
 -- An account's role sets what it may do; district, center or person sets where.
 CREATE TABLE app_user (
-    user_id       INTEGER PRIMARY KEY,
+    user_id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     password_hash TEXT NOT NULL,             -- argon2id, PHC string
@@ -46,7 +46,7 @@ CREATE TABLE audit_log (
     entity_id    TEXT,
     before       JSONB,
     after        JSONB,
-    at           TEXT NOT NULL
+    at           TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 CREATE INDEX audit_log_at ON audit_log (at);

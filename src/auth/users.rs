@@ -138,7 +138,7 @@ async fn update_user(
         .as_deref()
         .map(valid_password)
         .transpose()?
-        .map(|p| password::hash(p))
+        .map(password::hash)
         .transpose()?;
     let active = body.active.unwrap_or(before.active);
     let after: UserView = on!(tx.conn(), |c| {

@@ -147,7 +147,8 @@ pub struct Lookup {
 
 impl Lookup {
     pub async fn load(c: Conn<'_>) -> Result<Lookup> {
-        let (districts, topics): (Vec<(i64, String, String)>, Vec<(i64, String)>) = on!(c, |c| {
+        type Rows = (Vec<(i64, String, String)>, Vec<(i64, String)>);
+        let (districts, topics): Rows = on!(c, |c| {
             (
                 sqlx::query_as("SELECT district_id, code, name FROM district")
                     .fetch_all(&mut *c)

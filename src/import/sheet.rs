@@ -69,8 +69,10 @@ fn cell_text(cell: &Data) -> String {
 fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
     let text = std::str::from_utf8(bytes).map_err(|_| SheetError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+    // Excel writes semicolons where the comma is the decimal mark; a title line above the
+    // table may hold a comma, so the first lines are weighed together.
+    let head: String = text.lines().take(10).collect();
+    let delimiter = if head.matches(';').count() > head.matches(',').count() {
         b';'
     } else {
         b','
@@ -81,12 +83,44 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut counter = RowCounter::default();
     for record in reader.records() {
         let record = record?;
-        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
-        rows.push((line, record.iter().map(str::to_string).collect()));
+        let start = record.position().map_or(text.len(), |p| p.byte() as usize);
+        rows.push((
+            counter.row_at(text.as_bytes(), start),
+            record.iter().map(str::to_string).collect(),
+        ));
     }
     Ok(Sheet { rows })
+}
+
+/// Numbers CSV records as a spreadsheet shows them: blank lines are rows, line breaks inside
+/// quoted cells are not, and CR LF is one break.
+#[derive(Default)]
+struct RowCounter {
+    scanned: usize,
+    breaks: usize,
+    in_quotes: bool,
+}
+
+impl RowCounter {
+    /// The row of the record starting at byte `start`; records come in order.
+    fn row_at(&mut self, text: &[u8], mut start: usize) -> usize {
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.scanned < start {
+            match text[self.scanned] {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' if !self.in_quotes => self.breaks += 1,
+                b'\r' if !self.in_quotes && text.get(self.scanned + 1) != Some(&b'\n') => self.breaks += 1,
+                _ => {}
+            }
+            self.scanned += 1;
+        }
+        self.breaks + 1
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +132,29 @@ mod tests {
         let sheet = read("\u{feff}Họ và tên;Mã\nNguyễn Thị Lan;GV-1\n\"Trần; Văn An\";GV-2\n".as_bytes()).unwrap();
         assert_eq!(sheet.rows[0], (1, vec!["Họ và tên".to_string(), "Mã".to_string()]));
         assert_eq!(sheet.rows[2], (3, vec!["Trần; Văn An".to_string(), "GV-2".to_string()]));
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let rows = |text: &str| {
+            read(text.as_bytes())
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows("a,b\r\nc,d\r\n\r\ne,f\r\n"), [1, 2, 4]);
+        assert_eq!(rows("a,b\n\"two\nlines\",d\ne,f\n"), [1, 2, 3]);
+        assert_eq!(rows("a,b\rc,d\r"), [1, 2]);
+    }
+
+    #[test]
+    fn a_title_with_a_comma_does_not_decide_the_delimiter() {
+        let sheet =
+            read("DANH SÁCH GIẢNG VIÊN, BÁO CÁO VIÊN\nHọ và tên;Mã;Loại\nLê Văn Tám;GV-1;Báo cáo viên\n".as_bytes())
+                .unwrap();
+        assert_eq!(sheet.rows[1].1, ["Họ và tên", "Mã", "Loại"]);
     }
 
     #[test]

@@ -90,7 +90,8 @@ fn csv_template() -> String {
 
 /// The XLSX template, listing the districts and topics now registered.
 pub async fn template(c: Conn<'_>) -> Result<Vec<u8>> {
-    let (districts, topics): (Vec<(String, String)>, Vec<(String, String)>) = on!(c, |c| {
+    type CodesAndNames = Vec<(String, String)>;
+    let (districts, topics): (CodesAndNames, CodesAndNames) = on!(c, |c| {
         (
             sqlx::query_as("SELECT code, name FROM district ORDER BY code")
                 .fetch_all(&mut *c)

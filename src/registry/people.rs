@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A person as sent to create or replace one.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// The board's own ID; unique.
@@ -79,6 +79,31 @@ pub struct PersonInput {
 
 fn active_by_default() -> bool {
     true
+}
+
+impl Default for PersonInput {
+    /// An empty, active person.
+    fn default() -> PersonInput {
+        PersonInput {
+            code: String::new(),
+            full_name: String::new(),
+            roles: Vec::new(),
+            rapporteur_level: None,
+            theory_level: None,
+            home_district_id: None,
+            center_id: None,
+            gender: None,
+            ethnicity: None,
+            languages: Vec::new(),
+            phone: None,
+            email: None,
+            active: active_by_default(),
+            qualification_ids: Vec::new(),
+            max_per_day: None,
+            max_per_week: None,
+            max_per_month: None,
+        }
+    }
 }
 
 impl From<&PersonView> for PersonInput {

@@ -1,0 +1,275 @@
+//! Registry benchmarks through the HTTP API, on a real server and database:
+//! - importing a 5,000-row XLSX file (end to end: upload, checks, one transaction);
+//! - listing and filtering 5,000 people (median and 95th-percentile latency per query).
+//!
+//! `cargo bench --bench registry` runs on SQLite; with `ROSTER_BENCH_POSTGRES=postgres://…/postgres`
+//! it runs on a fresh database on that PostgreSQL server instead.
+
+use std::time::{Duration, Instant};
+
+use roster::audit::Actor;
+use roster::auth::users::{self, NewUser};
+use roster::db::Db;
+use roster::http::Server;
+use roster::state::AppState;
+use roster::vocab::UserRole;
+use serde_json::{Value, json};
+
+const PEOPLE: usize = 5_000;
+const SAMPLES: usize = 200;
+
+const FAMILY: [&str; 14] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Thạch", "Lâm",
+];
+const MIDDLE: [&str; 8] = ["Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc", "Thị Kim"];
+const GIVEN: [&str; 20] = [
+    "An", "Ánh", "Bình", "Cường", "Dung", "Đức", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Linh", "Minh", "Nga",
+    "Phúc", "Quân", "Sơn", "Tâm", "Ưng",
+];
+const DISTRICTS: [&str; 11] = [
+    "Thành phố Sóc Trăng",
+    "Huyện Châu Thành",
+    "Huyện Kế Sách",
+    "Huyện Mỹ Tú",
+    "Huyện Cù Lao Dung",
+    "Huyện Long Phú",
+    "Huyện Mỹ Xuyên",
+    "Thị xã Ngã Năm",
+    "Huyện Thạnh Trị",
+    "Thị xã Vĩnh Châu",
+    "Huyện Trần Đề",
+];
+
+fn spreadsheet() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let headers = [
+        "Họ và tên",
+        "Mã",
+        "Loại",
+        "Cấp báo cáo viên",
+        "Trình độ LLCT",
+        "Huyện",
+        "Chuyên đề",
+        "Ngôn ngữ",
+        "Dân tộc",
+        "Giới tính",
+        "Điện thoại",
+        "Email",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..PEOPLE {
+        let r = i as u32 + 1;
+        let khmer = i % 7 == 0;
+        let name = format!(
+            "{} {} {}",
+            FAMILY[i % FAMILY.len()],
+            MIDDLE[(i / 3) % MIDDLE.len()],
+            GIVEN[(i * 7) % GIVEN.len()]
+        );
+        let (kind, level) = match i % 4 {
+            0 => ("Giảng viên chuyên trách", ""),
+            1 => ("Giảng viên kiêm chức", ""),
+            2 => ("Giảng viên kiêm chức, Báo cáo viên", "Cấp huyện"),
+            _ => ("Báo cáo viên", ["Cơ sở", "Cấp huyện", "Cấp tỉnh"][i % 3]),
+        };
+        let topics = format!("SC-{:02}, SC-{:02}, NQ-{:02}", i % 10 + 1, (i + 3) % 10 + 1, i % 8 + 1);
+        let row = [
+            name.as_str(),
+            &format!("GV-{i:05}"),
+            kind,
+            level,
+            ["Sơ cấp", "Trung cấp", "Cao cấp"][i % 3],
+            DISTRICTS[i % DISTRICTS.len()],
+            &topics,
+            if khmer {
+                "Tiếng Việt, Tiếng Khmer"
+            } else {
+                "Tiếng Việt"
+            },
+            if khmer { "Khmer" } else { "Kinh" },
+            if i % 5 < 2 { "Nữ" } else { "Nam" },
+            &format!("09{:08}", i * 7919 % 100_000_000),
+            &format!("gv{i}@soctrang.dcs.vn"),
+        ];
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+struct Bench {
+    base: String,
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Bench {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Vec<u8>>) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.header("content-type", "application/json").body(body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn median_and_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    (samples[samples.len() / 2], samples[samples.len() * 95 / 100])
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, backend) = match std::env::var("ROSTER_BENCH_POSTGRES") {
+        Ok(server) => {
+            let admin = sqlx::PgPool::connect(&server).await.unwrap();
+            let name = format!("roster_bench_{}", std::process::id());
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .unwrap();
+            (format!("{}/{name}", server.rsplit_once('/').unwrap().0), "PostgreSQL")
+        }
+        Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
+    };
+    let db = Db::connect(&url).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let new = NewUser {
+        username: "bench".into(),
+        display_name: "Đo hiệu năng".into(),
+        password: "mật-khẩu-đo".into(),
+        role: UserRole::ProvinceAdmin,
+        district_id: None,
+        center_id: None,
+        person_id: None,
+    };
+    users::insert(tx.conn(), &Actor::command_line(), new).await.unwrap();
+    tx.commit().await.unwrap();
+    let server = Server::bind("127.0.0.1:0", AppState { db: db.clone() }).await.unwrap();
+    let base = format!("http://{}", server.local_addr());
+    tokio::spawn(server.run(std::future::pending()));
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "bench", "password": "mật-khẩu-đo"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token: Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .header("cookie", cookie)
+        .json(&json!({"name": "bench"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let b = Bench {
+        base,
+        client,
+        token: token["token_secret"].as_str().unwrap().to_string(),
+    };
+
+    for (i, name) in DISTRICTS.iter().enumerate() {
+        let body = json!({"code": format!("D{:02}", i + 1), "name": name})
+            .to_string()
+            .into_bytes();
+        assert_eq!(
+            b.call(reqwest::Method::POST, "/api/v1/districts", Some(body)).await.0,
+            201
+        );
+    }
+    let topics = (1..=10)
+        .map(|i| (format!("SC-{i:02}"), "module"))
+        .chain((1..=8).map(|i| (format!("NQ-{i:02}"), "resolution")));
+    for (code, kind) in topics {
+        let body = json!({"code": code, "name": format!("Chuyên đề {code}"), "kind": kind})
+            .to_string()
+            .into_bytes();
+        assert_eq!(b.call(reqwest::Method::POST, "/api/v1/topics", Some(body)).await.0, 201);
+    }
+
+    println!("Roster registry benchmark on {backend}, {PEOPLE} people\n");
+    let file = spreadsheet();
+    for label in ["import (creates all)", "re-import (unchanged)"] {
+        let started = Instant::now();
+        let resp = b
+            .client
+            .post(format!("{}/api/v1/people/import", b.base))
+            .bearer_auth(&b.token)
+            .header(
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .body(file.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let report: Value = resp.json().await.unwrap();
+        let elapsed = started.elapsed();
+        assert!(status.is_success(), "{report}");
+        println!(
+            "{label:<28} {:>8.0} ms   {report}   ({} KB file)",
+            elapsed.as_secs_f64() * 1000.0,
+            file.len() / 1024
+        );
+    }
+
+    let district = b.call(reqwest::Method::GET, "/api/v1/districts", None).await.1[10]["id"].clone();
+    let topic = b.call(reqwest::Method::GET, "/api/v1/topics", None).await.1[0]["id"].clone();
+    let queries = [
+        ("first page (50)", "/api/v1/people".to_string()),
+        ("page 40 of 50", "/api/v1/people?page=40".to_string()),
+        ("district", format!("/api/v1/people?district_id={district}")),
+        (
+            "role + qualification",
+            format!("/api/v1/people?role=rapporteur&qualification_id={topic}"),
+        ),
+        ("language", "/api/v1/people?language=km&active=true".to_string()),
+        (
+            "available between",
+            "/api/v1/people?available_from=2027-03-01T00:00:00%2B07:00&available_to=2027-03-08T00:00:00%2B07:00"
+                .to_string(),
+        ),
+        ("name search", "/api/v1/people?q=nguyen%20van".to_string()),
+        ("500 per page", "/api/v1/people?per_page=500".to_string()),
+    ];
+    println!("\n{:<24} {:>10} {:>10} {:>8}", "list query", "median", "p95", "total");
+    for (label, path) in &queries {
+        let mut samples = Vec::with_capacity(SAMPLES);
+        let mut total = Value::Null;
+        for _ in 0..SAMPLES {
+            let started = Instant::now();
+            let (status, body) = b.call(reqwest::Method::GET, path, None).await;
+            samples.push(started.elapsed());
+            assert_eq!(status, 200, "{body}");
+            total = body["total"].clone();
+        }
+        let (median, p95) = median_and_p95(samples);
+        println!(
+            "{label:<24} {:>8.2} ms {:>7.2} ms {total:>8}",
+            median.as_secs_f64() * 1000.0,
+            p95.as_secs_f64() * 1000.0
+        );
+    }
+    db.close().await;
+}

@@ -1,0 +1,23 @@
+//! API tests: a real server on port 0 over a real database (SQLite, or PostgreSQL when
+//! `ROSTER_TEST_POSTGRES` is set).
+
+mod helpers;
+
+mod access;
+mod accounts;
+mod cli;
+mod demo;
+mod errors;
+mod import;
+mod people;
+mod reference_data;
+
+/// The PostgreSQL run must really run on PostgreSQL, never quietly on SQLite.
+#[tokio::test]
+async fn tests_run_on_the_backend_asked_for() {
+    let app = helpers::spawn_app().await;
+    match (&app.db, helpers::postgres_server()) {
+        (roster::db::Db::Postgres(_), Some(_)) | (roster::db::Db::Sqlite(_), None) => {}
+        (db, asked) => panic!("asked for {asked:?}, got {db:?}"),
+    }
+}
