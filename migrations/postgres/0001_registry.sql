@@ -43,7 +43,7 @@ CREATE TABLE person (
     person_id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE,  -- the board's own ID
     full_name        TEXT NOT NULL,
-    sort_key         TEXT NOT NULL,         -- Vietnamese order: given name first (collation.rs)
+    sort_key         TEXT COLLATE "C" NOT NULL, -- compared byte by byte: given name first (collation.rs)
     search_key       TEXT NOT NULL,         -- name and code without diacritics, lowercase
     rapporteur_level TEXT CHECK (rapporteur_level IN ('grassroots', 'district', 'province')),
     theory_level     TEXT CHECK (theory_level IN ('elementary', 'intermediate', 'advanced')),

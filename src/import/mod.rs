@@ -142,28 +142,32 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> Result<ImportReport
         updated: 0,
         unchanged: 0,
     };
-    let mut written = Vec::new();
+    let mut changed: Vec<(Option<&PersonView>, &ValidPerson)> = Vec::with_capacity(plan.len());
     for (current, valid) in &plan {
-        let unchanged = current.is_some_and(|p| PersonInput::from(p).validate().ok().as_ref() == Some(valid));
-        if unchanged {
+        if current.is_some_and(|p| PersonInput::from(p).validate().ok().as_ref() == Some(valid)) {
             report.unchanged += 1;
-            continue;
-        }
-        let id = people::store(tx.conn(), current.map(|p| p.id), valid).await?;
-        if current.is_some() {
-            report.updated += 1
         } else {
-            report.created += 1
-        }
-        written.push((id, *current));
-    }
-    for chunk in written.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let after = people::load(tx.conn(), &ids).await?;
-        for ((id, before), after) in chunk.iter().zip(&after) {
-            audit::record(tx.conn(), actor, "import", "person", id, *before, Some(after)).await?;
+            if current.is_some() {
+                report.updated += 1
+            } else {
+                report.created += 1
+            }
+            changed.push((*current, valid));
         }
     }
+    let writes: Vec<(Option<i64>, &ValidPerson)> = changed
+        .iter()
+        .map(|(current, valid)| (current.map(|p| p.id), *valid))
+        .collect();
+    let ids = people::store_many(tx.conn(), &writes).await?;
+    let mut changes = Vec::with_capacity(ids.len());
+    for (chunk_ids, chunk) in ids.chunks(500).zip(changed.chunks(500)) {
+        let after = people::load(tx.conn(), chunk_ids).await?;
+        for ((id, (before, _)), after) in chunk_ids.iter().zip(chunk).zip(&after) {
+            changes.push(audit::Change::new(id, *before, Some(after))?);
+        }
+    }
+    audit::record_many(tx.conn(), actor, "import", "person", changes).await?;
     tx.commit().await?;
     Ok(report)
 }

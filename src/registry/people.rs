@@ -498,28 +498,32 @@ pub async fn id_by_code(c: Conn<'_>, code: &str) -> Result<Option<i64>> {
 /// Writes a checked person: a new row, or a replacement of person `existing`.
 /// References must already have been checked. Returns the person's id.
 pub async fn store(c: Conn<'_>, existing: Option<i64>, p: &ValidPerson) -> Result<i64> {
+    Ok(store_many(c, &[(existing, p)]).await?[0])
+}
+
+/// Rows per multi-row statement: well under both backends' limits on bound parameters.
+const BATCH: usize = 500;
+
+/// Writes checked people in bulk, as [`store`] does one: a new row for `(None, p)`, a
+/// replacement of person `id` for `(Some(id), p)`. Returns the ids in the order given.
+pub async fn store_many(c: Conn<'_>, people: &[(Option<i64>, &ValidPerson)]) -> Result<Vec<i64>> {
     let t = now();
-    let caps = [p.max_per_day, p.max_per_week, p.max_per_month].map(|c| c.map(|c| c as i32));
+    let cap = |c: Option<u32>| c.map(|c| c as i32);
+    let search = |p: &ValidPerson| format!("{} {}", search_key(&p.full_name), p.code.to_lowercase());
     Ok(on!(c, |c| {
-        let sql = match existing {
-            None => {
-                "INSERT INTO person (code, full_name, sort_key, search_key, rapporteur_level, theory_level, \
-                     home_district_id, center_id, gender, ethnicity, phone, email, active, max_per_day, max_per_week, \
-                     max_per_month, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING person_id"
-            }
-            Some(_) => {
+        let mut ids: Vec<Option<i64>> = people.iter().map(|(id, _)| *id).collect();
+        for (id, p) in people {
+            let Some(id) = id else { continue };
+            sqlx::query(
                 "UPDATE person SET code = $1, full_name = $2, sort_key = $3, search_key = $4, rapporteur_level = $5, \
-                        theory_level = $6, home_district_id = $7, center_id = $8, gender = $9, ethnicity = $10, phone = $11, \
-                        email = $12, active = $13, max_per_day = $14, max_per_week = $15, max_per_month = $16, updated_at = $17 \
-                        WHERE person_id = $18 RETURNING person_id"
-            }
-        };
-        let mut query = sqlx::query_scalar(sql)
+                 theory_level = $6, home_district_id = $7, center_id = $8, gender = $9, ethnicity = $10, phone = $11, \
+                 email = $12, active = $13, max_per_day = $14, max_per_week = $15, max_per_month = $16, updated_at = $17 \
+                 WHERE person_id = $18",
+            )
             .bind(&p.code)
             .bind(&p.full_name)
             .bind(sort_key(&p.full_name))
-            .bind(format!("{} {}", search_key(&p.full_name), p.code.to_lowercase()))
+            .bind(search(p))
             .bind(p.rapporteur_level.map(RapporteurLevel::as_str))
             .bind(p.theory_level.map(TheoryLevel::as_str))
             .bind(p.home_district_id)
@@ -529,44 +533,102 @@ pub async fn store(c: Conn<'_>, existing: Option<i64>, p: &ValidPerson) -> Resul
             .bind(&p.phone)
             .bind(&p.email)
             .bind(p.active)
-            .bind(caps[0])
-            .bind(caps[1])
-            .bind(caps[2])
-            .bind(t);
-        if let Some(id) = existing {
-            query = query.bind(id);
+            .bind(cap(p.max_per_day))
+            .bind(cap(p.max_per_week))
+            .bind(cap(p.max_per_month))
+            .bind(t)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
         }
-        let id: i64 = query.fetch_one(&mut *c).await?;
-        if existing.is_some() {
+        let updated: Vec<i64> = ids.iter().flatten().copied().collect();
+        for chunk in updated.chunks(BATCH) {
             for table in ["person_role", "person_language", "qualification"] {
-                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")))
-                    .bind(id)
-                    .execute(&mut *c)
-                    .await?;
+                let mut q = sqlx::QueryBuilder::<DB>::new(format!("DELETE FROM {table} WHERE person_id IN ("));
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                q.build().execute(&mut *c).await?;
             }
         }
-        for role in &p.roles {
-            sqlx::query("INSERT INTO person_role (person_id, role) VALUES ($1, $2)")
-                .bind(id)
-                .bind(role.as_str())
-                .execute(&mut *c)
-                .await?;
+        let new: Vec<&ValidPerson> = people.iter().filter(|(id, _)| id.is_none()).map(|(_, p)| *p).collect();
+        let mut new_ids = std::collections::HashMap::with_capacity(new.len());
+        for chunk in new.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO person (code, full_name, sort_key, search_key, rapporteur_level, theory_level, \
+                 home_district_id, center_id, gender, ethnicity, phone, email, active, max_per_day, max_per_week, \
+                 max_per_month, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, p| {
+                row.push_bind(p.code.clone())
+                    .push_bind(p.full_name.clone())
+                    .push_bind(sort_key(&p.full_name))
+                    .push_bind(search(p))
+                    .push_bind(p.rapporteur_level.map(RapporteurLevel::as_str))
+                    .push_bind(p.theory_level.map(TheoryLevel::as_str))
+                    .push_bind(p.home_district_id)
+                    .push_bind(p.center_id)
+                    .push_bind(p.gender.map(Gender::as_str))
+                    .push_bind(p.ethnicity.clone())
+                    .push_bind(p.phone.clone())
+                    .push_bind(p.email.clone())
+                    .push_bind(p.active)
+                    .push_bind(cap(p.max_per_day))
+                    .push_bind(cap(p.max_per_week))
+                    .push_bind(cap(p.max_per_month))
+                    .push_bind(t)
+                    .push_bind(t);
+            });
+            // RETURNING gives no order guarantee; codes are unique, so they pair rows with ids.
+            q.push(" RETURNING person_id, code");
+            let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *c).await?;
+            new_ids.extend(rows.into_iter().map(|(id, code)| (code, id)));
         }
-        for language in &p.languages {
-            sqlx::query("INSERT INTO person_language (person_id, language) VALUES ($1, $2)")
-                .bind(id)
-                .bind(language)
-                .execute(&mut *c)
-                .await?;
+        for (slot, (_, p)) in ids.iter_mut().zip(people) {
+            if slot.is_none() {
+                *slot = new_ids.get(&p.code).copied();
+            }
         }
-        for topic in &p.qualification_ids {
-            sqlx::query("INSERT INTO qualification (person_id, topic_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(topic)
-                .execute(&mut *c)
-                .await?;
+        let ids: Vec<i64> = ids
+            .into_iter()
+            .map(|id| id.ok_or_else(|| anyhow::anyhow!("a stored person has no id")))
+            .collect::<Result<_, _>>()?;
+
+        let pairs = |f: &dyn Fn(&ValidPerson) -> Vec<String>| -> Vec<(i64, String)> {
+            ids.iter()
+                .zip(people)
+                .flat_map(|(id, (_, p))| f(p).into_iter().map(move |v| (*id, v)))
+                .collect()
+        };
+        let roles = pairs(&|p| p.roles.iter().map(|r| r.as_str().to_string()).collect());
+        let languages = pairs(&|p| p.languages.iter().cloned().collect());
+        let topics: Vec<(i64, i64)> = ids
+            .iter()
+            .zip(people)
+            .flat_map(|(id, (_, p))| p.qualification_ids.iter().map(move |t| (*id, *t)))
+            .collect();
+        for (sql, rows) in [
+            ("INSERT INTO person_role (person_id, role) ", &roles),
+            ("INSERT INTO person_language (person_id, language) ", &languages),
+        ] {
+            for chunk in rows.chunks(BATCH) {
+                let mut q = sqlx::QueryBuilder::<DB>::new(sql);
+                q.push_values(chunk, |mut row, (id, v)| {
+                    row.push_bind(*id).push_bind(v.clone());
+                });
+                q.build().execute(&mut *c).await?;
+            }
         }
-        id
+        for chunk in topics.chunks(BATCH) {
+            let mut q = sqlx::QueryBuilder::<DB>::new("INSERT INTO qualification (person_id, topic_id) ");
+            q.push_values(chunk, |mut row, (id, topic)| {
+                row.push_bind(*id).push_bind(*topic);
+            });
+            q.build().execute(&mut *c).await?;
+        }
+        ids
     }))
 }
 
