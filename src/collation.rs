@@ -87,10 +87,18 @@ pub fn search_key(text: &str) -> String {
 /// name typed on different systems is stored the same way.
 pub fn clean_text(text: &str) -> String {
     text.nfc()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|c| !is_invisible(*c))
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Format characters that show nothing (zero-width spaces and joiners, direction marks, the
+/// byte-order mark) and only make equal-looking names differ.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{AD}')
 }
 
 #[cfg(test)]
@@ -150,6 +158,11 @@ mod tests {
         assert_ne!(composed, decomposed);
         assert_eq!(sort_key(composed), sort_key(&decomposed));
         assert_eq!(clean_text(&decomposed), composed);
+    }
+
+    #[test]
+    fn control_and_invisible_characters_are_dropped() {
+        assert_eq!(clean_text("Lê\u{0}Văn\u{200B} Tám\n"), "Lê Văn Tám");
     }
 
     #[test]

@@ -201,6 +201,13 @@ impl From<sqlx::Error> for ApiError {
                 "Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không tồn tại.",
                 "The record is referred to, or refers to a record that does not exist.",
             ),
+            // PostgreSQL refuses NUL and invalid characters in text; they come from the client.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_text",
+                "Văn bản chứa ký tự không hợp lệ (ví dụ ký tự NUL).",
+                "The text holds a character that is not allowed (such as NUL).",
+            ),
             sqlx::Error::PoolTimedOut => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

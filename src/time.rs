@@ -1,6 +1,8 @@
 //! Time as users see it: local to Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+
+use crate::error::ApiError;
 
 pub const ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -13,6 +15,25 @@ pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 pub fn stored(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     let t = t.with_timezone(&Utc);
     t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos()))
+}
+
+/// An instant from a request body as stored, if it is in the years 1900-2200; a 422 naming the
+/// field otherwise.
+pub fn checked(t: DateTime<FixedOffset>, field: &str) -> Result<DateTime<Utc>, ApiError> {
+    if in_range(t) {
+        Ok(stored(t))
+    } else {
+        Err(ApiError::invalid(
+            field,
+            "date_out_of_range",
+            "Thời điểm phải trong các năm 1900-2200.",
+            "Dates must fall in the years 1900-2200.",
+        ))
+    }
+}
+
+pub fn in_range(t: DateTime<FixedOffset>) -> bool {
+    (1900..=2200).contains(&t.with_timezone(&Utc).year())
 }
 
 #[cfg(test)]

@@ -99,8 +99,9 @@ impl FromRequestParts<AppState> for AuthUser {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_string());
         let mut conn = state.db.acquire().await?;
         let user = if let Some(token) = bearer {
             tokens::authenticate(conn.conn(), &token).await?

@@ -43,15 +43,24 @@ async fn login(
     jar: CookieJar,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<impl IntoResponse> {
-    let mut tx = state.db.begin().await?;
-    let Some((user, hash)) = users::find_for_login(tx.conn(), &body.username).await? else {
-        // Spend the same time as a real check, so timing does not reveal which names exist.
-        super::password::verify(&body.password, &DUMMY_HASH);
+    let found = {
+        let mut conn = state.db.acquire().await?;
+        users::find_for_login(conn.conn(), &body.username).await?
+    };
+    // Hashing is slow on purpose: it runs off the async workers, holding no connection. An
+    // unknown user costs the same time as a real check, so timing reveals no usernames.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, DUMMY_HASH.clone()),
+    };
+    let password = body.password;
+    let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let Some(user) = user.filter(|_| matches) else {
         return Err(bad_credentials());
     };
-    if !super::password::verify(&body.password, &hash) {
-        return Err(bad_credentials());
-    }
+    let mut tx = state.db.begin().await?;
     let secret = new_secret();
     let created = now();
     on!(tx.conn(), |c| {
@@ -124,7 +133,8 @@ pub(super) async fn authenticate(c: Conn<'_>, secret: &str) -> Result<Option<Aut
              c.district_id AS center_district_id \
              FROM user_session s JOIN app_user u ON u.user_id = s.user_id \
              LEFT JOIN center c ON c.center_id = u.center_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE \
+             AND (u.person_id IS NULL OR EXISTS (SELECT 1 FROM person p WHERE p.person_id = u.person_id AND p.active = TRUE))",
         )
         .bind(secret_hash(secret))
         .bind(now())

@@ -162,7 +162,8 @@ pub(super) async fn authenticate(mut c: Conn<'_>, token: &str) -> Result<Option<
              c.district_id AS center_district_id, t.last_used_at \
              FROM api_token t JOIN app_user u ON u.user_id = t.user_id \
              LEFT JOIN center c ON c.center_id = u.center_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE \
+             AND (u.person_id IS NULL OR EXISTS (SELECT 1 FROM person p WHERE p.person_id = u.person_id AND p.active = TRUE))",
         )
         .bind(&hash)
         .fetch_optional(&mut *c)

@@ -156,6 +156,14 @@ async fn update_user(
                 .execute(&mut *c)
                 .await?;
         }
+        if hash.is_some() {
+            // A password reset is for a compromised account: its API tokens go too.
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        }
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE app_user SET display_name = $1, active = $2 WHERE user_id = $3 RETURNING {USER_COLUMNS}"
         )))
@@ -165,6 +173,9 @@ async fn update_user(
         .fetch_one(&mut *c)
         .await?
     });
+    // The hash never enters the log; that the password changed does.
+    let mut logged = serde_json::to_value(&after).map_err(anyhow::Error::from)?;
+    logged["password_changed"] = serde_json::Value::Bool(hash.is_some());
     audit::record(
         tx.conn(),
         &Actor::from(&user),
@@ -172,7 +183,7 @@ async fn update_user(
         "user",
         id,
         Some(&before),
-        Some(&after),
+        Some(&logged),
     )
     .await?;
     tx.commit().await?;
@@ -201,7 +212,8 @@ pub(super) async fn find_for_login(c: Conn<'_>, username: &str) -> Result<Option
     }
     let row: Option<Row> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS}, password_hash FROM app_user WHERE username = $1 AND active = TRUE"
+            "SELECT {USER_COLUMNS}, password_hash FROM app_user WHERE username = $1 AND active = TRUE \
+             AND (person_id IS NULL OR EXISTS (SELECT 1 FROM person p WHERE p.person_id = app_user.person_id AND p.active = TRUE))"
         )))
         .bind(username.trim())
         .fetch_optional(&mut *c)
@@ -281,6 +293,22 @@ pub async fn insert(mut c: Conn<'_>, actor: &Actor, new: NewUser) -> Result<User
                 ));
             }
             _ => {}
+        }
+    }
+    if let Some(person) = new.person_id {
+        let active: bool = on!(c.reborrow(), |c| {
+            sqlx::query_scalar("SELECT active FROM person WHERE person_id = $1")
+                .bind(person)
+                .fetch_one(&mut *c)
+                .await?
+        });
+        if !active {
+            return Err(ApiError::invalid(
+                "person_id",
+                "inactive_person",
+                "Người này đã ngừng hoạt động; không thể tạo tài khoản.",
+                "This person is deactivated; no account can be made for them.",
+            ));
         }
     }
     let taken: bool = on!(c.reborrow(), |c| {

@@ -23,15 +23,18 @@ const DEMO_PASSWORD: &str = "roster-demo";
 pub type Login = (String, String, String);
 
 /// Loads the demo province and its accounts into an empty database (one transaction) and
-/// returns the logins. A database that already holds people is left as it is.
+/// returns the logins. A database that holds anything already is left as it is.
 pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     let mut tx = db.begin().await?;
-    let people_on_record: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM person")
-            .fetch_one(&mut *c)
-            .await?
+    let records: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM person) + (SELECT COUNT(*) FROM district) + (SELECT COUNT(*) FROM topic) \
+             + (SELECT COUNT(*) FROM center) + (SELECT COUNT(*) FROM app_user)",
+        )
+        .fetch_one(&mut *c)
+        .await?
     });
-    if people_on_record > 0 {
+    if records > 0 {
         println!(
             "Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu / the database is not empty: demo data not loaded."
         );

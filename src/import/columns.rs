@@ -11,7 +11,8 @@ use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
 use crate::registry::PersonInput;
-use crate::vocab::{Gender, LANGUAGES, RapporteurLevel, Role, TheoryLevel};
+use crate::registry::people::{center_fits, center_mismatch};
+use crate::vocab::{CenterKind, Gender, LANGUAGES, RapporteurLevel, Role, TheoryLevel};
 
 /// The columns of the people spreadsheet, in template order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,17 +144,22 @@ pub fn locate(sheet: &Sheet) -> Result<Table> {
 pub struct Lookup {
     districts: HashMap<String, i64>,
     topics: HashMap<String, i64>,
+    /// Each center: whether it is the provincial school, and its district.
+    centers: HashMap<i64, (bool, i64)>,
 }
 
 impl Lookup {
     pub async fn load(c: Conn<'_>) -> Result<Lookup> {
-        type Rows = (Vec<(i64, String, String)>, Vec<(i64, String)>);
-        let (districts, topics): Rows = on!(c, |c| {
+        type Rows = (Vec<(i64, String, String)>, Vec<(i64, String)>, Vec<(i64, String, i64)>);
+        let (districts, topics, centers): Rows = on!(c, |c| {
             (
                 sqlx::query_as("SELECT district_id, code, name FROM district")
                     .fetch_all(&mut *c)
                     .await?,
                 sqlx::query_as("SELECT topic_id, code FROM topic")
+                    .fetch_all(&mut *c)
+                    .await?,
+                sqlx::query_as("SELECT center_id, kind, district_id FROM center")
                     .fetch_all(&mut *c)
                     .await?,
             )
@@ -166,6 +172,10 @@ impl Lookup {
         Ok(Lookup {
             districts: by_name,
             topics: topics.into_iter().map(|(id, code)| (code.to_uppercase(), id)).collect(),
+            centers: centers
+                .into_iter()
+                .map(|(id, kind, district)| (id, (kind == CenterKind::ProvincialSchool.as_str(), district)))
+                .collect(),
         })
     }
 }
@@ -375,6 +385,11 @@ impl Table {
         }
         if let Some(v) = self.cell(row, Column::Email) {
             p.email = Some(v.to_string());
+        }
+        let center = p.center_id.and_then(|c| lookup.centers.get(&c));
+        if center.is_some_and(|&(school, district)| !center_fits(school, district, p.home_district_id)) {
+            let e = center_mismatch();
+            errors.push(self.error(row.number, Column::District, e.vi, e.en));
         }
         (p, errors)
     }

@@ -81,14 +81,18 @@ async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body
 
 /// Reads, checks and stores a file of people; used by the API and by `roster import people`.
 pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> Result<ImportReport> {
-    let sheet = sheet::read(bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable_file",
-            format!("Không đọc được tệp: {e}."),
-            format!("Unreadable file: {e}."),
-        )
-    })?;
+    let owned = bytes.to_vec();
+    let sheet = tokio::task::spawn_blocking(move || sheet::read(&owned))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable_file",
+                format!("Không đọc được tệp: {e}."),
+                format!("Unreadable file: {e}."),
+            )
+        })?;
     let table = columns::locate(&sheet)?;
     if table.rows.len() > MAX_ROWS {
         return Err(ApiError::new(

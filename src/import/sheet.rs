@@ -1,5 +1,6 @@
 //! Reading a spreadsheet (XLSX or CSV) into text cells with their row numbers.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
@@ -17,6 +18,8 @@ pub enum SheetError {
     Xlsx(String),
     #[error("the workbook has no worksheet")]
     NoWorksheet,
+    #[error("the worksheet has more than {MAX_SHEET_ROWS} rows")]
+    TooLarge,
     #[error("a CSV file must be UTF-8 text (in Excel: Save As \u{2192} CSV UTF-8)")]
     NotUtf8,
     #[error("the CSV file could not be read: {0}")]
@@ -32,24 +35,36 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     }
 }
 
+/// Rows and columns beyond these are not read: a sheet's declared size can be enormous
+/// (one cell at XFD1048576) while the table is small.
+const MAX_SHEET_ROWS: u32 = 60_000;
+const MAX_SHEET_COLUMNS: u32 = 100;
+
+/// Reads the first worksheet cell by cell, so that memory follows the cells present.
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Xlsx(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(SheetError::NoWorksheet)?
-        .map_err(|e| SheetError::Xlsx(e.to_string()))?;
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut text: Vec<String> = vec![String::new(); first_col];
-            text.extend(cells.iter().map(cell_text));
-            (first_row + i + 1, text)
-        })
-        .collect();
-    Ok(Sheet { rows })
+    let xlsx_error = |e: calamine::XlsxError| SheetError::Xlsx(e.to_string());
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    let name = book.sheet_names().first().cloned().ok_or(SheetError::NoWorksheet)?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+        let (row, col) = cell.get_position();
+        if row >= MAX_SHEET_ROWS {
+            return Err(SheetError::TooLarge);
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if col >= MAX_SHEET_COLUMNS || text.is_empty() {
+            continue;
+        }
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, String::new());
+        }
+        cells[col as usize] = text;
+    }
+    Ok(Sheet {
+        rows: rows.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect(),
+    })
 }
 
 /// A cell as text. Whole numbers lose their ".0"; phone numbers typed as numbers lose their
@@ -175,6 +190,22 @@ mod tests {
             read.rows[1],
             (2, vec!["Lê Thị Ánh".to_string(), "912345678".to_string()])
         );
+    }
+
+    #[test]
+    fn a_far_away_cell_costs_nothing() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Họ và tên").unwrap();
+        sheet.write_string(1_048_575, 16_383, "xa").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(matches!(read(&bytes), Err(SheetError::TooLarge)));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Họ và tên").unwrap();
+        sheet.write_string(5, 16_383, "xa").unwrap();
+        let read = read(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(read.rows, vec![(1, vec!["Họ và tên".to_string()])]);
     }
 
     #[test]

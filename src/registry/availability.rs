@@ -18,7 +18,7 @@ use crate::db::Conn;
 use crate::error::{ApiError, ApiJson, Problem, Result};
 use crate::on;
 use crate::state::AppState;
-use crate::time::{local, stored};
+use crate::time::{checked, local};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -70,7 +70,10 @@ impl From<Row> for Unavailability {
 }
 
 /// The person, if the caller may read them (`edit` false) or keep their availability (`edit` true).
-async fn person_for(c: Conn<'_>, user: &AuthUser, person_id: i64, edit: bool) -> Result<PersonView> {
+async fn person_for(mut c: Conn<'_>, user: &AuthUser, person_id: i64, edit: bool) -> Result<PersonView> {
+    if edit {
+        people::lock(c.reborrow(), person_id).await?;
+    }
     let person = people::find(c, person_id).await?;
     let allowed = if edit {
         user.can_edit_availability(person.scope())
@@ -108,7 +111,7 @@ async fn list_unavailability(
 }
 
 /// Add an unavailable period. A reversed or empty period is refused, and so is one that
-/// overlaps a period already recorded (change that one instead).
+/// overlaps a period already recorded (remove that one first).
 #[utoipa::path(post, path = "/api/v1/people/{id}/unavailability", tag = "availability", params(("id" = i64, Path)),
     request_body = UnavailabilityInput,
     responses((status = 201, body = Unavailability), (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -119,7 +122,9 @@ async fn add_unavailability(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UnavailabilityInput>,
 ) -> Result<(StatusCode, Json<Unavailability>)> {
-    let (start, end) = (stored(body.start), stored(body.end));
+    let mut tx = state.db.begin().await?;
+    person_for(tx.conn(), &user, id, true).await?;
+    let (start, end) = (checked(body.start, "start")?, checked(body.end, "end")?);
     if start >= end {
         return Err(ApiError::invalid(
             "end",
@@ -137,8 +142,6 @@ async fn add_unavailability(
             "A reason takes at most 200 characters.",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    person_for(tx.conn(), &user, id, true).await?;
     let row: Row = on!(tx.conn(), |c| {
         let clash: Option<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
             "SELECT starts_at, ends_at FROM unavailability WHERE person_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at LIMIT 1",

@@ -266,6 +266,20 @@ async fn set_travel_times(
             ));
         }
     }
+    let before: Vec<TravelTime> = on!(tx.conn(), |c| {
+        let mut found = Vec::new();
+        for e in &body.entries {
+            let old: Option<TravelTime> = sqlx::query_as(
+                "SELECT from_district_id, to_district_id, minutes FROM travel_time WHERE from_district_id = $1 AND to_district_id = $2",
+            )
+            .bind(e.from_district_id)
+            .bind(e.to_district_id)
+            .fetch_optional(&mut *c)
+            .await?;
+            found.extend(old);
+        }
+        found
+    });
     on!(tx.conn(), |c| {
         for e in &body.entries {
             sqlx::query(
@@ -285,8 +299,8 @@ async fn set_travel_times(
         "update",
         "travel_time",
         "matrix",
-        None::<&()>,
-        Some(&body),
+        Some(&before),
+        Some(&body.entries),
     )
     .await?;
     tx.commit().await?;

@@ -22,7 +22,7 @@ use crate::on;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 use crate::time::{local, stored};
-use crate::vocab::{Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, Weekday};
+use crate::vocab::{CenterKind, Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, Weekday};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -216,7 +216,10 @@ impl PersonInput {
         let phone = optional_text(self.phone);
         if let Some(p) = &phone {
             let digits = p.chars().filter(char::is_ascii_digit).count();
-            if !(8..=15).contains(&digits) || !p.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c)) {
+            if !(8..=15).contains(&digits)
+                || p.len() > 30
+                || !p.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+            {
                 errors.push(ApiError::invalid(
                     "phone",
                     "invalid_phone",
@@ -478,6 +481,19 @@ pub async fn load(c: Conn<'_>, ids: &[i64]) -> Result<Vec<PersonView>> {
     Ok(out)
 }
 
+/// Takes the person's row lock for the rest of the transaction, so that checks followed by
+/// writes (overlapping periods, replaced sets) cannot interleave on PostgreSQL. (SQLite
+/// transactions here already hold the database's write lock.)
+pub async fn lock(c: Conn<'_>, id: i64) -> Result<()> {
+    on!(c, |c| {
+        sqlx::query("UPDATE person SET active = active WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    });
+    Ok(())
+}
+
 pub async fn find(c: Conn<'_>, id: i64) -> Result<PersonView> {
     load(c, &[id])
         .await?
@@ -638,15 +654,44 @@ async fn check_refs(mut c: Conn<'_>, id: Option<i64>, p: &ValidPerson) -> Result
         require_ref(c.reborrow(), "home_district_id", "district", d).await?;
     }
     if let Some(center) = p.center_id {
-        require_ref(c.reborrow(), "center_id", "center", center).await?;
+        let found: Option<(String, i64)> = on!(c.reborrow(), |c| {
+            sqlx::query_as("SELECT kind, district_id FROM center WHERE center_id = $1")
+                .bind(center)
+                .fetch_optional(&mut *c)
+                .await?
+        });
+        let Some((kind, district)) = found else {
+            return require_ref(c, "center_id", "center", center).await;
+        };
+        if !center_fits(
+            kind == CenterKind::ProvincialSchool.as_str(),
+            district,
+            p.home_district_id,
+        ) {
+            return Err(center_mismatch());
+        }
     }
-    for (i, topic) in p.qualification_ids.iter().enumerate() {
-        require_ref(c.reborrow(), &format!("qualification_ids[{i}]"), "topic", *topic).await?;
+    for topic in &p.qualification_ids {
+        require_ref(c.reborrow(), "qualification_ids", "topic", *topic).await?;
     }
     match id_by_code(c, &p.code).await? {
         Some(other) if Some(other) != id => Err(duplicate_code(&p.code)),
         _ => Ok(()),
     }
+}
+
+/// A district center's staff live in its district; the provincial school serves them all.
+pub fn center_fits(provincial_school: bool, center_district: i64, home_district: Option<i64>) -> bool {
+    provincial_school || home_district.is_none_or(|d| d == center_district)
+}
+
+pub fn center_mismatch() -> ApiError {
+    ApiError::invalid(
+        "center_id",
+        "center_district_mismatch",
+        "Trung tâm chính trị cấp huyện này thuộc huyện khác với huyện của người này.",
+        "This district center is in another district than the person's home district.",
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -681,6 +726,18 @@ async fn list_people(
     user: AuthUser,
     ApiQuery(f): ApiQuery<PersonFilter>,
 ) -> Result<Json<Page<PersonView>>> {
+    if [f.available_from, f.available_to]
+        .into_iter()
+        .flatten()
+        .any(|t| !crate::time::in_range(t))
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "date_out_of_range",
+            "Thời điểm phải trong các năm 1900-2200.",
+            "Dates must fall in the years 1900-2200.",
+        ));
+    }
     let window = match (f.available_from, f.available_to) {
         (Some(from), Some(to)) if from < to => Some((stored(from), stored(to))),
         (None, None) => None,
@@ -842,6 +899,7 @@ async fn update_person(
     user.require_admin()?;
     let valid = body.validate().map_err(first_of)?;
     let mut tx = state.db.begin().await?;
+    lock(tx.conn(), id).await?;
     let before = find(tx.conn(), id).await?;
     check_refs(tx.conn(), Some(id), &valid).await?;
     store(tx.conn(), Some(id), &valid).await?;

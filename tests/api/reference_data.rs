@@ -78,11 +78,11 @@ async fn deleting_what_others_refer_to_is_a_409_with_the_reason() {
         &admin,
         "GV-1",
         "Lê Văn Tám",
-        json!({"home_district_id": w.d1, "center_id": w.center2, "qualification_ids": [w.module]}),
+        json!({"home_district_id": w.d2, "center_id": w.center2, "qualification_ids": [w.module]}),
     )
     .await;
 
-    let district = admin.delete(&format!("/api/v1/districts/{}", w.d1)).await;
+    let district = admin.delete(&format!("/api/v1/districts/{}", w.d2)).await;
     let detail = district.problem(409, "in_use")["detail"].as_str().unwrap().to_string();
     assert!(detail.contains("1 người") && detail.contains("1 trung tâm"), "{detail}");
     let en = admin

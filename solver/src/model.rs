@@ -1,0 +1,291 @@
+//! The integer program, built with good_lp and solved by HiGHS.
+//!
+//! Variables: a binary x[p,s] for each eligible pair only; per continuity group and person a
+//! y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group c[g] ≥ Σ y − 1;
+//! L_full_time and L_rapporteur ≥ each such person's load.
+//! Rows: Σ_p x[p,s] ≤ needs; for each day, cliques of pairwise-conflicting sessions
+//! (found once for everybody, restricted to each person's eligible sessions); caps per day,
+//! week and month where a person's eligible sessions could exceed them.
+//! The objective's constant part (uncovered places, previous pairs kept) is added outside.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
+
+use crate::instance::{Bucket, Instance};
+
+pub struct Outcome {
+    /// (session, person) pairs assigned.
+    pub pairs: Vec<(usize, usize)>,
+    pub proven_optimal: bool,
+    /// Lower bound on the objective (constant part included).
+    pub bound: f64,
+    pub variables: usize,
+    pub constraints: usize,
+}
+
+pub struct Options {
+    pub time_limit: Option<f64>,
+    pub threads: u32,
+    /// Let HiGHS print its log (elapsed, incumbent, bound, gap) to the console.
+    pub log: bool,
+}
+
+/// Cliques of pairwise-conflicting sessions covering every conflicting pair, found once for
+/// everybody (conflicts depend on sessions only). Sessions at the same time make one clique,
+/// not a row per pair.
+fn conflict_cliques(instance: &Instance) -> Vec<Vec<usize>> {
+    let max_travel = instance.travel.iter().flatten().copied().max().unwrap_or(0) * 60;
+    let mut order: Vec<usize> = (0..instance.sessions.len()).collect();
+    order.sort_by_key(|&s| (instance.sessions[s].start, s));
+    let mut covered: HashSet<(usize, usize)> = HashSet::new();
+    let mut cliques = Vec::new();
+    for (i, &s) in order.iter().enumerate() {
+        // A later session conflicts only if it starts before this one ends plus the longest travel.
+        let horizon = instance.sessions[s].end + max_travel;
+        let later: Vec<usize> = order[i + 1..]
+            .iter()
+            .copied()
+            .take_while(|&t| instance.sessions[t].start < horizon)
+            .filter(|&t| instance.conflict(s, t))
+            .collect();
+        let mut open: Vec<usize> = later
+            .iter()
+            .copied()
+            .filter(|&t| !covered.contains(&(s.min(t), s.max(t))))
+            .collect();
+        while let Some(&first) = open.first() {
+            let mut clique = vec![s, first];
+            for &t in &later {
+                if t != first && clique[1..].iter().all(|&m| instance.conflict(m, t)) {
+                    clique.push(t);
+                }
+            }
+            for (j, &a) in clique.iter().enumerate() {
+                for &b in &clique[j + 1..] {
+                    covered.insert((a.min(b), a.max(b)));
+                }
+            }
+            open.retain(|t| !clique.contains(t));
+            cliques.push(clique);
+        }
+    }
+    cliques
+}
+
+pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
+    let p = instance.problem;
+    let w = &p.weights;
+    let mut vars = ProblemVariables::new();
+    // Starting values, by column: good_lp numbers variables in the order they are added.
+    let mut start_values: Vec<f64> = Vec::new();
+    let mut add = |vars: &mut ProblemVariables, def: good_lp::VariableDefinition, value: f64| {
+        start_values.push(value);
+        (vars.add(def), start_values.len() - 1)
+    };
+    let chosen: HashSet<(usize, usize)> = start.iter().copied().collect();
+    let pins: HashSet<(usize, usize)> = instance.pinned.iter().copied().collect();
+    let previous: HashSet<(usize, usize)> = instance.previous.iter().copied().collect();
+
+    // x[p,s] for eligible pairs; pins are fixed to 1.
+    let mut x: HashMap<(usize, usize), Variable> = HashMap::new();
+    let mut x_column: Vec<((usize, usize), usize)> = Vec::new();
+    let mut by_person: Vec<Vec<usize>> = vec![Vec::new(); instance.people.len()];
+    let mut objective = Expression::with_capacity(instance.sessions.len() * 8);
+    for (s, info) in instance.sessions.iter().enumerate() {
+        for &q in &info.eligible {
+            let def = if pins.contains(&(s, q)) {
+                variable().binary().min(1)
+            } else {
+                variable().binary()
+            };
+            let (v, column) = add(&mut vars, def, if chosen.contains(&(s, q)) { 1.0 } else { 0.0 });
+            x.insert((s, q), v);
+            x_column.push(((s, q), column));
+            by_person[q].push(s);
+            // Taking a place saves `uncovered`; keeping a previous pair saves `change`.
+            let keep = if previous.contains(&(s, q)) { w.change } else { 0 };
+            let cost = instance.pair_cost(s, q) - w.uncovered - keep;
+            if cost != 0 {
+                objective.add_mul(cost as f64, v);
+            }
+        }
+    }
+    let mut rows: Vec<good_lp::Constraint> = Vec::new();
+
+    // Σ_p x[p,s] ≤ needs.
+    for (s, info) in instance.sessions.iter().enumerate() {
+        if info.eligible.len() as u32 > info.needs {
+            let mut e = Expression::with_capacity(info.eligible.len());
+            for &q in &info.eligible {
+                e.add_mul(1.0, x[&(s, q)]);
+            }
+            rows.push(e.leq(info.needs as f64));
+        }
+    }
+
+    // No one in two places at once: each clique restricted to a person's eligible sessions.
+    for clique in conflict_cliques(instance) {
+        let mut holders: BTreeMap<usize, Vec<Variable>> = BTreeMap::new();
+        for &s in &clique {
+            for &q in &instance.sessions[s].eligible {
+                holders.entry(q).or_default().push(x[&(s, q)]);
+            }
+        }
+        for (_, list) in holders {
+            if list.len() > 1 {
+                let mut e = Expression::with_capacity(list.len());
+                for v in list {
+                    e.add_mul(1.0, v);
+                }
+                rows.push(e.leq(1.0));
+            }
+        }
+    }
+
+    // Caps per day, week, month.
+    for (q, sessions) in by_person.iter().enumerate() {
+        for k in 0..3 {
+            let Some(cap) = instance.people[q].caps[k] else {
+                continue;
+            };
+            let mut buckets: BTreeMap<Bucket, Vec<usize>> = BTreeMap::new();
+            for &s in sessions {
+                buckets.entry(instance.sessions[s].buckets[k]).or_default().push(s);
+            }
+            for (_, list) in buckets {
+                if list.len() as u32 > cap {
+                    let mut e = Expression::with_capacity(list.len());
+                    for s in list {
+                        e.add_mul(1.0, x[&(s, q)]);
+                    }
+                    rows.push(e.leq(cap as f64));
+                }
+            }
+        }
+    }
+
+    // Continuity: c[g] ≥ Σ_p y[p,g] − 1, y[p,g] ≥ x[p,s].
+    if w.continuity > 0 {
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (s, info) in instance.sessions.iter().enumerate() {
+            if let Some(g) = info.group {
+                members.entry(g).or_default().push(s);
+            }
+        }
+        for (_, sessions) in members {
+            let mut people: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &s in &sessions {
+                for &q in &instance.sessions[s].eligible {
+                    people.entry(q).or_default().push(s);
+                }
+            }
+            let places: u32 = sessions.iter().map(|&s| instance.sessions[s].needs).sum();
+            if people.len() < 2 || places < 2 {
+                continue; // one person at most: never more than one distinct person
+            }
+            let distinct = people
+                .iter()
+                .filter(|(q, list)| list.iter().any(|&s| chosen.contains(&(s, **q))))
+                .count() as f64;
+            let (c, _) = add(&mut vars, variable().min(0), f64::max(0.0, distinct - 1.0));
+            let mut sum = Expression::with_capacity(people.len() + 1);
+            for (q, list) in people {
+                let used = list.iter().any(|&s| chosen.contains(&(s, q)));
+                let (y, _) = add(&mut vars, variable().min(0).max(1), if used { 1.0 } else { 0.0 });
+                for s in list {
+                    rows.push((Expression::from(x[&(s, q)]) - y).leq(0.0));
+                }
+                sum.add_mul(1.0, y);
+            }
+            rows.push((sum - c).leq(1.0));
+            objective.add_mul(w.continuity as f64, c);
+        }
+    }
+
+    // Fair load: L ≥ each full-time lecturer's load, and each rapporteur's.
+    if w.max_load > 0 {
+        for full_time in [true, false] {
+            let group: Vec<usize> = (0..instance.people.len())
+                .filter(|&q| {
+                    if full_time {
+                        instance.people[q].full_time
+                    } else {
+                        instance.people[q].rapporteur
+                    }
+                })
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let highest = group
+                .iter()
+                .map(|&q| by_person[q].iter().filter(|&&s| chosen.contains(&(s, q))).count())
+                .max()
+                .unwrap_or(0);
+            let (l, _) = add(&mut vars, variable().min(0), highest as f64);
+            for q in group {
+                let mut e = Expression::with_capacity(by_person[q].len() + 1);
+                for &s in &by_person[q] {
+                    e.add_mul(1.0, x[&(s, q)]);
+                }
+                if !by_person[q].is_empty() {
+                    rows.push((e - l).leq(0.0));
+                }
+            }
+            objective.add_mul(w.max_load as f64, l);
+        }
+    }
+
+    let variables = start_values.len();
+    let constraints = rows.len();
+    let mut model = vars.minimise(objective).using(good_lp::solvers::highs::highs);
+    for row in rows {
+        model.add_constraint(row);
+    }
+    let mut highs = model.into_inner();
+    highs.set_option("output_flag", options.log);
+    highs.set_option("log_to_console", options.log);
+    highs.set_option("threads", options.threads.max(1) as i32);
+    // The objective is a whole number: a gap below 1 proves the incumbent optimal.
+    highs.set_option("mip_rel_gap", 0.0);
+    highs.set_option("mip_abs_gap", 0.999);
+    highs.set_option("random_seed", 0);
+    if let Some(t) = options.time_limit {
+        highs.set_option("time_limit", t);
+    }
+    highs.set_solution(Some(&start_values), None, None, None);
+    let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
+    let status = solved.status();
+    let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let columns = solved.get_solution().columns().to_vec();
+    let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
+    let pairs: Vec<(usize, usize)> = if has_solution {
+        let mut v: Vec<(usize, usize)> = x_column
+            .iter()
+            .filter(|(_, column)| columns[*column] > 0.5)
+            .map(|(pair, _)| *pair)
+            .collect();
+        v.sort();
+        v
+    } else {
+        start.to_vec()
+    };
+    let constant = instance
+        .sessions
+        .iter()
+        .map(|s| w.uncovered * s.needs as i64)
+        .sum::<i64>()
+        + w.change * instance.previous.len() as i64;
+    Ok(Outcome {
+        pairs,
+        proven_optimal: has_solution && status == highs::HighsModelStatus::Optimal,
+        bound: if dual_bound.is_finite() {
+            dual_bound + constant as f64
+        } else {
+            0.0
+        },
+        variables,
+        constraints,
+    })
+}
