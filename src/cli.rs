@@ -31,6 +31,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Database(DatabaseCommand),
+    #[command(flatten)]
+    Schedule(ScheduleCommand),
+}
+
+/// Commands that work on the database.
+#[derive(Debug, Subcommand)]
+enum DatabaseCommand {
     /// Run the service.
     Serve {
         /// Address to listen on.
@@ -49,6 +58,39 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+}
+
+/// Commands on scheduling files; they need no database.
+#[derive(Debug, Subcommand)]
+enum ScheduleCommand {
+    /// Solve a roster-problem/1 file; writes a roster-solution/1 file.
+    Solve {
+        problem: PathBuf,
+        /// Where to write the solution (standard output when absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Seconds; overrides the problem's time_limit_seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Threads for HiGHS.
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+    },
+    /// Check a solution against its problem; exits 1 on any violation.
+    Check { problem: PathBuf, solution: PathBuf },
+    /// Write a realistic province problem (10 districts) for tests and benchmarks.
+    GenerateProblem {
+        #[arg(long)]
+        people: usize,
+        #[arg(long)]
+        sessions: usize,
+        #[arg(long, default_value_t = 1)]
+        months: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -93,12 +135,54 @@ fn parse_role(text: &str) -> Result<UserRole, String> {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        let db = Db::connect(&self.database_url)
-            .await
-            .with_context(|| format!("opening {}", self.database_url))?;
-        let result = match self.command {
-            Command::Serve { listen, demo } => serve(&db, &listen, demo).await,
-            Command::User {
+        match self.command {
+            Command::Schedule(command) => command.run(),
+            Command::Database(command) => {
+                let db = Db::connect(&self.database_url)
+                    .await
+                    .with_context(|| format!("opening {}", self.database_url))?;
+                let result = command.run(&db).await;
+                db.close().await;
+                result
+            }
+        }
+    }
+}
+
+impl ScheduleCommand {
+    fn run(self) -> anyhow::Result<()> {
+        match self {
+            ScheduleCommand::Solve {
+                problem,
+                output,
+                time_limit,
+                threads,
+            } => crate::schedule_cli::solve(&problem, output.as_deref(), time_limit, threads),
+            ScheduleCommand::Check { problem, solution } => crate::schedule_cli::check(&problem, &solution),
+            ScheduleCommand::GenerateProblem {
+                people,
+                sessions,
+                months,
+                seed,
+                output,
+            } => {
+                let size = roster_solver::generate::Size {
+                    people,
+                    sessions,
+                    months,
+                    seed,
+                };
+                crate::schedule_cli::generate(size, output.as_deref())
+            }
+        }
+    }
+}
+
+impl DatabaseCommand {
+    async fn run(self, db: &Db) -> anyhow::Result<()> {
+        match self {
+            DatabaseCommand::Serve { listen, demo } => serve(db, &listen, demo).await,
+            DatabaseCommand::User {
                 command:
                     UserCommand::Add {
                         username,
@@ -111,16 +195,16 @@ impl Cli {
                     },
             } => {
                 let password = read_password(password_stdin)?;
-                let mut tx = db.begin().await?;
                 let new = NewUser {
                     username,
                     display_name: name,
                     password,
                     role,
-                    district_id: id_of(&db, "district", district.as_deref()).await?,
-                    center_id: id_of(&db, "center", center.as_deref()).await?,
-                    person_id: id_of(&db, "person", person.as_deref()).await?,
+                    district_id: id_of(db, "district", district.as_deref()).await?,
+                    center_id: id_of(db, "center", center.as_deref()).await?,
+                    person_id: id_of(db, "person", person.as_deref()).await?,
                 };
+                let mut tx = db.begin().await?;
                 let user = users::insert(tx.conn(), &Actor::command_line(), new)
                     .await
                     .map_err(readable)?;
@@ -132,11 +216,11 @@ impl Cli {
                 );
                 Ok(())
             }
-            Command::Import {
+            DatabaseCommand::Import {
                 command: ImportCommand::People { file },
             } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                let report = crate::import::import(&db, &Actor::command_line(), &bytes)
+                let report = crate::import::import(db, &Actor::command_line(), &bytes)
                     .await
                     .map_err(readable)?;
                 println!(
@@ -145,9 +229,7 @@ impl Cli {
                 );
                 Ok(())
             }
-        };
-        db.close().await;
-        result
+        }
     }
 }
 

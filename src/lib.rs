@@ -12,6 +12,7 @@ pub mod http;
 pub mod import;
 pub mod paging;
 pub mod registry;
+pub mod schedule_cli;
 pub mod state;
 pub mod time;
 pub mod vocab;

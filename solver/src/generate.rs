@@ -103,11 +103,11 @@ pub fn generate(size: Size) -> Problem {
         let full_time = roles.contains(&Role::LecturerFullTime);
         let mut qualifications = Vec::new();
         if roles.iter().any(|r| *r != Role::Rapporteur) {
-            let n = rng.random_range(if full_time { 6..11 } else { 3..7 });
+            let n = rng.random_range(if full_time { 4..8 } else { 2..5 });
             qualifications.extend(modules.sample(&mut rng, n).cloned());
         }
         if roles.contains(&Role::Rapporteur) {
-            let n = rng.random_range(3..7);
+            let n = rng.random_range(2..5);
             qualifications.extend(resolutions.sample(&mut rng, n).cloned());
         }
         qualifications.sort();

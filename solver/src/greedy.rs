@@ -52,13 +52,64 @@ impl<'i, 'a> Ledger<'i, 'a> {
     }
 }
 
-/// (session, person) pairs of a feasible assignment that keeps every pin.
+/// What the objective's shared terms depend on, kept up to date as people are assigned.
+struct Shared {
+    group_people: HashMap<usize, Vec<usize>>,
+    load: Vec<i64>,
+    /// Highest load among full-time lecturers, and among rapporteurs.
+    highest: [i64; 2],
+}
+
+impl Shared {
+    fn take(&mut self, instance: &Instance, s: usize, q: usize) {
+        if let Some(g) = instance.sessions[s].group {
+            self.group_people.entry(g).or_default().push(q);
+        }
+        self.load[q] += 1;
+        let person = &instance.people[q];
+        for (k, member) in [person.full_time, person.rapporteur].into_iter().enumerate() {
+            if member {
+                self.highest[k] = self.highest[k].max(self.load[q]);
+            }
+        }
+    }
+
+    /// What giving `s` to `q` adds to the continuity and max-load terms.
+    fn cost(&self, instance: &Instance, s: usize, q: usize) -> i64 {
+        let w = &instance.problem.weights;
+        let mut cost = 0;
+        if let Some(members) = instance.sessions[s].group.and_then(|g| self.group_people.get(&g)) {
+            cost += if members.contains(&q) {
+                -w.continuity
+            } else {
+                w.continuity
+            };
+        }
+        let person = &instance.people[q];
+        for (k, member) in [person.full_time, person.rapporteur].into_iter().enumerate() {
+            if member && self.load[q] + 1 > self.highest[k] {
+                cost += w.max_load;
+            }
+        }
+        cost
+    }
+}
+
+/// (session, person) pairs of a feasible assignment that keeps every pin. Sessions in time
+/// order take, one place at a time, the free eligible person whose cost to the objective is
+/// lowest, while that cost is below leaving the place empty.
 pub fn assign(instance: &Instance) -> Vec<(usize, usize)> {
     let w = &instance.problem.weights;
     let mut ledger = Ledger::new(instance);
+    let mut shared = Shared {
+        group_people: HashMap::new(),
+        load: vec![0; instance.people.len()],
+        highest: [0; 2],
+    };
     let mut chosen = Vec::new();
     for &(s, q) in &instance.pinned {
         ledger.take(q, s);
+        shared.take(instance, s, q);
         chosen.push((s, q));
     }
     let pins = instance.pins_by_session();
@@ -67,24 +118,24 @@ pub fn assign(instance: &Instance) -> Vec<(usize, usize)> {
     order.sort_by_key(|&s| (instance.sessions[s].start, s));
     for s in order {
         let mut filled = pins.get(&s).map_or(0, |p| p.len() as u32);
-        let mut candidates: Vec<(i64, usize)> = instance.sessions[s]
-            .eligible
-            .iter()
-            .map(|&q| {
-                let keep = if previous.contains(&(s, q)) { w.change } else { 0 };
-                (instance.pair_cost(s, q) - keep, q)
-            })
-            .filter(|&(cost, _)| cost < w.uncovered)
-            .collect();
-        candidates.sort();
-        for (_, q) in candidates {
-            if filled >= instance.sessions[s].needs {
-                break;
-            }
-            if ledger.can_take(q, s) {
-                ledger.take(q, s);
-                chosen.push((s, q));
-                filled += 1;
+        while filled < instance.sessions[s].needs {
+            let best = instance.sessions[s]
+                .eligible
+                .iter()
+                .filter(|&&q| ledger.can_take(q, s))
+                .map(|&q| {
+                    let keep = if previous.contains(&(s, q)) { w.change } else { 0 };
+                    (instance.pair_cost(s, q) - keep + shared.cost(instance, s, q), q)
+                })
+                .min();
+            match best {
+                Some((cost, q)) if cost < w.uncovered => {
+                    ledger.take(q, s);
+                    shared.take(instance, s, q);
+                    chosen.push((s, q));
+                    filled += 1;
+                }
+                _ => break,
             }
         }
     }

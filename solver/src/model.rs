@@ -73,6 +73,24 @@ fn conflict_cliques(instance: &Instance) -> Vec<Vec<usize>> {
     cliques
 }
 
+/// The most of these sessions one person could take if only overlaps counted (earliest end
+/// first): an upper bound on what the conflict rows allow, so a cap at or above it is no row.
+fn most_without_overlap(instance: &Instance, sessions: &[usize]) -> u32 {
+    let mut by_end: Vec<(i64, i64)> = sessions
+        .iter()
+        .map(|&s| (instance.sessions[s].end, instance.sessions[s].start))
+        .collect();
+    by_end.sort();
+    let (mut taken, mut free_from) = (0, i64::MIN);
+    for (end, start) in by_end {
+        if start >= free_from {
+            taken += 1;
+            free_from = end;
+        }
+    }
+    taken
+}
+
 pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
     let p = instance.problem;
     let w = &p.weights;
@@ -154,7 +172,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
                 buckets.entry(instance.sessions[s].buckets[k]).or_default().push(s);
             }
             for (_, list) in buckets {
-                if list.len() as u32 > cap {
+                if list.len() as u32 > cap && most_without_overlap(instance, &list) > cap {
                     let mut e = Expression::with_capacity(list.len());
                     for s in list {
                         e.add_mul(1.0, x[&(s, q)]);
@@ -239,6 +257,23 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
 
     let variables = start_values.len();
     let constraints = rows.len();
+    // The objective's constant part: every place empty, every previous pair dropped.
+    let constant = instance
+        .sessions
+        .iter()
+        .map(|s| w.uncovered * s.needs as i64)
+        .sum::<i64>()
+        + w.change * instance.previous.len() as i64;
+    if variables == 0 {
+        // Nobody may take anything: the empty assignment is the only one.
+        return Ok(Outcome {
+            pairs: Vec::new(),
+            proven_optimal: true,
+            bound: constant as f64,
+            variables,
+            constraints,
+        });
+    }
     let mut model = vars.minimise(objective).using(good_lp::solvers::highs::highs);
     for row in rows {
         model.add_constraint(row);
@@ -254,7 +289,8 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     if let Some(t) = options.time_limit {
         highs.set_option("time_limit", t);
     }
-    highs.set_solution(Some(&start_values), None, None, None);
+    // A start HiGHS refuses only costs time: the greedy pairs remain the fallback below.
+    let _ = highs.try_set_solution(Some(&start_values), None, None, None);
     let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
     let status = solved.status();
     let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
@@ -271,12 +307,6 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     } else {
         start.to_vec()
     };
-    let constant = instance
-        .sessions
-        .iter()
-        .map(|s| w.uncovered * s.needs as i64)
-        .sum::<i64>()
-        + w.change * instance.previous.len() as i64;
     Ok(Outcome {
         pairs,
         proven_optimal: has_solution && status == highs::HighsModelStatus::Optimal,

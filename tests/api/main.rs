@@ -12,6 +12,7 @@ mod hardening;
 mod import;
 mod people;
 mod reference_data;
+mod schedule_cli;
 
 /// The PostgreSQL run must really run on PostgreSQL, never quietly on SQLite.
 #[tokio::test]
