@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{duplicate_code, in_use, references, require_ref, valid_code, valid_name};
+use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
@@ -204,29 +204,14 @@ async fn delete_center(State(state): State<AppState>, user: AuthUser, Path(id): 
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
-    let refs = references(
-        tx.conn(),
-        id,
-        &[("person", "center_id", "người"), ("app_user", "center_id", "tài khoản")],
-    )
-    .await?;
-    if !refs.is_empty() {
-        return Err(in_use("trung tâm", "center", &refs));
-    }
-    on!(tx.conn(), |c| {
-        sqlx::query("DELETE FROM center WHERE center_id = $1")
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-    });
-    audit::record(
+    delete_unreferenced(
         tx.conn(),
         &Actor::from(&user),
-        "delete",
         "center",
         id,
-        Some(&before),
-        None::<&()>,
+        &before,
+        &[("person", "center_id", "người"), ("app_user", "center_id", "tài khoản")],
+        |refs| in_use("trung tâm", "center", refs),
     )
     .await?;
     tx.commit().await?;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{duplicate_code, in_use, references, require_ref, valid_code, valid_name};
+use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
@@ -169,33 +169,18 @@ async fn delete_district(State(state): State<AppState>, user: AuthUser, Path(id)
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
-    let refs = references(
+    delete_unreferenced(
         tx.conn(),
+        &Actor::from(&user),
+        "district",
         id,
+        &before,
         &[
             ("person", "home_district_id", "người"),
             ("center", "district_id", "trung tâm"),
             ("app_user", "district_id", "tài khoản"),
         ],
-    )
-    .await?;
-    if !refs.is_empty() {
-        return Err(in_use("huyện", "district", &refs));
-    }
-    on!(tx.conn(), |c| {
-        sqlx::query("DELETE FROM district WHERE district_id = $1")
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-    });
-    audit::record(
-        tx.conn(),
-        &Actor::from(&user),
-        "delete",
-        "district",
-        id,
-        Some(&before),
-        None::<&()>,
+        |refs| in_use("huyện", "district", refs),
     )
     .await?;
     tx.commit().await?;

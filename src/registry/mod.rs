@@ -9,6 +9,7 @@ mod topics;
 
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::audit::{self, Actor};
 use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
@@ -54,8 +55,31 @@ pub async fn require_ref(c: Conn<'_>, field: &str, table: &'static str, id: i64)
     ))
 }
 
+/// Deletes row `id` of `table` (keyed `<table>_id`) when no row of `referrers` (table, column,
+/// Vietnamese label) points at it, recording `before` in the audit log; otherwise the error
+/// `refused` makes from the list of what refers to it.
+pub async fn delete_unreferenced<B: serde::Serialize>(
+    mut c: Conn<'_>,
+    actor: &Actor,
+    table: &'static str,
+    id: i64,
+    before: &B,
+    referrers: &[(&'static str, &'static str, &'static str)],
+    refused: impl FnOnce(&[String]) -> ApiError,
+) -> Result<()> {
+    let refs = references(c.reborrow(), id, referrers).await?;
+    if !refs.is_empty() {
+        return Err(refused(&refs));
+    }
+    let sql = format!("DELETE FROM {table} WHERE {table}_id = $1");
+    on!(c.reborrow(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *c).await?;
+    });
+    audit::record(c, actor, "delete", table, id, Some(before), None::<&()>).await
+}
+
 /// How many rows of each referring table point at a record; for 409 answers on delete.
-pub async fn references(
+async fn references(
     mut c: Conn<'_>,
     id: i64,
     referrers: &[(&'static str, &'static str, &'static str)],

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{duplicate_code, references, require_ref, valid_code, valid_name};
+use super::{delete_unreferenced, duplicate_code, require_ref, valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, PersonScope, Scope};
 use crate::collation::{clean_text, search_key, sort_key};
@@ -927,38 +927,33 @@ async fn delete_person(State(state): State<AppState>, user: AuthUser, Path(id): 
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
-    let refs = references(tx.conn(), id, &[("app_user", "person_id", "tài khoản")]).await?;
-    if !refs.is_empty() {
-        return Err(ApiError::conflict(
-            "person_has_history",
-            format!(
-                "Người này đã có lịch sử ({}); hãy ngừng kích hoạt (active = false) thay vì xóa.",
-                refs.join(", ")
-            ),
-            format!(
-                "This person has history ({}); deactivate (active = false) instead of deleting.",
-                refs.join(", ")
-            ),
-        ));
-    }
-    on!(tx.conn(), |c| {
-        sqlx::query("DELETE FROM person WHERE person_id = $1")
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-    });
-    audit::record(
+    delete_unreferenced(
         tx.conn(),
         &Actor::from(&user),
-        "delete",
         "person",
         id,
-        Some(&before),
-        None::<&()>,
+        &before,
+        &[("app_user", "person_id", "tài khoản")],
+        has_history,
     )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The 409 for deleting a person others refer to: keep them, deactivated.
+fn has_history(refs: &[String]) -> ApiError {
+    ApiError::conflict(
+        "person_has_history",
+        format!(
+            "Người này đã có lịch sử ({}); hãy ngừng kích hoạt (active = false) thay vì xóa.",
+            refs.join(", ")
+        ),
+        format!(
+            "This person has history ({}); deactivate (active = false) instead of deleting.",
+            refs.join(", ")
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{duplicate_code, in_use, references, valid_code, valid_name};
+use super::{delete_unreferenced, duplicate_code, in_use, valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
@@ -200,29 +200,14 @@ async fn delete_topic(State(state): State<AppState>, user: AuthUser, Path(id): P
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
-    let refs = references(
-        tx.conn(),
-        id,
-        &[("qualification", "topic_id", "người có chuyên môn này")],
-    )
-    .await?;
-    if !refs.is_empty() {
-        return Err(in_use("chuyên đề / nghị quyết", "topic", &refs));
-    }
-    on!(tx.conn(), |c| {
-        sqlx::query("DELETE FROM topic WHERE topic_id = $1")
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-    });
-    audit::record(
+    delete_unreferenced(
         tx.conn(),
         &Actor::from(&user),
-        "delete",
         "topic",
         id,
-        Some(&before),
-        None::<&()>,
+        &before,
+        &[("qualification", "topic_id", "người có chuyên môn này")],
+        |refs| in_use("chuyên đề / nghị quyết", "topic", refs),
     )
     .await?;
     tx.commit().await?;
