@@ -53,13 +53,26 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         threads: options.threads,
         log: options.log,
     };
-    let (pairs, proven_optimal, bound, variables, constraints) = match model::solve(&instance, &start, &model_options) {
-        Ok(o) => (o.pairs, o.proven_optimal, o.bound, o.variables, o.constraints),
-        // Every term is non-negative, so 0 is always a valid bound.
-        Err(_) => (start, false, 0.0, 0, 0),
-    };
+    let (pairs, model_objective, proven_optimal, bound, variables, constraints) =
+        match model::solve(&instance, &start, &model_options) {
+            Ok(o) => (
+                o.pairs,
+                Some(o.model_objective),
+                o.proven_optimal,
+                o.bound,
+                o.variables,
+                o.constraints,
+            ),
+            // Every term is non-negative, so 0 is always a valid bound.
+            Err(_) => (start, None, false, 0.0, 0, 0),
+        };
     let terms = evaluate::terms(&instance, &pairs);
     let objective = terms.total();
+    // The model and the evaluation must price the assignment alike; if they ever differ, the
+    // model is wrong and its proof of optimality proves nothing.
+    let consistent = model_objective.is_none_or(|m| (m - objective as f64).abs() < 0.5);
+    debug_assert!(consistent, "model objective {model_objective:?}, evaluated {objective}");
+    let proven_optimal = proven_optimal && consistent;
     // The objective is a whole number, so the bound rounds up; it never exceeds the objective.
     let bound = if proven_optimal {
         objective

@@ -17,6 +17,9 @@ use crate::instance::{Bucket, Instance};
 pub struct Outcome {
     /// (session, person) pairs assigned.
     pub pairs: Vec<(usize, usize)>,
+    /// The model's own objective value for `pairs` (constant part included), when HiGHS
+    /// found them.
+    pub model_objective: Option<f64>,
     pub proven_optimal: bool,
     /// Lower bound on the objective (constant part included).
     pub bound: f64,
@@ -268,6 +271,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         // Nobody may take anything: the empty assignment is the only one.
         return Ok(Outcome {
             pairs: Vec::new(),
+            model_objective: Some(constant as f64),
             proven_optimal: true,
             bound: constant as f64,
             variables,
@@ -309,6 +313,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     };
     Ok(Outcome {
         pairs,
+        model_objective: has_solution.then(|| solved.objective_value() + constant as f64),
         proven_optimal: has_solution && status == highs::HighsModelStatus::Optimal,
         bound: if dual_bound.is_finite() {
             dual_bound + constant as f64
