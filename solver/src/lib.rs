@@ -57,7 +57,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         match model::solve(&instance, &start, &model_options) {
             Ok(o) => (
                 o.pairs,
-                Some(o.model_objective),
+                o.model_objective,
                 o.proven_optimal,
                 o.bound,
                 o.variables,
