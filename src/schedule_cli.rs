@@ -19,6 +19,9 @@ fn write_out(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
 /// Solves a problem file. A problem that cannot be solved as given still yields a solution
 /// file (status `error`, with the code), and the command exits with status 1.
 pub fn solve(problem: &Path, output: Option<&Path>, time_limit: Option<f64>, threads: u32) -> anyhow::Result<()> {
+    if time_limit.is_some_and(|t| !t.is_finite() || t <= 0.0) {
+        bail!("--time-limit must be a positive number of seconds");
+    }
     let text = std::fs::read_to_string(problem).with_context(|| format!("reading {}", problem.display()))?;
     // HiGHS logs progress (elapsed, incumbent, bound, gap) on standard output, so only when the
     // solution goes to a file and someone is watching.

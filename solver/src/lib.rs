@@ -21,7 +21,8 @@ pub use problem::*;
 /// How to solve.
 #[derive(Debug, Clone)]
 pub struct SolveOptions {
-    /// Seconds; overrides the problem's `time_limit_seconds`.
+    /// Seconds for the whole solve, model building included; overrides the problem's
+    /// `time_limit_seconds`.
     pub time_limit: Option<f64>,
     /// Threads for HiGHS.
     pub threads: u32,
@@ -49,7 +50,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     let start = greedy::assign(&instance);
     let model_options = model::Options {
-        time_limit: options.time_limit.or(problem.time_limit_seconds),
+        deadline: options
+            .time_limit
+            .or(problem.time_limit_seconds)
+            .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok())
+            .map(|t| started + t),
         threads: options.threads,
         log: options.log,
     };

@@ -28,7 +28,8 @@ pub struct Outcome {
 }
 
 pub struct Options {
-    pub time_limit: Option<f64>,
+    /// When the whole solve must end; HiGHS gets what is left once the model is built.
+    pub deadline: Option<std::time::Instant>,
     pub threads: u32,
     /// Let HiGHS print its log (elapsed, incumbent, bound, gap) to the console.
     pub log: bool,
@@ -290,8 +291,11 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     highs.set_option("mip_rel_gap", 0.0);
     highs.set_option("mip_abs_gap", 0.999);
     highs.set_option("random_seed", 0);
-    if let Some(t) = options.time_limit {
-        highs.set_option("time_limit", t);
+    if let Some(deadline) = options.deadline {
+        let left = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs_f64();
+        highs.set_option("time_limit", left.max(0.01));
     }
     // A start HiGHS refuses only costs time: the greedy pairs remain the fallback below.
     let _ = highs.try_set_solution(Some(&start_values), None, None, None);
