@@ -3,9 +3,9 @@
 //! Variables: a binary x[p,s] for each eligible pair only; per continuity group and person a
 //! y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group c[g] ≥ Σ y − 1;
 //! L_full_time and L_rapporteur ≥ each such person's load.
-//! Rows: Σ_p x[p,s] ≤ needs; for each day, cliques of pairwise-conflicting sessions
-//! (found once for everybody, restricted to each person's eligible sessions); caps per day,
-//! week and month where a person's eligible sessions could exceed them.
+//! Rows: Σ_p x[p,s] ≤ needs; cliques of pairwise-conflicting sessions, travel counted (found
+//! once for everybody, restricted to each person's eligible sessions); caps per day, week and
+//! month where a person's eligible sessions could exceed them.
 //! The objective's constant part (uncovered places, previous pairs kept) is added outside.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
