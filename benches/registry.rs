@@ -43,20 +43,7 @@ const DISTRICTS: [&str; 11] = [
 fn spreadsheet() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let headers = [
-        "Họ và tên",
-        "Mã",
-        "Loại",
-        "Cấp báo cáo viên",
-        "Trình độ LLCT",
-        "Huyện",
-        "Chuyên đề",
-        "Ngôn ngữ",
-        "Dân tộc",
-        "Giới tính",
-        "Điện thoại",
-        "Email",
-    ];
+    let headers = roster::import::Column::ALL.map(roster::import::Column::header);
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }

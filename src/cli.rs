@@ -220,7 +220,7 @@ impl DatabaseCommand {
                 command: ImportCommand::People { file },
             } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                let report = crate::import::import(db, &Actor::command_line(), &bytes)
+                let report = crate::import::import(db, &Actor::command_line(), bytes)
                     .await
                     .map_err(readable)?;
                 println!(

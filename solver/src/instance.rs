@@ -81,7 +81,7 @@ pub struct Instance<'a> {
     pub previous: Vec<(usize, usize)>,
 }
 
-pub fn buckets(t: DateTime<FixedOffset>, tz: Tz) -> [Bucket; 3] {
+fn buckets(t: DateTime<FixedOffset>, tz: Tz) -> [Bucket; 3] {
     let local = tz.from_utc_datetime(&t.naive_utc()).date_naive();
     let week = local.iso_week();
     [

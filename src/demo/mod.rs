@@ -13,7 +13,7 @@ use crate::registry::people::{self, HalfDaySlot};
 use crate::time::ZONE;
 use crate::vocab::{Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, UserRole, Weekday};
 
-pub use data::{DemoProvince, province};
+use data::province;
 
 /// The seed of the demo province; the same seed gives the same province.
 const SEED: u64 = 2026;

@@ -76,13 +76,12 @@ async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body
             format!("The file is too large (at most {} MB).", FILE_LIMIT / 1024 / 1024),
         )
     })?;
-    Ok(Json(import(&state.db, &Actor::from(&user), &bytes).await?))
+    Ok(Json(import(&state.db, &Actor::from(&user), bytes.into()).await?))
 }
 
 /// Reads, checks and stores a file of people; used by the API and by `roster import people`.
-pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> Result<ImportReport> {
-    let owned = bytes.to_vec();
-    let sheet = tokio::task::spawn_blocking(move || sheet::read(&owned))
+pub async fn import(db: &Db, actor: &Actor, bytes: Vec<u8>) -> Result<ImportReport> {
+    let sheet = tokio::task::spawn_blocking(move || sheet::read(&bytes))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(|e| {
