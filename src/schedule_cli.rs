@@ -2,9 +2,10 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use roster_solver::{SolveOptions, Status, check, format, generate};
+use roster_solver::{Control, OnProgress, Progress, SolveOptions, Status, check, format, generate};
 
 fn write_out(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match output {
@@ -23,20 +24,25 @@ pub fn solve(problem: &Path, output: Option<&Path>, time_limit: Option<f64>, thr
         bail!("--time-limit must be a positive number of seconds");
     }
     let text = std::fs::read_to_string(problem).with_context(|| format!("reading {}", problem.display()))?;
-    // HiGHS logs progress (elapsed, incumbent, bound, gap) on standard output, so only when the
-    // solution goes to a file and someone is watching.
-    let log = output.is_some() && std::io::stderr().is_terminal();
+    let watching = std::io::stderr().is_terminal();
+    let control = Control {
+        on_progress: watching.then(|| Arc::new(show_progress) as OnProgress),
+        ..Control::default()
+    };
     let solution = match format::read_problem(&text) {
         Ok(p) => roster_solver::solve(
             &p,
             &SolveOptions {
                 time_limit,
                 threads,
-                log,
+                control,
             },
         ),
         Err((code, message)) => roster_solver::Solution::error(code, message),
     };
+    if watching {
+        eprintln!();
+    }
     write_out(output, &format::write_solution(&solution))?;
     match (&solution.status, &solution.error) {
         (Status::Error, Some(e)) => bail!("{:?}: {}", e.code, e.message),
@@ -53,6 +59,17 @@ pub fn solve(problem: &Path, output: Option<&Path>, time_limit: Option<f64>, thr
             Ok(())
         }
     }
+}
+
+/// One line on the terminal, rewritten in place: elapsed, incumbent, bound, gap.
+fn show_progress(p: &Progress) {
+    eprint!(
+        "\r{:>8.1} s   objective {:>12}   bound {:>12}   gap {:>6.2} %",
+        p.elapsed_seconds,
+        p.incumbent,
+        p.bound,
+        p.gap() * 100.0
+    );
 }
 
 /// Checks a solution against its problem; any violation makes the command fail.

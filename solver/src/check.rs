@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Datelike, FixedOffset};
 use chrono_tz::Tz;
 
-use crate::problem::{Person, Problem, ReasonCode, Role, Session, SessionKind, Solution, Status, Terms};
+use crate::problem::{Pair, Person, Problem, ReasonCode, Role, Session, SessionKind, Solution, Status, Terms};
 
 /// What the checker found: the violations (empty when the solution is sound) and the
 /// objective terms recomputed from the assignments.
@@ -68,28 +68,45 @@ fn calendar(t: DateTime<FixedOffset>, tz: Tz) -> [String; 3] {
     ]
 }
 
-pub fn check(problem: &Problem, solution: &Solution) -> Report {
+/// What the assignments alone give: the hard-rule violations and the objective terms, with
+/// what the solution-level checks need.
+struct Recomputed<'a> {
+    violations: Vec<String>,
+    terms: Terms,
+    tz: Tz,
+    sessions: HashMap<&'a str, &'a Session>,
+    pairs: BTreeSet<(&'a str, &'a str)>,
+    count: HashMap<&'a str, u32>,
+    by_person: BTreeMap<&'a str, Vec<&'a Session>>,
+}
+
+/// Checks assignments against every hard rule (pins included) and prices them; for a draft
+/// or a manual change, before there is a solution to check.
+pub fn check_assignments(problem: &Problem, assignments: &[Pair]) -> Report {
+    match recompute(problem, assignments) {
+        Ok(r) => Report {
+            violations: r.violations,
+            terms: r.terms,
+        },
+        Err(report) => report,
+    }
+}
+
+fn recompute<'a>(problem: &'a Problem, assignments: &'a [Pair]) -> Result<Recomputed<'a>, Report> {
     let mut v: Vec<String> = Vec::new();
     let w = &problem.weights;
-    if solution.status == Status::Error {
-        v.push(format!("the solution is an error: {:?}", solution.error));
-        return Report {
-            violations: v,
-            terms: Terms::default(),
-        };
-    }
     let Ok(tz) = problem.timezone.parse::<Tz>() else {
         v.push(format!("unknown time zone {:?}", problem.timezone));
-        return Report {
+        return Err(Report {
             violations: v,
             terms: Terms::default(),
-        };
+        });
     };
     let people: HashMap<&str, &Person> = problem.people.iter().map(|p| (p.id.as_str(), p)).collect();
     let sessions: HashMap<&str, &Session> = problem.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
 
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for a in &solution.assignments {
+    for a in assignments {
         let (Some(s), Some(p)) = (sessions.get(a.session.as_str()), people.get(a.person.as_str())) else {
             v.push(format!(
                 "assignment {} → {} names an unknown session or person",
@@ -210,6 +227,36 @@ pub fn check(problem: &Problem, solution: &Solution) -> Report {
         .collect();
     t.change = w.change * previous.iter().filter(|x| !pairs.contains(x)).count() as i64;
 
+    Ok(Recomputed {
+        violations: v,
+        terms: t,
+        tz,
+        sessions,
+        pairs,
+        count,
+        by_person,
+    })
+}
+
+pub fn check(problem: &Problem, solution: &Solution) -> Report {
+    if solution.status == Status::Error {
+        return Report {
+            violations: vec![format!("the solution is an error: {:?}", solution.error)],
+            terms: Terms::default(),
+        };
+    }
+    let Recomputed {
+        violations: mut v,
+        terms: t,
+        tz,
+        sessions,
+        pairs,
+        count,
+        by_person,
+    } = match recompute(problem, &solution.assignments) {
+        Ok(r) => r,
+        Err(report) => return report,
+    };
     if solution.objective_terms != t {
         v.push(format!(
             "objective terms are {:?}; recomputed {:?}",

@@ -14,6 +14,8 @@ mod instance;
 mod model;
 pub mod problem;
 
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub use problem::*;
@@ -26,8 +28,7 @@ pub struct SolveOptions {
     pub time_limit: Option<f64>,
     /// Threads for HiGHS.
     pub threads: u32,
-    /// Print HiGHS's progress log (elapsed, incumbent, bound, gap).
-    pub log: bool,
+    pub control: Control,
 }
 
 impl Default for SolveOptions {
@@ -35,7 +36,52 @@ impl Default for SolveOptions {
         SolveOptions {
             time_limit: None,
             threads: 2,
-            log: false,
+            control: Control::default(),
+        }
+    }
+}
+
+/// Watching and stopping a solve from another thread.
+#[derive(Clone, Default)]
+pub struct Control {
+    /// Set to stop the solve: it ends as on a time limit, with the best assignment found.
+    pub cancel: Arc<AtomicBool>,
+    /// Called with the greedy start, with each better assignment, and as the bound rises
+    /// (at most every 200 ms then); on HiGHS's threads, so it should return quickly.
+    pub on_progress: Option<OnProgress>,
+}
+
+pub type OnProgress = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("cancel", &self.cancel)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish()
+    }
+}
+
+/// Where a running solve stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub elapsed_seconds: f64,
+    /// The objective of the best assignment so far.
+    pub incumbent: i64,
+    /// The best proven lower bound so far.
+    pub bound: i64,
+    /// The best assignment so far, sorted, when it has just improved; `None` when only the
+    /// bound moved.
+    pub assignments: Option<Vec<Pair>>,
+}
+
+impl Progress {
+    /// The relative gap between incumbent and bound, 0 when proven optimal.
+    pub fn gap(&self) -> f64 {
+        if self.incumbent == 0 {
+            0.0
+        } else {
+            (self.incumbent - self.bound) as f64 / self.incumbent as f64
         }
     }
 }
@@ -49,6 +95,43 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         Err(e) => return Solution::error(e.code, e.message),
     };
     let start = greedy::assign(&instance);
+    let to_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
+        let mut v: Vec<Pair> = pairs
+            .iter()
+            .map(|&(s, q)| Pair {
+                session: problem.sessions[s].id.clone(),
+                person: problem.people[q].id.clone(),
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // The incumbent is priced by `evaluate`, like the solution, so progress and answer agree.
+    let best = Mutex::new(evaluate::terms(&instance, &start).total());
+    let report = |improved: Option<&[(usize, usize)]>, bound: f64| {
+        let Some(on_progress) = &options.control.on_progress else {
+            return;
+        };
+        let mut best = best.lock().unwrap_or_else(|e| e.into_inner());
+        let assignments = match improved {
+            Some(pairs) => {
+                let objective = evaluate::terms(&instance, pairs).total();
+                if objective > *best {
+                    return;
+                }
+                *best = objective;
+                Some(to_pairs(pairs))
+            }
+            None => None,
+        };
+        on_progress(&Progress {
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+            incumbent: *best,
+            bound: ((bound - 1e-6).ceil() as i64).clamp(0, *best),
+            assignments,
+        });
+    };
+    report(Some(&start), 0.0);
     let model_options = model::Options {
         deadline: options
             .time_limit
@@ -56,7 +139,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok())
             .map(|t| started + t),
         threads: options.threads,
-        log: options.log,
+        cancel: &options.control.cancel,
+        on_progress: &|p: model::Progress| report(p.improved.as_deref(), p.bound),
     };
     let (pairs, model_objective, proven_optimal, bound, variables, constraints) =
         match model::solve(&instance, &start, &model_options) {
@@ -84,14 +168,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     } else {
         ((bound - 1e-6).ceil() as i64).clamp(0, objective)
     };
-    let mut assignments: Vec<Pair> = pairs
-        .iter()
-        .map(|&(s, q)| Pair {
-            session: problem.sessions[s].id.clone(),
-            person: problem.people[q].id.clone(),
-        })
-        .collect();
-    assignments.sort();
+    let assignments = to_pairs(&pairs);
     Solution {
         format: SOLUTION_FORMAT.to_string(),
         status: if proven_optimal {

@@ -10,6 +10,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 
 use crate::instance::{Bucket, Instance};
@@ -27,12 +31,21 @@ pub struct Outcome {
     pub constraints: usize,
 }
 
-pub struct Options {
+pub struct Options<'a> {
     /// When the whole solve must end; HiGHS gets what is left once the model is built.
     pub deadline: Option<std::time::Instant>,
     pub threads: u32,
-    /// Let HiGHS print its log (elapsed, incumbent, bound, gap) to the console.
-    pub log: bool,
+    /// Set from elsewhere to stop HiGHS, which then ends as on a time limit.
+    pub cancel: &'a AtomicBool,
+    /// Told of each better assignment, and of the bound as it rises.
+    pub on_progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// What HiGHS has reached so far, constant part included.
+pub struct Progress {
+    /// A better assignment HiGHS has just found.
+    pub improved: Option<Vec<(usize, usize)>>,
+    pub bound: f64,
 }
 
 /// Cliques of pairwise-conflicting sessions covering every conflicting pair, found once for
@@ -284,8 +297,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         model.add_constraint(row);
     }
     let mut highs = model.into_inner();
-    highs.set_option("output_flag", options.log);
-    highs.set_option("log_to_console", options.log);
+    highs.set_option("output_flag", false);
     highs.set_option("threads", options.threads.max(1) as i32);
     // The objective is a whole number: a gap below 1 proves the incumbent optimal.
     highs.set_option("mip_rel_gap", 0.0);
@@ -299,19 +311,21 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     }
     // A start HiGHS refuses only costs time: the greedy pairs remain the fallback below.
     let _ = highs.try_set_solution(Some(&start_values), None, None, None);
+    let watcher = Watcher {
+        options,
+        x_column: &x_column,
+        constant: constant as f64,
+        last: Mutex::new((Instant::now(), f64::NAN, f64::NAN)),
+    };
+    watcher.attach(&mut highs);
+    // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
     let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
     let status = solved.status();
     let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     let columns = solved.get_solution().columns().to_vec();
     let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-    let pairs: Vec<(usize, usize)> = if has_solution {
-        let mut v: Vec<(usize, usize)> = x_column
-            .iter()
-            .filter(|(_, column)| columns[*column] > 0.5)
-            .map(|(pair, _)| *pair)
-            .collect();
-        v.sort();
-        v
+    let pairs = if has_solution {
+        chosen_pairs(&x_column, &columns)
     } else {
         start.to_vec()
     };
@@ -327,4 +341,96 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         variables,
         constraints,
     })
+}
+
+/// The (session, person) pairs whose x is 1 in a column vector.
+fn chosen_pairs(x_column: &[((usize, usize), usize)], columns: &[f64]) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize)> = x_column
+        .iter()
+        .filter(|(_, column)| columns[*column] > 0.5)
+        .map(|(pair, _)| *pair)
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Receives HiGHS's callbacks: reports progress and passes on a cancellation.
+struct Watcher<'a> {
+    options: &'a Options<'a>,
+    x_column: &'a [((usize, usize), usize)],
+    constant: f64,
+    /// When progress was last reported, with the incumbent and bound then.
+    last: Mutex<(Instant, f64, f64)>,
+}
+
+/// The least time between two reports of an unchanged incumbent and a risen bound.
+const REPORT_EVERY: Duration = Duration::from_millis(200);
+
+impl Watcher<'_> {
+    fn attach(&self, highs: &mut highs::Model) {
+        let ptr = highs.as_mut_ptr();
+        // SAFETY: `self` outlives the solve (see the caller), and `on_callback` only reads the
+        // data HiGHS passes for the duration of one call.
+        unsafe {
+            highs_sys::Highs_setCallback(ptr, Some(on_callback), self as *const Watcher as *mut std::ffi::c_void);
+            for kind in [
+                highs_sys::kHighsCallbackSimplexInterrupt,
+                highs_sys::kHighsCallbackIpmInterrupt,
+                highs_sys::kHighsCallbackMipInterrupt,
+                highs_sys::kHighsCallbackMipImprovingSolution,
+            ] {
+                highs_sys::Highs_startCallback(ptr, kind);
+            }
+        }
+    }
+
+    /// Handles one callback; true asks HiGHS to stop.
+    fn handle(&self, kind: i32, out: &highs_sys::HighsCallbackDataOut) -> bool {
+        if kind == highs_sys::kHighsCallbackMipImprovingSolution && !out.mip_solution.is_null() {
+            // SAFETY: HiGHS passes the new solution, one value per column, for this call.
+            let columns = unsafe { std::slice::from_raw_parts(out.mip_solution, out.mip_solution_size as usize) };
+            self.report(
+                Some(chosen_pairs(self.x_column, columns)),
+                out.objective_function_value,
+                out.mip_dual_bound,
+            );
+        } else if kind == highs_sys::kHighsCallbackMipInterrupt {
+            self.report(None, out.mip_primal_bound, out.mip_dual_bound);
+        }
+        self.options.cancel.load(Ordering::Relaxed)
+    }
+
+    fn report(&self, improved: Option<Vec<(usize, usize)>>, incumbent: f64, bound: f64) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = incumbent != last.1 || bound != last.2;
+        if improved.is_none() && !(changed && last.0.elapsed() >= REPORT_EVERY) {
+            return;
+        }
+        *last = (Instant::now(), incumbent, bound);
+        drop(last);
+        (self.options.on_progress)(Progress {
+            improved,
+            bound: if bound.is_finite() { bound + self.constant } else { 0.0 },
+        });
+    }
+}
+
+extern "C" fn on_callback(
+    kind: std::ffi::c_int,
+    _message: *const std::ffi::c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    input: *mut highs_sys::HighsCallbackDataIn,
+    data: *mut std::ffi::c_void,
+) {
+    if out.is_null() || data.is_null() {
+        return;
+    }
+    // SAFETY: `data` is the `Watcher` given in `attach`; `out` and `input` are valid for this call.
+    let watcher = unsafe { &*(data as *const Watcher) };
+    // A panic must not cross into C++: it is caught and the solve goes on.
+    let stop = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watcher.handle(kind, unsafe { &*out })))
+        .unwrap_or(false);
+    if stop && !input.is_null() {
+        unsafe { (*input).user_interrupt = 1 };
+    }
 }

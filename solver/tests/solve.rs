@@ -1,9 +1,14 @@
 //! Hand-made problems with known optimal answers, one per rule and per objective term, each
 //! solved and run through the independent checker; and generated problems as a property test.
 
-use roster_solver::check::check;
+use roster_solver::check::{check, check_assignments};
 use roster_solver::generate::{Size, generate};
-use roster_solver::{ErrorCode, Pair, Problem, ReasonCode, Solution, SolveOptions, Status, format, solve};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use roster_solver::{
+    Control, ErrorCode, Pair, Problem, Progress, ReasonCode, Solution, SolveOptions, Status, format, solve,
+};
 use serde_json::{Value, json};
 
 /// A problem from JSON with defaults: two districts 45 minutes apart, no weights but
@@ -435,4 +440,74 @@ fn the_checker_finds_broken_solutions() {
     ] {
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }
+}
+
+/// Every assignment reported as progress, with its objective, as `check` sees it.
+fn reported(p: &Problem, options: &SolveOptions, seen: &std::sync::Mutex<Vec<Progress>>) -> Solution {
+    let s = solve(p, options);
+    for progress in seen.lock().unwrap().iter() {
+        let Some(assignments) = &progress.assignments else {
+            continue;
+        };
+        let report = check_assignments(p, assignments);
+        assert!(report.is_valid(), "reported assignment: {:?}", report.violations);
+        assert_eq!(report.terms.total(), progress.incumbent, "reported objective");
+    }
+    s
+}
+
+fn watched() -> (SolveOptions, Arc<std::sync::Mutex<Vec<Progress>>>) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let options = SolveOptions {
+        control: Control {
+            on_progress: Some(Arc::new(move |p: &Progress| sink.lock().unwrap().push(p.clone()))),
+            ..Control::default()
+        },
+        ..SolveOptions::default()
+    };
+    (options, seen)
+}
+
+#[test]
+fn progress_reports_checked_assignments_an_improving_incumbent_and_a_rising_bound() {
+    let p = generate(Size {
+        people: 60,
+        sessions: 200,
+        months: 1,
+        seed: 5,
+    });
+    let (options, seen) = watched();
+    let s = reported(&p, &options, &seen);
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].assignments.is_some(), "the greedy start comes first");
+    for pair in seen.windows(2) {
+        assert!(pair[1].incumbent <= pair[0].incumbent, "the incumbent never worsens");
+        assert!(pair[1].elapsed_seconds >= pair[0].elapsed_seconds);
+    }
+    assert!(seen.iter().all(|r| r.bound <= r.incumbent));
+    assert_eq!(s.status, Status::Optimal);
+    assert!(s.objective <= seen.last().unwrap().incumbent);
+}
+
+#[test]
+fn a_cancelled_solve_ends_feasible_with_the_best_assignment_found() {
+    let p = generate(Size {
+        people: 120,
+        sessions: 400,
+        months: 1,
+        seed: 3,
+    });
+    let (options, seen) = watched();
+    // Cancelled before HiGHS starts: it stops at its first callback.
+    options.control.cancel.store(true, Ordering::Relaxed);
+    let s = reported(&p, &options, &seen);
+    assert_eq!(s.status, Status::Feasible);
+    assert!(s.bound <= s.objective);
+    let report = check(&p, &s);
+    assert!(report.is_valid(), "{:?}", report.violations);
+    assert!(
+        s.objective <= seen.lock().unwrap()[0].incumbent,
+        "no worse than the greedy start"
+    );
 }
