@@ -50,6 +50,7 @@ pub fn app(state: AppState) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::router())
         .merge(crate::registry::router())
+        .merge(crate::planning::router())
         .merge(crate::import::router())
         .merge(crate::audit::router())
         .split_for_parts();

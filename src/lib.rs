@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod paging;
+pub mod planning;
 pub mod registry;
 pub mod schedule_cli;
 pub mod state;

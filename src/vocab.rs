@@ -111,6 +111,37 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// An annual plan is drafted, then approved by the district board or the province.
+    PlanStatus {
+        Draft = "draft" / "Dự thảo",
+        Approved = "approved" / "Đã phê duyệt",
+    }
+);
+
+vocabulary!(
+    /// A class request: submitted → accepted → scheduled, or rejected with a reason.
+    RequestStatus {
+        Submitted = "submitted" / "Đã gửi",
+        Accepted = "accepted" / "Đã chấp nhận",
+        Rejected = "rejected" / "Bị từ chối",
+        Scheduled = "scheduled" / "Đã xếp lịch",
+    }
+);
+
+vocabulary!(
+    /// A solve run: queued → running → finished or cancelled (both with a draft) or failed;
+    /// a finished or cancelled run's draft may be published.
+    RunStatus {
+        Queued = "queued" / "Đang chờ",
+        Running = "running" / "Đang giải",
+        Finished = "finished" / "Đã xong",
+        Cancelled = "cancelled" / "Đã dừng",
+        Failed = "failed" / "Thất bại",
+        Published = "published" / "Đã công bố",
+    }
+);
+
 /// Languages commonly needed for briefings, as ISO 639 codes with their Vietnamese names.
 /// Other ISO 639 codes are accepted too; these are the ones spreadsheets may name in words.
 pub const LANGUAGES: &[(&str, &str)] = &[

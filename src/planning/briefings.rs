@@ -1,0 +1,250 @@
+//! Briefing conferences (hội nghị học tập, quán triệt nghị quyết): a resolution presented in
+//! a district to an audience whose level sets the rapporteurs' minimum level, in a language
+//! when the audience needs one.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::sessions::{self, NewSession, Slot};
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, Scope};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::on;
+use crate::registry::{require_ref, valid_name};
+use crate::state::AppState;
+use crate::vocab::{RapporteurLevel, TopicKind};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_briefings, create_briefing))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingInput {
+    /// A topic of kind `resolution`.
+    topic_id: i64,
+    district_id: i64,
+    venue: String,
+    /// e.g. `Hội nghị quán triệt Nghị quyết Trung ương 8 khóa XIII`.
+    title: String,
+    /// The audience; rapporteurs must be of this level or above.
+    audience_level: RapporteurLevel,
+    /// ISO 639 code of the audience's language, e.g. `km`.
+    language: Option<String>,
+    /// Whether only speakers of `language` may present.
+    #[serde(default)]
+    language_required: bool,
+    /// Rapporteurs needed at each session.
+    rapporteurs: u32,
+    slots: Vec<Slot>,
+    /// The last day it may take place.
+    deadline: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Briefing {
+    pub id: i64,
+    pub topic_id: i64,
+    pub district_id: i64,
+    pub venue: String,
+    pub title: String,
+    pub audience_level: RapporteurLevel,
+    pub language: Option<String>,
+    pub language_required: bool,
+    pub rapporteurs: u32,
+    pub deadline: Option<NaiveDate>,
+    /// Its sessions, in order.
+    pub session_ids: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    briefing_id: i64,
+    topic_id: i64,
+    district_id: i64,
+    venue: String,
+    title: String,
+    audience_level: String,
+    language: Option<String>,
+    language_required: bool,
+    rapporteurs: i64,
+    deadline: Option<NaiveDate>,
+}
+
+async fn view(mut c: Conn<'_>, r: Row) -> Result<Briefing> {
+    let session_ids: Vec<i64> = on!(c.reborrow(), |c| {
+        sqlx::query_scalar("SELECT session_id FROM session WHERE briefing_id = $1 ORDER BY starts_at")
+            .bind(r.briefing_id)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(Briefing {
+        id: r.briefing_id,
+        topic_id: r.topic_id,
+        district_id: r.district_id,
+        venue: r.venue,
+        title: r.title,
+        audience_level: RapporteurLevel::parse(&r.audience_level)
+            .ok_or_else(|| anyhow::anyhow!("audience level {:?}", r.audience_level))?,
+        language: r.language,
+        language_required: r.language_required,
+        rapporteurs: r.rapporteurs as u32,
+        deadline: r.deadline,
+        session_ids,
+    })
+}
+
+const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, audience_level, language, \
+    language_required, rapporteurs, deadline FROM briefing";
+
+/// Briefings the caller may read: the province all, a district board and a center their
+/// district's.
+#[utoipa::path(get, path = "/api/v1/briefings", tag = "planning", responses((status = 200, body = Vec<Briefing>)))]
+async fn list_briefings(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Briefing>>> {
+    let district = match user.scope {
+        Scope::Province => None,
+        Scope::District(d) | Scope::Center { district_id: d, .. } => Some(d),
+        Scope::Person(_) => return Err(ApiError::forbidden()),
+    };
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<Row> = on!(conn.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ($1 IS NULL OR district_id = $1) ORDER BY briefing_id"
+        )))
+        .bind(district)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(view(conn.conn(), r).await?);
+    }
+    Ok(Json(out))
+}
+
+/// Add a briefing conference with its sessions (the province, or the district's board).
+#[utoipa::path(post, path = "/api/v1/briefings", tag = "planning", request_body = BriefingInput,
+    responses((status = 201, body = Briefing), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_briefing(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<BriefingInput>,
+) -> Result<(StatusCode, Json<Briefing>)> {
+    match user.scope {
+        Scope::Province => {}
+        Scope::District(d) if d == body.district_id => {}
+        _ => return Err(ApiError::forbidden()),
+    }
+    let venue = valid_name("venue", &body.venue)?;
+    let title = valid_name("title", &body.title)?;
+    if !(1..=20).contains(&body.rapporteurs) {
+        return Err(ApiError::invalid(
+            "rapporteurs",
+            "invalid_rapporteurs",
+            "Cần từ 1 đến 20 báo cáo viên mỗi buổi.",
+            "1 to 20 rapporteurs per session.",
+        ));
+    }
+    let language = body.language.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    if body.language_required && language.is_none() {
+        return Err(ApiError::invalid(
+            "language",
+            "language_missing",
+            "Yêu cầu ngôn ngữ nhưng chưa nêu ngôn ngữ nào.",
+            "A language is required but none is named.",
+        ));
+    }
+    if language.is_some_and(|l| l.len() > 8 || !l.chars().all(|c| c.is_ascii_lowercase())) {
+        return Err(ApiError::invalid(
+            "language",
+            "invalid_language",
+            "Mã ngôn ngữ theo ISO 639, ví dụ km.",
+            "Use an ISO 639 language code, e.g. km.",
+        ));
+    }
+    let slots = sessions::valid_slots("slots", &body.slots, None)?;
+    if let (Some(deadline), Some(last)) = (body.deadline, slots.last())
+        && last.date > deadline
+    {
+        return Err(ApiError::invalid(
+            "slots",
+            "after_deadline",
+            format!("Buổi ngày {} muộn hơn hạn {}.", last.date.format("%d/%m/%Y"), deadline.format("%d/%m/%Y")),
+            format!("The session on {} is after the deadline {deadline}.", last.date),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    require_ref(tx.conn(), "district_id", "district", body.district_id).await?;
+    let kind: Option<String> = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT kind FROM topic WHERE topic_id = $1")
+            .bind(body.topic_id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    if kind.as_deref() != Some(TopicKind::Resolution.as_str()) {
+        return Err(ApiError::invalid(
+            "topic_id",
+            "unknown_reference",
+            format!("Không có nghị quyết với mã số {}.", body.topic_id),
+            format!("No resolution topic with id {}.", body.topic_id),
+        ));
+    }
+    sessions::require_venue_free(tx.conn(), body.district_id, &venue, &slots).await?;
+    let id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO briefing (topic_id, district_id, venue, title, audience_level, language, language_required, \
+             rapporteurs, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             RETURNING briefing_id",
+        )
+        .bind(body.topic_id)
+        .bind(body.district_id)
+        .bind(&venue)
+        .bind(&title)
+        .bind(body.audience_level.as_str())
+        .bind(language)
+        .bind(body.language_required)
+        .bind(i64::from(body.rapporteurs))
+        .bind(body.deadline)
+        .bind(&user.username)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for slot in &slots {
+        sessions::insert(
+            tx.conn(),
+            &NewSession {
+                class_id: None,
+                briefing_id: Some(id),
+                module_position: None,
+                topic_id: body.topic_id,
+                district_id: body.district_id,
+                venue: &venue,
+                slot: *slot,
+                needs: i64::from(body.rapporteurs),
+                min_theory_level: None,
+                min_rapporteur_level: Some(body.audience_level.as_str()),
+                language,
+                language_required: body.language_required,
+            },
+        )
+        .await?;
+    }
+    let row: Row = on!(tx.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE briefing_id = $1")))
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let created = view(tx.conn(), row).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "create", "briefing", id, None::<&()>, Some(&created)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}

@@ -1,0 +1,19 @@
+//! Planning: programs, annual plans, class requests (which become classes) and briefing
+//! conferences, and the sessions they make for the scheduler.
+
+mod briefings;
+pub mod plans;
+pub mod programs;
+mod requests;
+pub mod sessions;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    programs::router()
+        .merge(plans::router())
+        .merge(requests::router())
+        .merge(briefings::router())
+}

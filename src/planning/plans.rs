@@ -1,0 +1,365 @@
+//! Annual plans (kế hoạch đào tạo, bồi dưỡng hằng năm): a district's classes for a year,
+//! drafted and then approved by the district board or the province. Only classes in an
+//! approved plan may be requested.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, Scope};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::on;
+use crate::registry::{require_ref, valid_name};
+use crate::state::AppState;
+use crate::vocab::PlanStatus;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(get_plan))
+        .routes(routes!(add_class))
+        .routes(routes!(approve_plan))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedClassInput {
+    program_id: i64,
+    /// The center that runs it: one of the plan's district, or the provincial school.
+    center_id: i64,
+    /// e.g. `Lớp Sơ cấp LLCT khóa 1 năm 2027`.
+    name: String,
+    /// Intended months, 1-12.
+    months: Vec<u32>,
+    trainees: u32,
+    /// Of the trainees, how many are women.
+    women: u32,
+    /// Of the trainees, how many are of an ethnic minority.
+    ethnic_minority: u32,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    district_id: i64,
+    year: i32,
+    #[serde(default)]
+    classes: Vec<PlannedClassInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedClass {
+    pub id: i64,
+    pub program_id: i64,
+    pub center_id: i64,
+    pub name: String,
+    pub months: Vec<u32>,
+    pub trainees: u32,
+    pub women: u32,
+    pub ethnic_minority: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Plan {
+    pub id: i64,
+    pub district_id: i64,
+    pub year: i32,
+    pub status: PlanStatus,
+    /// Who approved it (username) and when.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub classes: Vec<PlannedClass>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFilter {
+    year: Option<i32>,
+    district_id: Option<i64>,
+}
+
+/// The district a caller may read plans of; `None` for everywhere.
+fn readable_district(user: &AuthUser) -> Result<Option<i64>> {
+    match user.scope {
+        Scope::Province => Ok(None),
+        Scope::District(d) | Scope::Center { district_id: d, .. } => Ok(Some(d)),
+        Scope::Person(_) => Err(ApiError::forbidden()),
+    }
+}
+
+/// Whether the caller may draft and approve plans of `district_id`.
+fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
+    match user.scope {
+        Scope::Province => Ok(()),
+        Scope::District(d) if d == district_id => Ok(()),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Plans the caller may read: the province sees all, a district board and a center their
+/// district's.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", params(PlanFilter), responses((status = 200, body = Vec<Plan>)))]
+async fn list_plans(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(filter): ApiQuery<PlanFilter>,
+) -> Result<Json<Vec<Plan>>> {
+    let scope = readable_district(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let ids: Vec<i64> = on!(conn.conn(), |c| {
+        sqlx::query_scalar(
+            "SELECT plan_id FROM plan WHERE ($1 IS NULL OR year = $1) AND ($2 IS NULL OR district_id = $2) \
+             AND ($3 IS NULL OR district_id = $3) ORDER BY year, district_id",
+        )
+        .bind(filter.year)
+        .bind(filter.district_id)
+        .bind(scope)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut plans = Vec::with_capacity(ids.len());
+    for id in ids {
+        plans.push(find(conn.conn(), id).await?);
+    }
+    Ok(Json(plans))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_plan(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Plan>> {
+    let scope = readable_district(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let plan = find(conn.conn(), id).await?;
+    if scope.is_some_and(|d| d != plan.district_id) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(plan))
+}
+
+pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Plan> {
+    type Head = (i64, i32, String, Option<String>, Option<DateTime<Utc>>);
+    let head: Option<Head> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT district_id, year, status, approved_by, approved_at FROM plan WHERE plan_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let (district_id, year, status, approved_by, approved_at) =
+        head.ok_or_else(|| ApiError::not_found("kế hoạch", "Plan"))?;
+    type Row = (i64, i64, i64, String, String, i64, i64, i64);
+    let rows: Vec<Row> = on!(c, |c| {
+        sqlx::query_as(
+            "SELECT planned_class_id, program_id, center_id, name, months, trainees, women, ethnic_minority \
+             FROM planned_class WHERE plan_id = $1 ORDER BY planned_class_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(Plan {
+        id,
+        district_id,
+        year,
+        status: PlanStatus::parse(&status).ok_or_else(|| anyhow::anyhow!("plan status {status:?}"))?,
+        approved_by,
+        approved_at,
+        classes: rows
+            .into_iter()
+            .map(|(id, program_id, center_id, name, months, trainees, women, ethnic_minority)| PlannedClass {
+                id,
+                program_id,
+                center_id,
+                name,
+                months: months.split(',').filter_map(|m| m.parse().ok()).collect(),
+                trainees: trainees as u32,
+                women: women as u32,
+                ethnic_minority: ethnic_minority as u32,
+            })
+            .collect(),
+    })
+}
+
+/// Checks a planned class for a plan of `district_id` and stores it.
+async fn insert_class(mut c: Conn<'_>, plan_id: i64, district_id: i64, field: &str, k: &PlannedClassInput) -> Result<()> {
+    let name = valid_name(&format!("{field}.name"), &k.name)?;
+    require_ref(c.reborrow(), &format!("{field}.program_id"), "program", k.program_id).await?;
+    let center: Option<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT district_id, kind FROM center WHERE center_id = $1")
+            .bind(k.center_id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    match center {
+        None => require_ref(c.reborrow(), &format!("{field}.center_id"), "center", k.center_id).await?,
+        Some((d, kind)) if d != district_id && kind != "provincial_school" => {
+            return Err(ApiError::invalid(
+                format!("{field}.center_id"),
+                "center_outside_district",
+                "Trung tâm không thuộc huyện của kế hoạch.",
+                "The center is not in the plan's district.",
+            ));
+        }
+        Some(_) => {}
+    }
+    let mut months = k.months.clone();
+    months.sort_unstable();
+    months.dedup();
+    if months.is_empty() || months.iter().any(|m| !(1..=12).contains(m)) {
+        return Err(ApiError::invalid(
+            format!("{field}.months"),
+            "invalid_months",
+            "Các tháng dự kiến phải từ 1 đến 12, ít nhất một tháng.",
+            "Intended months are 1 to 12, at least one.",
+        ));
+    }
+    if k.women > k.trainees || k.ethnic_minority > k.trainees || k.trainees > 100_000 {
+        return Err(ApiError::invalid(
+            format!("{field}.trainees"),
+            "invalid_trainees",
+            "Số học viên nữ và dân tộc thiểu số không được vượt tổng số học viên.",
+            "Women and ethnic-minority trainees cannot exceed the trainees.",
+        ));
+    }
+    let months: Vec<String> = months.iter().map(u32::to_string).collect();
+    on!(c, |c| {
+        sqlx::query(
+            "INSERT INTO planned_class (plan_id, program_id, center_id, name, months, trainees, women, ethnic_minority) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(plan_id)
+        .bind(k.program_id)
+        .bind(k.center_id)
+        .bind(&name)
+        .bind(months.join(","))
+        .bind(i64::from(k.trainees))
+        .bind(i64::from(k.women))
+        .bind(i64::from(k.ethnic_minority))
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Draft a district's plan for a year, with its classes (the province, or the district's
+/// board).
+#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", request_body = PlanInput,
+    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_plan(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<PlanInput>,
+) -> Result<(StatusCode, Json<Plan>)> {
+    require_planner(&user, body.district_id)?;
+    if !(2000..=2200).contains(&body.year) {
+        return Err(ApiError::invalid(
+            "year",
+            "invalid_year",
+            "Năm kế hoạch phải từ 2000 đến 2200.",
+            "The plan's year must be 2000 to 2200.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    require_ref(tx.conn(), "district_id", "district", body.district_id).await?;
+    let taken: bool = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM plan WHERE district_id = $1 AND year = $2)")
+            .bind(body.district_id)
+            .bind(body.year)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    if taken {
+        return Err(ApiError::conflict(
+            "plan_exists",
+            format!("Huyện này đã có kế hoạch năm {}.", body.year),
+            format!("The district already has a plan for {}.", body.year),
+        ));
+    }
+    let t = now();
+    let id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO plan (district_id, year, status, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $3) \
+             RETURNING plan_id",
+        )
+        .bind(body.district_id)
+        .bind(body.year)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for (i, k) in body.classes.iter().enumerate() {
+        insert_class(tx.conn(), id, body.district_id, &format!("classes[{i}]"), k).await?;
+    }
+    let created = find(tx.conn(), id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "create", "plan", id, None::<&()>, Some(&created)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Loads a plan the caller may change: theirs to plan, and still a draft.
+async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
+    let plan = find(c.reborrow(), id).await?;
+    require_planner(user, plan.district_id)?;
+    if plan.status != PlanStatus::Draft {
+        return Err(ApiError::conflict(
+            "plan_approved",
+            "Kế hoạch đã được phê duyệt; không thể sửa.",
+            "The plan is approved and can no longer change.",
+        ));
+    }
+    Ok(plan)
+}
+
+/// Add a class to a draft plan.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/classes", tag = "planning", params(("id" = i64, Path)),
+    request_body = PlannedClassInput,
+    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_class(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PlannedClassInput>,
+) -> Result<(StatusCode, Json<Plan>)> {
+    let mut tx = state.db.begin().await?;
+    let before = draft_plan(tx.conn(), &user, id).await?;
+    insert_class(tx.conn(), id, before.district_id, "", &body).await?;
+    let after = find(tx.conn(), id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "update", "plan", id, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(after)))
+}
+
+/// Approve a draft plan (the district's board, or the province); who and when are recorded.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn approve_plan(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Plan>> {
+    let mut tx = state.db.begin().await?;
+    let before = draft_plan(tx.conn(), &user, id).await?;
+    if before.classes.is_empty() {
+        return Err(ApiError::conflict(
+            "plan_empty",
+            "Kế hoạch chưa có lớp nào.",
+            "The plan has no classes.",
+        ));
+    }
+    let t = now();
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE plan SET status = 'approved', approved_by = $1, approved_at = $2, updated_at = $2 WHERE plan_id = $3")
+            .bind(&user.username)
+            .bind(t)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    });
+    let after = find(tx.conn(), id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "approve", "plan", id, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}

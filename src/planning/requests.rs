@@ -1,0 +1,394 @@
+//! Class requests: a center asks for lecturers for a class of its district's approved plan
+//! ("không xem xét đối với những lớp không có trong kế hoạch đã được cấp ủy phê duyệt").
+//! Accepting one makes the class and its sessions: the modules in order, one session per
+//! module half-day, on the requested half-days in date order.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::sessions::{self, NewSession, Slot};
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, Scope};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::on;
+use crate::registry::{require_ref, valid_name};
+use crate::state::AppState;
+use crate::vocab::{HalfDay, PlanStatus, RequestStatus};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_requests, create_request))
+        .routes(routes!(get_request))
+        .routes(routes!(accept_request))
+        .routes(routes!(reject_request))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// A class of an approved plan.
+    planned_class_id: i64,
+    /// Where the class meets, e.g. `Hội trường Trung tâm chính trị huyện Trần Đề`.
+    venue: String,
+    /// The venue's district; the center's district when absent.
+    district_id: Option<i64>,
+    /// As many half-days as the program has.
+    slots: Vec<Slot>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectInput {
+    reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassRequest {
+    pub id: i64,
+    pub planned_class_id: i64,
+    pub center_id: i64,
+    pub district_id: i64,
+    pub venue: String,
+    pub status: RequestStatus,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    pub slots: Vec<Slot>,
+    pub requested_by: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The class, once accepted.
+    pub class_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFilter {
+    status: Option<RequestStatus>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    request_id: i64,
+    planned_class_id: i64,
+    center_id: i64,
+    district_id: i64,
+    venue: String,
+    status: String,
+    reason: Option<String>,
+    requested_by: String,
+    decided_by: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    class_id: Option<i64>,
+}
+
+const SELECT: &str = "SELECT r.request_id, r.planned_class_id, k.center_id, r.district_id, r.venue, r.status, r.reason, \
+    r.requested_by, r.decided_by, r.decided_at, cc.class_id \
+    FROM class_request r JOIN planned_class k ON k.planned_class_id = r.planned_class_id \
+    LEFT JOIN course_class cc ON cc.request_id = r.request_id";
+
+/// The filter on requests a caller may read: the province all, a district board its
+/// district's, a center its own.
+fn scope_clause(user: &AuthUser) -> Result<(Option<i64>, Option<i64>)> {
+    match user.scope {
+        Scope::Province => Ok((None, None)),
+        Scope::District(d) => Ok((Some(d), None)),
+        Scope::Center { center_id, .. } => Ok((None, Some(center_id))),
+        Scope::Person(_) => Err(ApiError::forbidden()),
+    }
+}
+
+async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let starts: Vec<DateTime<Utc>> = on!(c.reborrow(), |c| {
+            sqlx::query_scalar("SELECT starts_at FROM request_slot WHERE request_id = $1 ORDER BY starts_at")
+                .bind(r.request_id)
+                .fetch_all(&mut *c)
+                .await?
+        });
+        let slots = starts
+            .into_iter()
+            .map(|t| {
+                let local = crate::time::local(t);
+                Slot {
+                    date: local.date_naive(),
+                    half_day: if local.time() < chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("noon") {
+                        HalfDay::Morning
+                    } else {
+                        HalfDay::Afternoon
+                    },
+                }
+            })
+            .collect();
+        out.push(ClassRequest {
+            id: r.request_id,
+            planned_class_id: r.planned_class_id,
+            center_id: r.center_id,
+            district_id: r.district_id,
+            venue: r.venue,
+            status: RequestStatus::parse(&r.status).ok_or_else(|| anyhow::anyhow!("request status {:?}", r.status))?,
+            reason: r.reason,
+            slots,
+            requested_by: r.requested_by,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            class_id: r.class_id,
+        });
+    }
+    Ok(out)
+}
+
+/// The requests the caller may read, newest first.
+#[utoipa::path(get, path = "/api/v1/requests", tag = "planning", params(RequestFilter),
+    responses((status = 200, body = Vec<ClassRequest>)))]
+async fn list_requests(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(filter): ApiQuery<RequestFilter>,
+) -> Result<Json<Vec<ClassRequest>>> {
+    let (district, center) = scope_clause(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<Row> = on!(conn.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ($1 IS NULL OR r.district_id = $1) AND ($2 IS NULL OR k.center_id = $2) \
+             AND ($3 IS NULL OR r.status = $3) ORDER BY r.request_id DESC"
+        )))
+        .bind(district)
+        .bind(center)
+        .bind(filter.status.map(RequestStatus::as_str))
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(Json(load(conn.conn(), rows).await?))
+}
+
+/// One request, as the caller may see it.
+async fn find(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    let row: Option<Row> = on!(c.reborrow(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.request_id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let row = row.ok_or_else(|| ApiError::not_found("yêu cầu", "Request"))?;
+    let allowed = match user.scope {
+        Scope::Province => true,
+        Scope::District(d) => d == row.district_id,
+        Scope::Center { center_id, .. } => center_id == row.center_id,
+        Scope::Person(_) => false,
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
+    Ok(load(c, vec![row]).await?.remove(0))
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = ClassRequest), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_request(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<ClassRequest>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(find(conn.conn(), &user, id).await?))
+}
+
+/// Request lecturers for a planned class (the class's center, or the province). A class not
+/// in an approved plan is refused with the reason.
+#[utoipa::path(post, path = "/api/v1/requests", tag = "planning", request_body = RequestInput,
+    responses((status = 201, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<RequestInput>,
+) -> Result<(StatusCode, Json<ClassRequest>)> {
+    let venue = valid_name("venue", &body.venue)?;
+    let mut tx = state.db.begin().await?;
+    type Planned = (i64, i64, String, i32, i64);
+    let planned: Option<Planned> = on!(tx.conn(), |c| {
+        sqlx::query_as(
+            "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id \
+             FROM planned_class k JOIN plan p ON p.plan_id = k.plan_id JOIN center c ON c.center_id = k.center_id \
+             WHERE k.planned_class_id = $1",
+        )
+        .bind(body.planned_class_id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    let not_planned = || {
+        ApiError::invalid(
+            "planned_class_id",
+            "class_not_in_approved_plan",
+            "Lớp này không có trong kế hoạch đã được cấp ủy phê duyệt; không xem xét đối với những lớp không có trong kế hoạch đã được cấp ủy phê duyệt.",
+            "This class is not in a plan the Party committee approved; classes outside an approved plan are not considered.",
+        )
+    };
+    let Some((center_id, center_district, plan_status, year, program_id)) = planned else {
+        return Err(not_planned());
+    };
+    let allowed = match user.scope {
+        Scope::Province => true,
+        Scope::Center { center_id: mine, .. } => mine == center_id,
+        _ => false,
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
+    if plan_status != PlanStatus::Approved.as_str() {
+        return Err(not_planned());
+    }
+    let district_id = body.district_id.unwrap_or(center_district);
+    require_ref(tx.conn(), "district_id", "district", district_id).await?;
+    let slots = sessions::valid_slots("slots", &body.slots, Some(year))?;
+    let program = super::programs::find(tx.conn(), program_id).await?;
+    if slots.len() as u32 != program.half_days {
+        return Err(ApiError::invalid(
+            "slots",
+            "wrong_number_of_slots",
+            format!("Chương trình {} có {} buổi; yêu cầu kê {} buổi.", program.name, program.half_days, slots.len()),
+            format!("{} takes {} half-days; the request lists {}.", program.name, program.half_days, slots.len()),
+        ));
+    }
+    sessions::require_venue_free(tx.conn(), district_id, &venue, &slots).await?;
+    let t = now();
+    let id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO class_request (planned_class_id, district_id, venue, status, requested_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'submitted', $4, $5, $5) RETURNING request_id",
+        )
+        .bind(body.planned_class_id)
+        .bind(district_id)
+        .bind(&venue)
+        .bind(&user.username)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for slot in &slots {
+        let (start, end) = slot.times();
+        on!(tx.conn(), |c| {
+            sqlx::query("INSERT INTO request_slot (request_id, starts_at, ends_at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(start)
+                .bind(end)
+                .execute(&mut *c)
+                .await?;
+        });
+    }
+    let created = find(tx.conn(), &user, id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "create", "class_request", id, None::<&()>, Some(&created)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Loads a submitted request the caller may decide on (the province, or the board of the
+/// venue's district).
+async fn decidable(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    let request = find(c.reborrow(), user, id).await?;
+    if !matches!(user.scope, Scope::Province | Scope::District(_)) {
+        return Err(ApiError::forbidden());
+    }
+    if request.status != RequestStatus::Submitted {
+        return Err(ApiError::conflict(
+            "request_decided",
+            format!("Yêu cầu đã ở trạng thái \"{}\".", request.status.label()),
+            format!("The request is already {}.", request.status.as_str()),
+        ));
+    }
+    Ok(request)
+}
+
+async fn decide(mut c: Conn<'_>, user: &AuthUser, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
+    on!(c.reborrow(), |c| {
+        sqlx::query(
+            "UPDATE class_request SET status = $1, reason = $2, decided_by = $3, decided_at = $4, updated_at = $4 \
+             WHERE request_id = $5",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(&user.username)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Accept a request: it becomes a class with its sessions, ready for the scheduler.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/accept", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn accept_request(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<ClassRequest>> {
+    let mut tx = state.db.begin().await?;
+    let before = decidable(tx.conn(), &user, id).await?;
+    let program_id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT program_id FROM planned_class WHERE planned_class_id = $1")
+            .bind(before.planned_class_id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let program = super::programs::find(tx.conn(), program_id).await?;
+    let class_id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO course_class (request_id, planned_class_id, created_at) VALUES ($1, $2, $3) RETURNING class_id",
+        )
+        .bind(id)
+        .bind(before.planned_class_id)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let mut slots = before.slots.iter();
+    for (position, module) in program.modules.iter().enumerate() {
+        for _ in 0..module.half_days {
+            let slot = *slots.next().ok_or_else(|| anyhow::anyhow!("request {id} has fewer slots than its program"))?;
+            sessions::insert(
+                tx.conn(),
+                &NewSession {
+                    class_id: Some(class_id),
+                    briefing_id: None,
+                    module_position: Some(position as i64 + 1),
+                    topic_id: module.topic_id,
+                    district_id: before.district_id,
+                    venue: &before.venue,
+                    slot,
+                    needs: 1,
+                    min_theory_level: module.min_theory_level.map(|l| l.as_str()),
+                    min_rapporteur_level: None,
+                    language: None,
+                    language_required: false,
+                },
+            )
+            .await?;
+        }
+    }
+    decide(tx.conn(), &user, id, RequestStatus::Accepted, None).await?;
+    let after = find(tx.conn(), &user, id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "accept", "class_request", id, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Reject a request, with the reason the center will see.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/reject", tag = "planning", params(("id" = i64, Path)),
+    request_body = RejectInput,
+    responses((status = 200, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn reject_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RejectInput>,
+) -> Result<Json<ClassRequest>> {
+    let reason = valid_name("reason", &body.reason)?;
+    let mut tx = state.db.begin().await?;
+    let before = decidable(tx.conn(), &user, id).await?;
+    decide(tx.conn(), &user, id, RequestStatus::Rejected, Some(&reason)).await?;
+    let after = find(tx.conn(), &user, id).await?;
+    audit::record(tx.conn(), &Actor::from(&user), "reject", "class_request", id, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
