@@ -11,6 +11,7 @@ pub mod format;
 pub mod generate;
 mod greedy;
 mod instance;
+mod manual;
 mod model;
 pub mod problem;
 
@@ -18,6 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+pub use manual::{Candidate, assess, candidates};
 pub use problem::*;
 
 /// How to solve.
@@ -84,6 +86,49 @@ impl Progress {
             (self.incumbent - self.bound) as f64 / self.incumbent as f64
         }
     }
+}
+
+/// Checks a problem as [`solve`] would before solving it: the format, the ids, and that the
+/// pins keep every rule.
+pub fn validate(problem: &Problem) -> Result<(), ErrorInfo> {
+    instance::Instance::new(problem).map(|_| ()).map_err(|e| ErrorInfo {
+        code: e.code,
+        message: e.message,
+    })
+}
+
+/// (session, person) indices of pairs given by id; an unknown id is an error.
+fn index_pairs(problem: &Problem, pairs: &[Pair]) -> Result<Vec<(usize, usize)>, ErrorInfo> {
+    let sessions: std::collections::HashMap<&str, usize> = problem
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let people: std::collections::HashMap<&str, usize> = problem
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut out: Vec<(usize, usize)> = pairs
+        .iter()
+        .map(
+            |p| match (sessions.get(p.session.as_str()), people.get(p.person.as_str())) {
+                (Some(&s), Some(&q)) => Ok((s, q)),
+                _ => Err(ErrorInfo {
+                    code: ErrorCode::UnknownId,
+                    message: format!(
+                        "assignment {} → {} names an unknown session or person",
+                        p.person, p.session
+                    ),
+                }),
+            },
+        )
+        .collect::<Result<_, _>>()?;
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// Solves a problem. A problem that breaks the format, or pins that break a rule, give an

@@ -511,3 +511,45 @@ fn a_cancelled_solve_ends_feasible_with_the_best_assignment_found() {
         "no worse than the greedy start"
     );
 }
+
+#[test]
+fn candidates_leave_out_the_busy_and_the_capped_and_rank_by_cost() {
+    let p = problem(json!({
+        "people": [lecturer("BUSY", json!({})), lecturer("CAPPED", json!({"max_per_day": 1})),
+                   lecturer("FAR", json!({"home_district": "D2"})), lecturer("NEAR", json!({}))],
+        "sessions": [class("S1", "07:30", "11:00", json!({})), class("S2", "07:30", "11:00", json!({})),
+                     class("S3", "13:30", "17:00", json!({}))],
+        "weights": {"uncovered": 10000, "travel_minute": 1}
+    }));
+    let held = [
+        Pair {
+            session: "S1".into(),
+            person: "BUSY".into(),
+        },
+        Pair {
+            session: "S3".into(),
+            person: "CAPPED".into(),
+        },
+    ];
+    let list = roster_solver::candidates(&p, &held, "S2").unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.person.as_str()).collect();
+    assert_eq!(names, ["NEAR", "FAR"], "cheapest first; BUSY and CAPPED cannot");
+    assert_eq!((list[1].travel_minutes, list[1].cost), (45, 45));
+    assert!(roster_solver::candidates(&p, &held, "S9").is_err());
+}
+
+#[test]
+fn assess_prices_hand_made_assignments_like_the_checker() {
+    let p = generate(Size {
+        people: 30,
+        sessions: 60,
+        months: 1,
+        seed: 2,
+    });
+    let mut assignments = solved(&p).assignments;
+    assignments.truncate(assignments.len() / 2);
+    let s = roster_solver::assess(&p, &assignments, 0).unwrap();
+    let report = check(&p, &s);
+    assert!(report.is_valid(), "{:?}", report.violations);
+    assert_eq!(s.status, Status::Feasible);
+}

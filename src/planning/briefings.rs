@@ -176,7 +176,11 @@ async fn create_briefing(
         return Err(ApiError::invalid(
             "slots",
             "after_deadline",
-            format!("Buổi ngày {} muộn hơn hạn {}.", last.date.format("%d/%m/%Y"), deadline.format("%d/%m/%Y")),
+            format!(
+                "Buổi ngày {} muộn hơn hạn {}.",
+                last.date.format("%d/%m/%Y"),
+                deadline.format("%d/%m/%Y")
+            ),
             format!("The session on {} is after the deadline {deadline}.", last.date),
         ));
     }
@@ -244,7 +248,16 @@ async fn create_briefing(
             .await?
     });
     let created = view(tx.conn(), row).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "create", "briefing", id, None::<&()>, Some(&created)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "briefing",
+        id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

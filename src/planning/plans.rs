@@ -171,22 +171,30 @@ pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Plan> {
         approved_at,
         classes: rows
             .into_iter()
-            .map(|(id, program_id, center_id, name, months, trainees, women, ethnic_minority)| PlannedClass {
-                id,
-                program_id,
-                center_id,
-                name,
-                months: months.split(',').filter_map(|m| m.parse().ok()).collect(),
-                trainees: trainees as u32,
-                women: women as u32,
-                ethnic_minority: ethnic_minority as u32,
-            })
+            .map(
+                |(id, program_id, center_id, name, months, trainees, women, ethnic_minority)| PlannedClass {
+                    id,
+                    program_id,
+                    center_id,
+                    name,
+                    months: months.split(',').filter_map(|m| m.parse().ok()).collect(),
+                    trainees: trainees as u32,
+                    women: women as u32,
+                    ethnic_minority: ethnic_minority as u32,
+                },
+            )
             .collect(),
     })
 }
 
 /// Checks a planned class for a plan of `district_id` and stores it.
-async fn insert_class(mut c: Conn<'_>, plan_id: i64, district_id: i64, field: &str, k: &PlannedClassInput) -> Result<()> {
+async fn insert_class(
+    mut c: Conn<'_>,
+    plan_id: i64,
+    district_id: i64,
+    field: &str,
+    k: &PlannedClassInput,
+) -> Result<()> {
     let name = valid_name(&format!("{field}.name"), &k.name)?;
     require_ref(c.reborrow(), &format!("{field}.program_id"), "program", k.program_id).await?;
     let center: Option<(i64, String)> = on!(c.reborrow(), |c| {
@@ -297,7 +305,16 @@ async fn create_plan(
         insert_class(tx.conn(), id, body.district_id, &format!("classes[{i}]"), k).await?;
     }
     let created = find(tx.conn(), id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "create", "plan", id, None::<&()>, Some(&created)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "plan",
+        id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -331,7 +348,16 @@ async fn add_class(
     let before = draft_plan(tx.conn(), &user, id).await?;
     insert_class(tx.conn(), id, before.district_id, "", &body).await?;
     let after = find(tx.conn(), id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "update", "plan", id, Some(&before), Some(&after)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "update",
+        "plan",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(after)))
 }
@@ -359,7 +385,16 @@ async fn approve_plan(State(state): State<AppState>, user: AuthUser, Path(id): P
             .await?;
     });
     let after = find(tx.conn(), id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "approve", "plan", id, Some(&before), Some(&after)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "approve",
+        "plan",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(after))
 }

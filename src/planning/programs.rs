@@ -190,7 +190,16 @@ async fn create_program(
         });
     }
     let created = find(tx.conn(), id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "create", "program", id, None::<&()>, Some(&created)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "program",
+        id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

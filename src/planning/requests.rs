@@ -249,8 +249,18 @@ async fn create_request(
         return Err(ApiError::invalid(
             "slots",
             "wrong_number_of_slots",
-            format!("Chương trình {} có {} buổi; yêu cầu kê {} buổi.", program.name, program.half_days, slots.len()),
-            format!("{} takes {} half-days; the request lists {}.", program.name, program.half_days, slots.len()),
+            format!(
+                "Chương trình {} có {} buổi; yêu cầu kê {} buổi.",
+                program.name,
+                program.half_days,
+                slots.len()
+            ),
+            format!(
+                "{} takes {} half-days; the request lists {}.",
+                program.name,
+                program.half_days,
+                slots.len()
+            ),
         ));
     }
     sessions::require_venue_free(tx.conn(), district_id, &venue, &slots).await?;
@@ -280,7 +290,16 @@ async fn create_request(
         });
     }
     let created = find(tx.conn(), &user, id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "create", "class_request", id, None::<&()>, Some(&created)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "class_request",
+        id,
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -322,7 +341,11 @@ async fn decide(mut c: Conn<'_>, user: &AuthUser, id: i64, status: RequestStatus
 /// Accept a request: it becomes a class with its sessions, ready for the scheduler.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/accept", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn accept_request(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<ClassRequest>> {
+async fn accept_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ClassRequest>> {
     let mut tx = state.db.begin().await?;
     let before = decidable(tx.conn(), &user, id).await?;
     let program_id: i64 = on!(tx.conn(), |c| {
@@ -345,7 +368,9 @@ async fn accept_request(State(state): State<AppState>, user: AuthUser, Path(id):
     let mut slots = before.slots.iter();
     for (position, module) in program.modules.iter().enumerate() {
         for _ in 0..module.half_days {
-            let slot = *slots.next().ok_or_else(|| anyhow::anyhow!("request {id} has fewer slots than its program"))?;
+            let slot = *slots
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("request {id} has fewer slots than its program"))?;
             sessions::insert(
                 tx.conn(),
                 &NewSession {
@@ -368,7 +393,16 @@ async fn accept_request(State(state): State<AppState>, user: AuthUser, Path(id):
     }
     decide(tx.conn(), &user, id, RequestStatus::Accepted, None).await?;
     let after = find(tx.conn(), &user, id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "accept", "class_request", id, Some(&before), Some(&after)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "accept",
+        "class_request",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(after))
 }
@@ -388,7 +422,16 @@ async fn reject_request(
     let before = decidable(tx.conn(), &user, id).await?;
     decide(tx.conn(), &user, id, RequestStatus::Rejected, Some(&reason)).await?;
     let after = find(tx.conn(), &user, id).await?;
-    audit::record(tx.conn(), &Actor::from(&user), "reject", "class_request", id, Some(&before), Some(&after)).await?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "reject",
+        "class_request",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(after))
 }

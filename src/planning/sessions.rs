@@ -26,9 +26,14 @@ impl Slot {
             HalfDay::Afternoon => ((13, 30), (17, 0)),
         };
         let at = |(h, m): (u32, u32)| {
-            let t = self.date.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("valid time"));
+            let t = self
+                .date
+                .and_time(NaiveTime::from_hms_opt(h, m, 0).expect("valid time"));
             // Asia/Ho_Chi_Minh has no gaps or folds: every local time exists once.
-            ZONE.from_local_datetime(&t).single().expect("no DST").with_timezone(&Utc)
+            ZONE.from_local_datetime(&t)
+                .single()
+                .expect("no DST")
+                .with_timezone(&Utc)
         };
         (at(from), at(to))
     }
@@ -51,7 +56,11 @@ pub fn valid_slots(field: &str, slots: &[Slot], year: Option<i32>) -> Result<Vec
         return Err(ApiError::invalid(
             field,
             "duplicate_slot",
-            format!("Buổi {} {} được kê hai lần.", w[0].half_day.label(), w[0].date.format("%d/%m/%Y")),
+            format!(
+                "Buổi {} {} được kê hai lần.",
+                w[0].half_day.label(),
+                w[0].date.format("%d/%m/%Y")
+            ),
             format!("The {} of {} is listed twice.", w[0].half_day.as_str(), w[0].date),
         ));
     }
@@ -102,7 +111,11 @@ pub async fn require_venue_free(mut c: Conn<'_>, district_id: i64, venue: &str, 
                     slot.half_day.label().to_lowercase(),
                     slot.date.format("%d/%m/%Y")
                 ),
-                format!("\"{venue}\" already has a session on the {} of {}.", slot.half_day.as_str(), slot.date),
+                format!(
+                    "\"{venue}\" already has a session on the {} of {}.",
+                    slot.half_day.as_str(),
+                    slot.date
+                ),
             )
             .with_field("slots"));
         }
@@ -174,9 +187,18 @@ mod tests {
             date: d(day),
             half_day: HalfDay::Morning,
         };
-        assert_eq!(valid_slots("slots", &[am(2), am(1)], Some(2027)).unwrap(), vec![am(1), am(2)]);
-        assert_eq!(valid_slots("slots", &[am(1), am(1)], None).unwrap_err().code, "duplicate_slot");
-        assert_eq!(valid_slots("slots", &[am(1)], Some(2026)).unwrap_err().code, "outside_plan_year");
+        assert_eq!(
+            valid_slots("slots", &[am(2), am(1)], Some(2027)).unwrap(),
+            vec![am(1), am(2)]
+        );
+        assert_eq!(
+            valid_slots("slots", &[am(1), am(1)], None).unwrap_err().code,
+            "duplicate_slot"
+        );
+        assert_eq!(
+            valid_slots("slots", &[am(1)], Some(2026)).unwrap_err().code,
+            "outside_plan_year"
+        );
         assert_eq!(valid_slots("slots", &[], None).unwrap_err().code, "invalid_slots");
     }
 }
