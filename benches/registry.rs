@@ -146,7 +146,7 @@ async fn main() {
     };
     users::insert(tx.conn(), &Actor::command_line(), new).await.unwrap();
     tx.commit().await.unwrap();
-    let server = Server::bind("127.0.0.1:0", AppState { db: db.clone() }).await.unwrap();
+    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
     let base = format!("http://{}", server.local_addr());
     tokio::spawn(server.run(std::future::pending()));
     let client = reqwest::Client::new();

@@ -235,7 +235,7 @@ impl DatabaseCommand {
 
 async fn serve(db: &Db, listen: &str, demo: bool) -> anyhow::Result<()> {
     let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
-    let server = Server::bind(listen, AppState { db: db.clone() }).await?;
+    let server = Server::bind(listen, AppState::new(db.clone())).await?;
     let url = format!("http://{}", server.local_addr());
     println!("Roster: {url}  (API: {url}/api/v1, tài liệu / docs: {url}/api/docs)");
     if let Some(logins) = logins {

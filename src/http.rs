@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -51,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::auth::router())
         .merge(crate::registry::router())
         .merge(crate::planning::router())
+        .merge(crate::scheduling::router())
         .merge(crate::import::router())
         .merge(crate::audit::router())
         .split_for_parts();
@@ -73,6 +75,7 @@ pub fn app(state: AppState) -> Router {
 pub struct Server {
     listener: TcpListener,
     app: Router,
+    state: AppState,
 }
 
 impl Server {
@@ -82,7 +85,8 @@ impl Server {
             .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         Ok(Server {
             listener,
-            app: app(state),
+            app: app(state.clone()),
+            state,
         })
     }
 
@@ -90,11 +94,23 @@ impl Server {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes, then lets open requests finish.
+    /// Serves, with a solve-run worker beside, until `shutdown` completes; then lets open
+    /// requests finish and hands a run being solved back to the queue.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let worker = tokio::spawn(crate::scheduling::worker::run(self.state.clone(), stop.clone()));
+        let (stopping, queued) = (stop.clone(), self.state.runs_queued.clone());
+        let served = axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                stopping.store(true, Ordering::Relaxed);
+                queued.notify_waiters();
+            })
+            .await;
+        stop.store(true, Ordering::Relaxed);
+        self.state.runs_queued.notify_waiters();
+        let _ = worker.await;
+        served?;
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ pub mod paging;
 pub mod planning;
 pub mod registry;
 pub mod schedule_cli;
+pub mod scheduling;
 pub mod state;
 pub mod time;
 pub mod vocab;

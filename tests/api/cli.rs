@@ -50,7 +50,7 @@ struct Served {
 
 async fn serve(database_url: &str) -> Served {
     let db = Db::connect(database_url).await.unwrap();
-    let server = Server::bind("127.0.0.1:0", AppState { db }).await.unwrap();
+    let server = Server::bind("127.0.0.1:0", AppState::new(db)).await.unwrap();
     let base = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run(async {

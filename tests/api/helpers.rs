@@ -99,7 +99,7 @@ pub async fn spawn_app() -> TestApp {
         .try_init();
     let (database_url, dir) = fresh_database().await;
     let db = Db::connect(&database_url).await.expect("database opens and migrates");
-    let server = Server::bind("127.0.0.1:0", AppState { db: db.clone() }).await.unwrap();
+    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
     let base = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run(async {

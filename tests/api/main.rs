@@ -11,6 +11,7 @@ mod errors;
 mod hardening;
 mod import;
 mod people;
+mod planning;
 mod reference_data;
 mod schedule_cli;
 

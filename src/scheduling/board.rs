@@ -1,0 +1,311 @@
+//! The board's hand on the scheduler: the objective's weights, pins, and "who can take this
+//! session?".
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use roster_solver::{Pair, Weights};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::problem::{self, Scope as Period, session_key};
+use super::runs::person_ids;
+use crate::audit::{self, Actor};
+use crate::auth::AuthUser;
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_weights, set_weights))
+        .routes(routes!(pin_person, unpin_person))
+        .routes(routes!(session_candidates))
+}
+
+/// The objective's weights (see the scheduling format): what one unit of each term costs.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsView {
+    /// Per place left empty.
+    pub uncovered: i64,
+    /// Per minute of travel from home.
+    pub travel_minute: i64,
+    /// Per session of the busiest full-time lecturer, and of the busiest rapporteur.
+    pub max_load: i64,
+    /// Per extra person teaching one module of one class.
+    pub continuity: i64,
+    /// Per class session taught by a part-time lecturer.
+    pub part_time: i64,
+    /// Per assignment not in the audience's language.
+    pub language: i64,
+    /// Per published assignment a re-plan moves.
+    pub change: i64,
+}
+
+impl From<WeightsView> for Weights {
+    fn from(w: WeightsView) -> Weights {
+        Weights {
+            uncovered: w.uncovered,
+            travel_minute: w.travel_minute,
+            max_load: w.max_load,
+            continuity: w.continuity,
+            part_time: w.part_time,
+            language: w.language,
+            change: w.change,
+        }
+    }
+}
+
+async fn weights(c: Conn<'_>) -> Result<WeightsView> {
+    let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
+        sqlx::query_as(
+            "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \
+             CAST(continuity AS BIGINT), CAST(part_time AS BIGINT), CAST(language AS BIGINT), CAST(change AS BIGINT) \
+             FROM scheduler_weights",
+        )
+        .fetch_one(&mut *c)
+        .await?
+    });
+    Ok(WeightsView {
+        uncovered: w.0,
+        travel_minute: w.1,
+        max_load: w.2,
+        continuity: w.3,
+        part_time: w.4,
+        language: w.5,
+        change: w.6,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/scheduler/weights", tag = "scheduling", responses((status = 200, body = WeightsView)))]
+async fn get_weights(State(state): State<AppState>, _user: AuthUser) -> Result<Json<WeightsView>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(weights(conn.conn()).await?))
+}
+
+/// Set the weights the next runs use (province board only); each 0 to 1,000,000.
+#[utoipa::path(put, path = "/api/v1/scheduler/weights", tag = "scheduling", request_body = WeightsView,
+    responses((status = 200, body = WeightsView), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn set_weights(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<WeightsView>,
+) -> Result<Json<WeightsView>> {
+    user.require_admin()?;
+    let w = body.clone();
+    for (field, v) in [
+        ("uncovered", w.uncovered),
+        ("travel_minute", w.travel_minute),
+        ("max_load", w.max_load),
+        ("continuity", w.continuity),
+        ("part_time", w.part_time),
+        ("language", w.language),
+        ("change", w.change),
+    ] {
+        if !(0..=1_000_000).contains(&v) {
+            return Err(ApiError::invalid(
+                field,
+                "invalid_weight",
+                "Trọng số từ 0 đến 1.000.000.",
+                "A weight is 0 to 1,000,000.",
+            ));
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    let before = weights(tx.conn()).await?;
+    on!(tx.conn(), |c| {
+        sqlx::query(
+            "UPDATE scheduler_weights SET uncovered = $1, travel_minute = $2, max_load = $3, continuity = $4, \
+             part_time = $5, language = $6, change = $7",
+        )
+        .bind(w.uncovered)
+        .bind(w.travel_minute)
+        .bind(w.max_load)
+        .bind(w.continuity)
+        .bind(w.part_time)
+        .bind(w.language)
+        .bind(w.change)
+        .execute(&mut *c)
+        .await?;
+    });
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "update",
+        "scheduler_weights",
+        1,
+        Some(&before),
+        Some(&body),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(body))
+}
+
+/// The days around a session that its caps and conflicts reach: its month, widened to whole
+/// ISO weeks.
+async fn window(mut c: Conn<'_>, session: i64) -> Result<Period> {
+    let start: Option<DateTime<Utc>> = on!(c.reborrow(), |c| {
+        sqlx::query_scalar("SELECT starts_at FROM session WHERE session_id = $1")
+            .bind(session)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let day = crate::time::local(start.ok_or_else(|| ApiError::not_found("buổi", "Session"))?).date_naive();
+    let first = NaiveDate::from_ymd_opt(day.year(), day.month(), 1).expect("first of month");
+    let last = first.checked_add_months(chrono::Months::new(1)).expect("next month") - Duration::days(1);
+    Ok(Period {
+        from: first - Duration::days(i64::from(first.weekday().num_days_from_monday())),
+        to: last + Duration::days(6 - i64::from(last.weekday().num_days_from_monday())),
+        districts: None,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    pub person_id: i64,
+    pub code: String,
+    pub name: String,
+    /// From the person's home district to the session's.
+    pub travel_minutes: i64,
+    /// Sessions the person holds in the published schedule, in the session's month.
+    pub load: u32,
+    /// What taking it adds to the objective on its own (travel, part-time, language).
+    pub cost: i64,
+}
+
+/// Who can take this session: everyone who could join it in the published schedule without
+/// breaking a rule, cheapest first, then least loaded (province board only).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/candidates", tag = "scheduling", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CandidateView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn session_candidates(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<CandidateView>>> {
+    user.require_admin()?;
+    let mut conn = state.db.acquire().await?;
+    let period = window(conn.conn(), id).await?;
+    let mut built = problem::build(conn.conn(), &period, 60.0).await?;
+    // Only the published schedule counts here; pins are the next run's business.
+    built.pinned.clear();
+    let list = roster_solver::candidates(&built, &built.previous, &session_key(id))
+        .map_err(|e| anyhow::anyhow!("candidates for session {id}: {}", e.message))?;
+    let ids = person_ids(conn.conn()).await?;
+    Ok(Json(
+        list.into_iter()
+            .filter_map(|c| {
+                let person = built.people.iter().find(|p| p.id == c.person)?;
+                Some(CandidateView {
+                    person_id: *ids.get(&c.person)?,
+                    code: c.person,
+                    name: person.name.clone(),
+                    travel_minutes: c.travel_minutes,
+                    load: c.load,
+                    cost: c.cost,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// Pin a person on a session: every later run keeps them there (province board only). A pin
+/// that breaks a rule is refused, with the rule.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/pins/{person_id}", tag = "scheduling",
+    params(("id" = i64, Path), ("person_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn pin_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, person)): Path<(i64, i64)>,
+) -> Result<StatusCode> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let period = window(tx.conn(), id).await?;
+    let code: Option<String> = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT code FROM person WHERE person_id = $1")
+            .bind(person)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let code = code.ok_or_else(|| ApiError::not_found("người", "Person"))?;
+    let mut built = problem::build(tx.conn(), &period, 60.0).await?;
+    built.pinned.push(Pair {
+        session: session_key(id),
+        person: code,
+    });
+    if let Err(e) = roster_solver::validate(&built) {
+        return Err(ApiError::invalid(
+            "person_id",
+            "pin_breaks_rule",
+            format!("Không thể ghim: {}", e.message),
+            format!("Cannot pin: {}", e.message),
+        ));
+    }
+    on!(tx.conn(), |c| {
+        sqlx::query(
+            "INSERT INTO pin (session_id, person_id, pinned_by, pinned_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (session_id, person_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(person)
+        .bind(&user.username)
+        .bind(now())
+        .execute(&mut *c)
+        .await?;
+    });
+    let pin = serde_json::json!({"session_id": id, "person_id": person});
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "create",
+        "pin",
+        format!("{id}/{person}"),
+        None::<&()>,
+        Some(&pin),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}/pins/{person_id}", tag = "scheduling",
+    params(("id" = i64, Path), ("person_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn unpin_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, person)): Path<(i64, i64)>,
+) -> Result<StatusCode> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let deleted = on!(tx.conn(), |c| {
+        sqlx::query("DELETE FROM pin WHERE session_id = $1 AND person_id = $2")
+            .bind(id)
+            .bind(person)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if deleted == 0 {
+        return Err(ApiError::not_found("ghim", "Pin"));
+    }
+    let pin = serde_json::json!({"session_id": id, "person_id": person});
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "delete",
+        "pin",
+        format!("{id}/{person}"),
+        Some(&pin),
+        None::<&()>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,16 @@
+//! Scheduling in the service: building problems from the database, solve runs and their
+//! worker, drafts, publishing, pins and substitutions.
+
+mod board;
+mod problem;
+mod publish;
+mod runs;
+pub mod worker;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    runs::router().merge(publish::router()).merge(board::router())
+}

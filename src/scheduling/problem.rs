@@ -1,0 +1,421 @@
+//! Builds a `roster-problem/1` from the database: the people with their availability and
+//! caps, the sessions of a period, the published assignments as `previous`, the board's pins
+//! and weights.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use roster_solver::{
+    District, Pair, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel, Weights,
+};
+
+use crate::db::Conn;
+use crate::error::{ApiError, Result};
+use crate::on;
+use crate::time::{ZONE, local};
+
+/// What a run covers: the days `from..=to` (local) and, when given, only these districts.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub districts: Option<Vec<i64>>,
+}
+
+impl Scope {
+    /// The period as stored instants, `[start, end)`.
+    pub fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let midnight = |d: NaiveDate| {
+            ZONE.from_local_datetime(&d.and_time(NaiveTime::MIN))
+                .single()
+                .expect("no DST")
+                .with_timezone(&Utc)
+        };
+        (midnight(self.from), midnight(self.to + Duration::days(1)))
+    }
+}
+
+/// A session's id in problem files.
+pub fn session_key(id: i64) -> String {
+    format!("S{id}")
+}
+
+/// The session id of a problem file's session key.
+pub fn session_id(key: &str) -> Option<i64> {
+    key.strip_prefix('S')?.parse().ok()
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    session_id: i64,
+    class_id: Option<i64>,
+    module_position: Option<i64>,
+    topic: String,
+    district: String,
+    district_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    needs: i64,
+    min_theory_level: Option<String>,
+    min_rapporteur_level: Option<String>,
+    language: Option<String>,
+    language_required: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    person_id: i64,
+    code: String,
+    full_name: String,
+    rapporteur_level: Option<String>,
+    theory_level: Option<String>,
+    home: Option<String>,
+    max_per_day: Option<i64>,
+    max_per_week: Option<i64>,
+    max_per_month: Option<i64>,
+}
+
+pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> Result<Problem> {
+    let (start, end) = scope.instants();
+    let districts: Vec<(i64, String, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let travel_rows: Vec<(i64, i64, i64)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT from_district_id, to_district_id, CAST(minutes AS BIGINT) FROM travel_time")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let known: HashMap<(i64, i64), i64> = travel_rows.into_iter().map(|(a, b, m)| ((a, b), m)).collect();
+    let mut travel_minutes: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for (a, a_code, a_name) in &districts {
+        for (b, b_code, b_name) in &districts {
+            let minutes = if a == b { Some(0) } else { known.get(&(*a, *b)).copied() };
+            match minutes {
+                Some(m) => {
+                    travel_minutes
+                        .entry(a_code.clone())
+                        .or_default()
+                        .insert(b_code.clone(), m);
+                }
+                None => missing.push(format!("{a_name} → {b_name}")),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::conflict(
+            "travel_times_missing",
+            format!("Chưa có thời gian di chuyển: {}.", missing.join(", ")),
+            format!("Travel times are missing: {}.", missing.join(", ")),
+        ));
+    }
+
+    let rows: Vec<SessionRow> = on!(c.reborrow(), |c| {
+        sqlx::query_as(
+            "SELECT s.session_id, s.class_id, s.module_position, t.code AS topic, d.code AS district, s.district_id, \
+             s.starts_at, s.ends_at, CAST(s.needs AS BIGINT) AS needs, s.min_theory_level, s.min_rapporteur_level, \
+             s.language, s.language_required \
+             FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
+             WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.session_id",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let current: Vec<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as(
+            "SELECT a.session_id, p.code FROM assignment a JOIN person p ON p.person_id = a.person_id \
+             JOIN session s ON s.session_id = a.session_id \
+             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let pins: Vec<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as(
+            "SELECT x.session_id, p.code FROM pin x JOIN person p ON p.person_id = x.person_id \
+             JOIN session s ON s.session_id = x.session_id WHERE s.starts_at >= $1 AND s.starts_at < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (s, p) in current {
+        held.entry(s).or_default().push(p);
+    }
+    let in_scope = |r: &SessionRow| scope.districts.as_ref().is_none_or(|d| d.contains(&r.district_id));
+
+    let mut sessions = Vec::new();
+    let mut pinned = Vec::new();
+    let mut previous = Vec::new();
+    let mut in_scope_count = 0;
+    for r in &rows {
+        let key = session_key(r.session_id);
+        let holders = held.get(&r.session_id).cloned().unwrap_or_default();
+        let needs = if in_scope(r) {
+            in_scope_count += 1;
+            previous.extend(holders.iter().map(|p| Pair {
+                session: key.clone(),
+                person: p.clone(),
+            }));
+            pinned.extend(pins.iter().filter(|(s, _)| *s == r.session_id).map(|(_, p)| Pair {
+                session: key.clone(),
+                person: p.clone(),
+            }));
+            r.needs as u32
+        } else if holders.is_empty() {
+            continue;
+        } else {
+            // Outside the run's districts, published assignments stay as they are: they are
+            // pinned, so the people keep those hours (travel counted) and caps.
+            pinned.extend(holders.iter().map(|p| Pair {
+                session: key.clone(),
+                person: p.clone(),
+            }));
+            holders.len() as u32
+        };
+        sessions.push(Session {
+            id: key,
+            kind: if r.class_id.is_some() {
+                SessionKind::Class
+            } else {
+                SessionKind::Briefing
+            },
+            start: local(r.starts_at),
+            end: local(r.ends_at),
+            district: r.district.clone(),
+            qualification: r.topic.clone(),
+            needs,
+            min_theory_level: r.min_theory_level.as_deref().and_then(parse_theory),
+            min_rapporteur_level: r.min_rapporteur_level.as_deref().and_then(parse_rapporteur),
+            language: r.language.clone(),
+            language_required: r.language_required,
+            group: r.class_id.zip(r.module_position).map(|(c, m)| format!("C{c}/M{m}")),
+        });
+    }
+    if in_scope_count == 0 {
+        return Err(ApiError::invalid(
+            "from",
+            "empty_period",
+            "Không có buổi nào trong khoảng thời gian và các huyện đã chọn.",
+            "There are no sessions in the chosen period and districts.",
+        ));
+    }
+
+    let people = people(c.reborrow(), start, end).await?;
+    let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
+        sqlx::query_as(
+            "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \
+             CAST(continuity AS BIGINT), CAST(part_time AS BIGINT), CAST(language AS BIGINT), CAST(change AS BIGINT) \
+             FROM scheduler_weights",
+        )
+        .fetch_one(&mut *c)
+        .await?
+    });
+    Ok(Problem {
+        format: roster_solver::PROBLEM_FORMAT.to_string(),
+        timezone: ZONE.name().to_string(),
+        districts: districts
+            .iter()
+            .map(|(_, code, name)| District {
+                id: code.clone(),
+                name: name.clone(),
+            })
+            .collect(),
+        travel_minutes,
+        people,
+        sessions,
+        pinned,
+        previous,
+        weights: Weights {
+            uncovered: w.0,
+            travel_minute: w.1,
+            max_load: w.2,
+            continuity: w.3,
+            part_time: w.4,
+            language: w.5,
+            change: w.6,
+        },
+        time_limit_seconds: Some(time_limit_seconds),
+    })
+}
+
+fn parse_theory(s: &str) -> Option<TheoryLevel> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+fn parse_rapporteur(s: &str) -> Option<RapporteurLevel> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+/// Active people with a home district (or their center's), unavailable where their leave,
+/// or their weekly half-days, say so during `[start, end)`.
+async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Person>> {
+    let rows: Vec<PersonRow> = on!(c.reborrow(), |c| {
+        sqlx::query_as(
+            "SELECT p.person_id, p.code, p.full_name, p.rapporteur_level, p.theory_level, \
+             dh.code AS home, CAST(p.max_per_day AS BIGINT) AS max_per_day, CAST(p.max_per_week AS BIGINT) AS max_per_week, \
+             CAST(p.max_per_month AS BIGINT) AS max_per_month \
+             FROM person p LEFT JOIN center ce ON ce.center_id = p.center_id \
+             LEFT JOIN district dh ON dh.district_id = COALESCE(p.home_district_id, ce.district_id) \
+             WHERE p.active AND EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.person_id) \
+             ORDER BY p.code",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let roles: Vec<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT person_id, role FROM person_role")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let languages: Vec<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT person_id, language FROM person_language")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let qualifications: Vec<(i64, String)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT q.person_id, t.code FROM qualification q JOIN topic t ON t.topic_id = q.topic_id")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let leave: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = on!(c.reborrow(), |c| {
+        sqlx::query_as(
+            "SELECT person_id, starts_at, ends_at FROM unavailability WHERE starts_at < $2 AND $1 < ends_at \
+             ORDER BY person_id, starts_at",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let weekly: Vec<(i64, String, String)> = on!(c, |c| {
+        sqlx::query_as("SELECT person_id, weekday, half_day FROM weekly_availability")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let group = |list: Vec<(i64, String)>| {
+        let mut m: HashMap<i64, Vec<String>> = HashMap::new();
+        for (p, v) in list {
+            m.entry(p).or_default().push(v);
+        }
+        m
+    };
+    let (roles, languages, qualifications) = (group(roles), group(languages), group(qualifications));
+    let mut weekly_by: HashMap<i64, Vec<(u32, bool)>> = HashMap::new();
+    for (p, day, half) in weekly {
+        let index = crate::vocab::Weekday::parse(&day).map(|d| d as u32);
+        if let Some(index) = index {
+            weekly_by.entry(p).or_default().push((index, half == "morning"));
+        }
+    }
+    let mut leave_by: HashMap<i64, Vec<Period>> = HashMap::new();
+    for (p, s, e) in leave {
+        leave_by.entry(p).or_default().push(Period {
+            start: local(s),
+            end: local(e),
+        });
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(home) = r.home else { continue };
+        let mut unavailable = leave_by.remove(&r.person_id).unwrap_or_default();
+        if let Some(allowed) = weekly_by.get(&r.person_id) {
+            unavailable.extend(outside_half_days(allowed, start, end));
+        }
+        let mut person_roles: Vec<Role> = roles
+            .get(&r.person_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|x| serde_json::from_value(serde_json::Value::String(x.clone())).ok())
+            .collect();
+        person_roles.sort();
+        let mut quals = qualifications.get(&r.person_id).cloned().unwrap_or_default();
+        quals.sort();
+        let mut langs = languages.get(&r.person_id).cloned().unwrap_or_default();
+        langs.sort();
+        out.push(Person {
+            id: r.code,
+            name: r.full_name,
+            roles: person_roles,
+            rapporteur_level: r.rapporteur_level.as_deref().and_then(parse_rapporteur),
+            theory_level: r.theory_level.as_deref().and_then(parse_theory),
+            home_district: home,
+            qualifications: quals,
+            languages: langs,
+            unavailable,
+            max_per_day: r.max_per_day.map(|v| v as u32),
+            max_per_week: r.max_per_week.map(|v| v as u32),
+            max_per_month: r.max_per_month.map(|v| v as u32),
+        });
+    }
+    Ok(out)
+}
+
+/// The periods of `[start, end)` outside a person's weekly half-days (weekday from Monday = 0,
+/// morning or not), merged: morning is before noon, afternoon after, local time.
+fn outside_half_days(allowed: &[(u32, bool)], start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Period> {
+    let mut out: Vec<Period> = Vec::new();
+    let mut day = local(start).date_naive();
+    let last = local(end).date_naive();
+    while day < last {
+        for (morning, from, to) in [(true, 0, 12), (false, 12, 24)] {
+            if allowed.contains(&(day.weekday().num_days_from_monday(), morning)) {
+                continue;
+            }
+            let at = |h: i64| {
+                let t = ZONE
+                    .from_local_datetime(&day.and_time(NaiveTime::MIN))
+                    .single()
+                    .expect("no DST")
+                    + Duration::hours(h);
+                t.fixed_offset()
+            };
+            let (s, e) = (at(from), at(to));
+            match out.last_mut() {
+                Some(p) if p.end == s => p.end = e,
+                _ => out.push(Period { start: s, end: e }),
+            }
+        }
+        day += Duration::days(1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekly_half_days_become_merged_unavailable_periods() {
+        // Allowed: Monday afternoon and Tuesday morning only; one week from Monday 1 March 2027.
+        let scope = Scope {
+            from: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2027, 3, 7).unwrap(),
+            districts: None,
+        };
+        let (start, end) = scope.instants();
+        let periods = outside_half_days(&[(0, false), (1, true)], start, end);
+        let text: Vec<String> = periods.iter().map(|p| format!("{} {}", p.start, p.end)).collect();
+        assert_eq!(
+            text,
+            [
+                "2027-03-01 00:00:00 +07:00 2027-03-01 12:00:00 +07:00",
+                "2027-03-02 12:00:00 +07:00 2027-03-08 00:00:00 +07:00",
+            ]
+        );
+    }
+
+    #[test]
+    fn session_keys_round_trip() {
+        assert_eq!(session_id(&session_key(42)), Some(42));
+        assert_eq!(session_id("X42"), None);
+    }
+}

@@ -1,0 +1,363 @@
+//! Publishing a draft as the current schedule (one transaction, a new version), and reading
+//! the schedule and its versions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::problem::Scope as Period;
+use super::runs::{self, SessionChange, by_session, files, latest_version, lock_schedule, not_a_draft, person_ids};
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, Scope};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, ApiQuery, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+use crate::vocab::RunStatus;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(publish_run))
+        .routes(routes!(list_versions))
+        .routes(routes!(get_schedule))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Version {
+    pub id: i64,
+    pub run_id: i64,
+    pub published_by: String,
+    pub published_at: DateTime<Utc>,
+    /// Assignments this version added and removed.
+    pub added: i64,
+    pub removed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Published {
+    #[serde(flatten)]
+    pub version: Version,
+    /// Every session that changed hands.
+    pub changes: Vec<SessionChange>,
+}
+
+type VersionRow = (i64, i64, String, DateTime<Utc>, i64, i64);
+
+fn version(r: VersionRow) -> Version {
+    Version {
+        id: r.0,
+        run_id: r.1,
+        published_by: r.2,
+        published_at: r.3,
+        added: r.4,
+        removed: r.5,
+    }
+}
+
+/// Publish a run's draft as the current schedule (province board only): a new version, in one
+/// transaction. A draft made before another publication is stale and refused.
+#[utoipa::path(post, path = "/api/v1/runs/{id}/publish", tag = "scheduling", params(("id" = i64, Path)),
+    responses((status = 200, body = Published), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Published>> {
+    user.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    lock_schedule(tx.conn()).await?;
+    let run = runs::find(tx.conn(), id).await?;
+    let (problem, solution) = files(tx.conn(), id).await?;
+    let solution = match (run.status, solution) {
+        (RunStatus::Finished | RunStatus::Cancelled, Some(s)) => s,
+        (RunStatus::Published, _) => {
+            return Err(ApiError::conflict(
+                "already_published",
+                "Bản nháp này đã được công bố.",
+                "This draft is already published.",
+            ));
+        }
+        (status, _) => return Err(not_a_draft(status)),
+    };
+    let based_on: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT based_on_version FROM solve_run WHERE run_id = $1")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let latest = latest_version(tx.conn()).await?;
+    if latest != based_on {
+        return Err(ApiError::conflict(
+            "stale_draft",
+            format!(
+                "Lịch đã được công bố lại (phiên bản {latest}) sau khi lượt giải này bắt đầu; hãy chạy lượt giải mới."
+            ),
+            format!("The schedule was published again (version {latest}) after this run started; start a new run."),
+        ));
+    }
+    // The rules may have changed since the run (someone fell ill): a draft that now breaks one
+    // is not published.
+    let report = roster_solver::check::check_assignments(&problem, &solution.assignments);
+    if !report.is_valid() {
+        return Err(ApiError::conflict(
+            "draft_breaks_rule",
+            format!("Bản nháp vi phạm quy tắc: {}", report.violations.join("; ")),
+            format!("The draft breaks a rule: {}", report.violations.join("; ")),
+        ));
+    }
+    let scope = runs::run_sessions(tx.conn(), &problem, &run).await?;
+    let ids = person_ids(tx.conn()).await?;
+    let draft = by_session(&solution.assignments, &ids);
+    let period = Period {
+        from: run.from,
+        to: run.to,
+        districts: None,
+    };
+    let (start, end) = period.instants();
+    let current: Vec<(i64, i64, i64)> = on!(tx.conn(), |c| {
+        sqlx::query_as(
+            "SELECT a.assignment_id, a.session_id, a.person_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut before: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    let mut removed: Vec<i64> = Vec::new();
+    for (assignment, s, q) in current.into_iter().filter(|(_, s, _)| scope.contains(s)) {
+        before.entry(s).or_default().insert(q);
+        if !draft.get(&s).is_some_and(|people| people.contains(&q)) {
+            removed.push(assignment);
+        }
+    }
+    let added: Vec<(i64, i64)> = draft
+        .iter()
+        .filter(|(s, _)| scope.contains(s))
+        .flat_map(|(s, people)| people.iter().map(move |q| (*s, *q)))
+        .filter(|(s, q)| !before.get(s).is_some_and(|people| people.contains(q)))
+        .collect();
+    let changes: Vec<SessionChange> = scope
+        .iter()
+        .filter_map(|s| {
+            let (b, a) = (
+                before.get(s).cloned().unwrap_or_default(),
+                draft.get(s).cloned().unwrap_or_default(),
+            );
+            (a != b).then(|| SessionChange {
+                session_id: *s,
+                before: b.into_iter().collect(),
+                after: a.into_iter().collect(),
+            })
+        })
+        .collect();
+    let row: VersionRow = on!(tx.conn(), |c| {
+        sqlx::query_as(
+            "INSERT INTO schedule_version (run_id, published_by, published_at, added, removed) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING version_id, run_id, published_by, published_at, added, removed",
+        )
+        .bind(id)
+        .bind(&user.username)
+        .bind(now())
+        .bind(added.len() as i64)
+        .bind(removed.len() as i64)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let v = version(row);
+    write_changes(tx.conn(), v.id, &removed, &added).await?;
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE solve_run SET status = 'published' WHERE run_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "UPDATE class_request SET status = 'scheduled', updated_at = $2 WHERE status = 'accepted' AND request_id IN \
+             (SELECT cc.request_id FROM course_class cc JOIN session s ON s.class_id = cc.class_id \
+              JOIN assignment a ON a.session_id = s.session_id WHERE a.from_version = $1)",
+        )
+        .bind(v.id)
+        .bind(now())
+        .execute(&mut *c)
+        .await?;
+    });
+    let published = Published { version: v, changes };
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "publish",
+        "schedule_version",
+        published.version.id,
+        None::<&()>,
+        Some(&published),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(published))
+}
+
+/// Closes the removed assignments and adds the new ones, in statements of many rows each.
+async fn write_changes(mut c: Conn<'_>, version: i64, removed: &[i64], added: &[(i64, i64)]) -> Result<()> {
+    for chunk in removed.chunks(500) {
+        on!(c.reborrow(), |c| {
+            let mut q = sqlx::QueryBuilder::<DB>::new("UPDATE assignment SET to_version = ");
+            q.push_bind(version).push(" WHERE assignment_id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q.build().execute(&mut *c).await?;
+        });
+    }
+    for chunk in added.chunks(300) {
+        on!(c.reborrow(), |c| {
+            let mut q = sqlx::QueryBuilder::<DB>::new("INSERT INTO assignment (session_id, person_id, from_version) ");
+            q.push_values(chunk, |mut b, (s, p)| {
+                b.push_bind(*s).push_bind(*p).push_bind(version);
+            });
+            q.build().execute(&mut *c).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Every published version, newest first.
+#[utoipa::path(get, path = "/api/v1/schedule/versions", tag = "scheduling", responses((status = 200, body = Vec<Version>)))]
+async fn list_versions(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Version>>> {
+    if matches!(user.scope, Scope::Person(_)) {
+        return Err(ApiError::forbidden());
+    }
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<VersionRow> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT version_id, run_id, published_by, published_at, added, removed FROM schedule_version ORDER BY version_id DESC",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(Json(rows.into_iter().map(version).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleQuery {
+    /// First day (local).
+    from: NaiveDate,
+    /// Last day (local).
+    to: NaiveDate,
+    district_id: Option<i64>,
+}
+
+/// A session with who takes it in the published schedule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduledSession {
+    pub session_id: i64,
+    pub class_id: Option<i64>,
+    pub briefing_id: Option<i64>,
+    pub topic_id: i64,
+    pub district_id: i64,
+    pub venue: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub needs: i64,
+    pub person_ids: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    session_id: i64,
+    class_id: Option<i64>,
+    briefing_id: Option<i64>,
+    topic_id: i64,
+    district_id: i64,
+    venue: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    needs: i64,
+}
+
+/// The published schedule over some days: every session with its people (empty when
+/// uncovered). The province sees all districts, a district board and a center their own, a
+/// lecturer their own sessions.
+#[utoipa::path(get, path = "/api/v1/schedule", tag = "scheduling", params(ScheduleQuery),
+    responses((status = 200, body = Vec<ScheduledSession>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn get_schedule(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<ScheduleQuery>,
+) -> Result<Json<Vec<ScheduledSession>>> {
+    if q.to < q.from || (q.to - q.from).num_days() > 400 {
+        return Err(ApiError::invalid(
+            "to",
+            "invalid_period",
+            "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
+            "The period runs from `from` to `to`, 400 days at most.",
+        ));
+    }
+    let (district, person) = match user.scope {
+        Scope::Province => (q.district_id, None),
+        Scope::District(d) | Scope::Center { district_id: d, .. } => {
+            if q.district_id.is_some_and(|x| x != d) {
+                return Err(ApiError::forbidden());
+            }
+            (Some(d), None)
+        }
+        Scope::Person(p) => (q.district_id, Some(p)),
+    };
+    let (start, end) = Period {
+        from: q.from,
+        to: q.to,
+        districts: None,
+    }
+    .instants();
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<SessionRow> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT s.session_id, s.class_id, s.briefing_id, s.topic_id, s.district_id, s.venue, s.starts_at, s.ends_at, \
+             CAST(s.needs AS BIGINT) AS needs FROM session s \
+             WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ($3 IS NULL OR s.district_id = $3) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM assignment a WHERE a.session_id = s.session_id \
+                                        AND a.person_id = $4 AND a.to_version IS NULL)) \
+             ORDER BY s.starts_at, s.session_id",
+        )
+        .bind(start)
+        .bind(end)
+        .bind(district)
+        .bind(person)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let held: Vec<(i64, i64)> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT a.session_id, a.person_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY a.person_id",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut people: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (s, p) in held {
+        people.entry(s).or_default().push(p);
+    }
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ScheduledSession {
+                person_ids: people.remove(&r.session_id).unwrap_or_default(),
+                session_id: r.session_id,
+                class_id: r.class_id,
+                briefing_id: r.briefing_id,
+                topic_id: r.topic_id,
+                district_id: r.district_id,
+                venue: r.venue,
+                starts_at: crate::time::local(r.starts_at),
+                ends_at: crate::time::local(r.ends_at),
+                needs: r.needs,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,207 @@
+//! The background worker: claims queued solve runs, solves them off the async threads, and
+//! keeps each run's progress, best solution so far and heartbeat in the database.
+//!
+//! Several instances may share one PostgreSQL database: a run is claimed with
+//! `FOR UPDATE SKIP LOCKED`, so no two workers take the same one, and a run whose worker
+//! stopped beating for [`STALE`] is claimed again.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use roster_solver::{Control, Pair, Progress, SolveOptions, Status, format};
+
+use crate::db::{Db, now};
+use crate::on;
+use crate::state::AppState;
+
+/// A running solve's worker writes its heartbeat this often, and looks for a cancellation.
+const TICK: Duration = Duration::from_secs(1);
+/// A run whose heartbeat is older than this lost its worker.
+const STALE: Duration = Duration::from_secs(30);
+
+/// Runs until `stop` is set: claims and solves one run at a time.
+pub async fn run(state: AppState, stop: Arc<AtomicBool>) {
+    let worker = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
+    while !stop.load(Ordering::Relaxed) {
+        match claim(&state.db, &worker).await {
+            Ok(Some((run_id, problem))) => {
+                if let Err(e) = solve(&state.db, run_id, &problem, &stop).await {
+                    tracing::error!(run_id, "solve run failed: {e:#}");
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = state.runs_queued.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("claiming a solve run: {e}");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+}
+
+/// Takes the oldest queued run (or one whose worker died) for `worker`.
+async fn claim(db: &Db, worker: &str) -> anyhow::Result<Option<(i64, String)>> {
+    let t = now();
+    let stale = t - chrono::Duration::from_std(STALE)?;
+    let mut conn = db.acquire().await?;
+    let skip_locked = match db {
+        Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+        Db::Sqlite(_) => "",
+    };
+    let sql = format!(
+        "UPDATE solve_run SET status = 'running', worker = $1, started_at = COALESCE(started_at, $2), heartbeat_at = $2 \
+         WHERE run_id = (SELECT run_id FROM solve_run WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < $3) \
+                         ORDER BY run_id LIMIT 1 {skip_locked}) \
+         RETURNING run_id, problem"
+    );
+    Ok(on!(conn.conn(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(worker)
+            .bind(t)
+            .bind(stale)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
+}
+
+/// What the solver's callback leaves for the next tick.
+#[derive(Default)]
+struct Latest {
+    progress: Option<Progress>,
+    /// The best assignment, when it improved since the last tick.
+    improved: Option<Vec<Pair>>,
+}
+
+async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) -> anyhow::Result<()> {
+    let problem = match format::read_problem(problem_text) {
+        Ok(p) => Arc::new(p),
+        Err((_, message)) => return finish_failed(db, run_id, &message).await,
+    };
+    let latest = Arc::new(Mutex::new(Latest::default()));
+    let sink = latest.clone();
+    let control = Control {
+        on_progress: Some(Arc::new(move |p: &Progress| {
+            let mut l = sink.lock().unwrap_or_else(|e| e.into_inner());
+            if p.assignments.is_some() {
+                l.improved = p.assignments.clone();
+            }
+            l.progress = Some(Progress {
+                assignments: None,
+                ..p.clone()
+            });
+        })),
+        ..Control::default()
+    };
+    let cancel = control.cancel.clone();
+    let solving = {
+        let problem = problem.clone();
+        tokio::task::spawn_blocking(move || {
+            roster_solver::solve(
+                &problem,
+                &SolveOptions {
+                    control,
+                    ..SolveOptions::default()
+                },
+            )
+        })
+    };
+    tokio::pin!(solving);
+    let mut ticks = tokio::time::interval(TICK);
+    let solution = loop {
+        tokio::select! {
+            done = &mut solving => break done?,
+            _ = ticks.tick() => {
+                let (progress, improved) = {
+                    let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
+                    (l.progress.clone(), l.improved.take())
+                };
+                let best = match (&improved, &progress) {
+                    (Some(pairs), Some(p)) => roster_solver::assess(&problem, pairs, p.bound).ok(),
+                    _ => None,
+                };
+                let cancelled = tick(db, run_id, progress.as_ref(), best.as_ref()).await?;
+                if cancelled || stop.load(Ordering::Relaxed) {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    if stop.load(Ordering::Relaxed) {
+        // The service is stopping: the run goes back to the queue, for this or another
+        // instance to solve afresh.
+        let mut conn = db.acquire().await?;
+        on!(conn.conn(), |c| {
+            sqlx::query("UPDATE solve_run SET status = 'queued', worker = NULL WHERE run_id = $1")
+                .bind(run_id)
+                .execute(&mut *c)
+                .await?;
+        });
+        return Ok(());
+    }
+    if let (Status::Error, Some(e)) = (&solution.status, &solution.error) {
+        return finish_failed(db, run_id, &e.message).await;
+    }
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(
+            "UPDATE solve_run SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'finished' END, \
+             solution = $1, elapsed_seconds = $2, incumbent = $3, bound = $4, finished_at = $5, heartbeat_at = $5 \
+             WHERE run_id = $6",
+        )
+        .bind(format::write_solution(&solution))
+        .bind(solution.stats.solve_seconds)
+        .bind(solution.objective)
+        .bind(solution.bound)
+        .bind(Utc::now())
+        .bind(run_id)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Writes progress, the best solution so far and the heartbeat; says whether the board asked
+/// to cancel.
+async fn tick(
+    db: &Db,
+    run_id: i64,
+    progress: Option<&Progress>,
+    best: Option<&roster_solver::Solution>,
+) -> anyhow::Result<bool> {
+    let mut conn = db.acquire().await?;
+    let best = best.map(format::write_solution);
+    Ok(on!(conn.conn(), |c| {
+        sqlx::query_scalar(
+            "UPDATE solve_run SET heartbeat_at = $1, elapsed_seconds = COALESCE($2, elapsed_seconds), \
+             incumbent = COALESCE($3, incumbent), bound = COALESCE($4, bound), solution = COALESCE($5, solution) \
+             WHERE run_id = $6 RETURNING cancel_requested",
+        )
+        .bind(now())
+        .bind(progress.map(|p| p.elapsed_seconds))
+        .bind(progress.map(|p| p.incumbent))
+        .bind(progress.map(|p| p.bound))
+        .bind(best)
+        .bind(run_id)
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+async fn finish_failed(db: &Db, run_id: i64, message: &str) -> anyhow::Result<()> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("UPDATE solve_run SET status = 'failed', failure = $1, finished_at = $2 WHERE run_id = $3")
+            .bind(message)
+            .bind(now())
+            .bind(run_id)
+            .execute(&mut *c)
+            .await?;
+    });
+    Ok(())
+}
