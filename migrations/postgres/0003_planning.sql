@@ -13,9 +13,9 @@ CREATE TABLE program (
 -- A program's modules in teaching order; each needs a lecturer holding its topic.
 CREATE TABLE program_module (
     program_id       BIGINT NOT NULL REFERENCES program (program_id) ON DELETE CASCADE,
-    position         INTEGER NOT NULL CHECK (position >= 1),
+    position         BIGINT NOT NULL CHECK (position >= 1),
     topic_id         BIGINT NOT NULL REFERENCES topic (topic_id),
-    half_days        INTEGER NOT NULL CHECK (half_days >= 1),
+    half_days        BIGINT NOT NULL CHECK (half_days >= 1),
     min_theory_level TEXT CHECK (min_theory_level IN ('elementary', 'intermediate', 'advanced')),
     PRIMARY KEY (program_id, position)
 );
@@ -40,9 +40,9 @@ CREATE TABLE planned_class (
     center_id        BIGINT NOT NULL REFERENCES center (center_id),
     name             TEXT NOT NULL,
     months           TEXT NOT NULL,          -- intended months, e.g. "3,4"
-    trainees         INTEGER NOT NULL CHECK (trainees >= 0),
-    women            INTEGER NOT NULL CHECK (women BETWEEN 0 AND trainees),
-    ethnic_minority  INTEGER NOT NULL CHECK (ethnic_minority BETWEEN 0 AND trainees)
+    trainees         BIGINT NOT NULL CHECK (trainees >= 0),
+    women            BIGINT NOT NULL CHECK (women BETWEEN 0 AND trainees),
+    ethnic_minority  BIGINT NOT NULL CHECK (ethnic_minority BETWEEN 0 AND trainees)
 );
 CREATE INDEX planned_class_plan ON planned_class (plan_id);
 
@@ -74,7 +74,7 @@ CREATE TABLE request_slot (
 -- An accepted request: one run of a program at a center.
 CREATE TABLE course_class (
     class_id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    request_id       INTEGER NOT NULL UNIQUE REFERENCES class_request (request_id),
+    request_id       BIGINT NOT NULL UNIQUE REFERENCES class_request (request_id),
     planned_class_id BIGINT NOT NULL REFERENCES planned_class (planned_class_id),
     created_at       TIMESTAMPTZ NOT NULL
 );
@@ -89,7 +89,7 @@ CREATE TABLE briefing (
     audience_level    TEXT NOT NULL CHECK (audience_level IN ('grassroots', 'district', 'province')),
     language          TEXT,
     language_required BOOLEAN NOT NULL DEFAULT FALSE,
-    rapporteurs       INTEGER NOT NULL CHECK (rapporteurs >= 1),
+    rapporteurs       BIGINT NOT NULL CHECK (rapporteurs >= 1),
     deadline          DATE,                  -- a date by which it must happen
     created_by        TEXT NOT NULL,
     created_at        TIMESTAMPTZ NOT NULL
@@ -100,13 +100,13 @@ CREATE TABLE session (
     session_id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     class_id             BIGINT REFERENCES course_class (class_id),
     briefing_id          BIGINT REFERENCES briefing (briefing_id),
-    module_position      INTEGER,           -- a class session's module in its program
+    module_position      BIGINT,           -- a class session's module in its program
     topic_id             BIGINT NOT NULL REFERENCES topic (topic_id),
     district_id          BIGINT NOT NULL REFERENCES district (district_id),
     venue                TEXT NOT NULL,
     starts_at            TIMESTAMPTZ NOT NULL,
     ends_at              TIMESTAMPTZ NOT NULL,
-    needs                INTEGER NOT NULL CHECK (needs >= 1),
+    needs                BIGINT NOT NULL CHECK (needs >= 1),
     min_theory_level     TEXT,
     min_rapporteur_level TEXT,
     language             TEXT,
@@ -119,14 +119,14 @@ CREATE INDEX session_venue ON session (district_id, venue, starts_at);
 
 -- The board's weights for the scheduler's objective (one row).
 CREATE TABLE scheduler_weights (
-    weights_id    INTEGER PRIMARY KEY CHECK (weights_id = 1),
-    uncovered     INTEGER NOT NULL CHECK (uncovered >= 0),
-    travel_minute INTEGER NOT NULL CHECK (travel_minute >= 0),
-    max_load      INTEGER NOT NULL CHECK (max_load >= 0),
-    continuity    INTEGER NOT NULL CHECK (continuity >= 0),
-    part_time     INTEGER NOT NULL CHECK (part_time >= 0),
-    language      INTEGER NOT NULL CHECK (language >= 0),
-    change        INTEGER NOT NULL CHECK (change >= 0)
+    weights_id    BIGINT PRIMARY KEY CHECK (weights_id = 1),
+    uncovered     BIGINT NOT NULL CHECK (uncovered >= 0),
+    travel_minute BIGINT NOT NULL CHECK (travel_minute >= 0),
+    max_load      BIGINT NOT NULL CHECK (max_load >= 0),
+    continuity    BIGINT NOT NULL CHECK (continuity >= 0),
+    part_time     BIGINT NOT NULL CHECK (part_time >= 0),
+    language      BIGINT NOT NULL CHECK (language >= 0),
+    change        BIGINT NOT NULL CHECK (change >= 0)
 );
 INSERT INTO scheduler_weights VALUES (1, 10000, 1, 50, 30, 5, 200, 500);
 
@@ -145,8 +145,8 @@ CREATE TABLE schedule_version (
     run_id       BIGINT NOT NULL,
     published_by TEXT NOT NULL,
     published_at TIMESTAMPTZ NOT NULL,
-    added        INTEGER NOT NULL,
-    removed      INTEGER NOT NULL
+    added        BIGINT NOT NULL,
+    removed      BIGINT NOT NULL
 );
 
 -- Who takes which session, from the version that published it until the version that

@@ -14,6 +14,7 @@ mod people;
 mod planning;
 mod reference_data;
 mod schedule_cli;
+mod scheduling;
 
 /// The PostgreSQL run must really run on PostgreSQL, never quietly on SQLite.
 #[tokio::test]

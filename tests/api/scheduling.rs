@@ -1,0 +1,397 @@
+//! Solve runs, drafts, publishing and re-planning through the API: the whole path from plan
+//! to published schedule, and what is refused on the way.
+
+use std::time::Duration;
+
+use roster::vocab::UserRole;
+use roster_solver::{Pair, check, format};
+use serde_json::{Value, json};
+
+use crate::helpers::{Caller, TestApp, spawn_app};
+use crate::planning::{Planning, plan, planning, request_body};
+
+/// Waits for a run to leave `queued` and `running`; returns it.
+async fn settled(admin: &Caller, run: i64) -> Value {
+    for _ in 0..600 {
+        let r = admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
+        if !matches!(r["status"].as_str(), Some("queued" | "running")) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("run {run} did not finish");
+}
+
+async fn start_run(admin: &Caller, body: Value) -> i64 {
+    let r = admin.post("/api/v1/runs", body).await;
+    r.ok(202)["id"].as_i64().unwrap()
+}
+
+fn march() -> Value {
+    json!({"from": "2027-03-01", "to": "2027-03-31", "time_limit_seconds": 30})
+}
+
+/// A class of two half-days on 1 March 2027 in D01, and a briefing on 2 March in D11.
+async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
+    let (_, planned) = plan(p, true).await;
+    let coordinator = app
+        .account("ttct.soctrang", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
+    let request = coordinator
+        .post(
+            "/api/v1/requests",
+            request_body(planned, &[("2027-03-01", "morning"), ("2027-03-01", "afternoon")]),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .unwrap();
+    p.admin
+        .post(&format!("/api/v1/requests/{request}/accept"), json!({}))
+        .await
+        .ok(200);
+    p.admin
+        .post(
+            "/api/v1/briefings",
+            json!({"topic_id": p.w.resolution, "district_id": p.w.d2, "venue": "Hội trường Huyện ủy Trần Đề",
+                   "title": "Quán triệt Nghị quyết Trung ương 8", "audience_level": "province", "rapporteurs": 1,
+                   "slots": [{"date": "2027-03-02", "half_day": "morning"}]}),
+        )
+        .await
+        .ok(201);
+    (request, planned)
+}
+
+/// Who holds what in a draft or schedule, as (session id, person id), sorted.
+fn holders(list: &Value, key: &str) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| match key {
+            "person_id" => vec![(x["session_id"].as_i64().unwrap(), x["person_id"].as_i64().unwrap())],
+            _ => x["person_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (x["session_id"].as_i64().unwrap(), p.as_i64().unwrap()))
+                .collect(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_what_it_must() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (request, _) = sessions(&app, &p).await;
+
+    let run = start_run(&p.admin, march()).await;
+    let done = settled(&p.admin, run).await;
+    assert_eq!(done["status"], "finished", "{done}");
+    let draft = &done["draft"];
+    assert_eq!(draft["solver_status"], "optimal");
+    assert_eq!(draft["uncovered"].as_array().unwrap().len(), 0, "{draft}");
+    let first = holders(&draft["assignments"], "person_id");
+    let class_people: Vec<i64> = first
+        .iter()
+        .filter(|(_, q)| *q != p.rapporteur)
+        .map(|(_, q)| *q)
+        .collect();
+    assert_eq!(
+        class_people,
+        [p.near, p.near],
+        "the lecturer who lives there takes both half-days"
+    );
+    assert_eq!(draft["changes"].as_array().unwrap().len(), 3, "all new");
+    assert!(done["progress"]["incumbent"].is_i64());
+
+    let v1 = p
+        .admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!((v1["added"].as_i64(), v1["removed"].as_i64()), (Some(3), Some(0)));
+    assert_eq!(
+        p.admin.get(&format!("/api/v1/requests/{request}")).await.ok(200)["status"],
+        "scheduled"
+    );
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .problem(409, "already_published");
+    let schedule = p
+        .admin
+        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(holders(&schedule, "person_ids"), first);
+
+    // The lecturer falls ill over the class; the board re-plans.
+    p.admin
+        .post(
+            &format!("/api/v1/people/{}/unavailability", p.near),
+            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-03T00:00:00+07:00", "reason": "Ốm"}),
+        )
+        .await
+        .ok(201);
+    let replan = start_run(&p.admin, march()).await;
+    let redone = settled(&p.admin, replan).await;
+    assert_eq!(redone["status"], "finished", "{redone}");
+    let changes = redone["draft"]["changes"].as_array().unwrap().clone();
+    assert_eq!(changes.len(), 2, "only the class changes hands: {changes:?}");
+    for c in &changes {
+        assert_eq!(
+            (c["before"].clone(), c["after"].clone()),
+            (json!([p.near]), json!([p.far]))
+        );
+    }
+    let v2 = p
+        .admin
+        .post(&format!("/api/v1/runs/{replan}/publish"), json!({}))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!((v2["added"].as_i64(), v2["removed"].as_i64()), (Some(2), Some(2)));
+    let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+
+    // The published schedule passes the independent checker against the re-plan's problem.
+    let problem_text = p.admin.get(&format!("/api/v1/runs/{replan}/problem")).await;
+    let problem = format::read_problem(std::str::from_utf8(&problem_text.bytes).unwrap()).unwrap();
+    let codes = [(p.near, "GV001"), (p.far, "GV002"), (p.rapporteur, "BCV01")];
+    let schedule = p
+        .admin
+        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    let pairs: Vec<Pair> = holders(&schedule, "person_ids")
+        .into_iter()
+        .map(|(s, q)| Pair {
+            session: format!("S{s}"),
+            person: codes.iter().find(|(id, _)| *id == q).unwrap().1.to_string(),
+        })
+        .collect();
+    let solution = roster_solver::assess(&problem, &pairs, 0).unwrap();
+    let report = check::check(&problem, &solution);
+    assert!(report.is_valid(), "{:?}", report.violations);
+    assert_eq!(solution.uncovered.len(), 0);
+}
+
+#[tokio::test]
+async fn manual_changes_keep_the_rules_and_candidates_are_ranked() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    let done = settled(&p.admin, run).await;
+    let class_session = holders(&done["draft"]["assignments"], "person_id")
+        .into_iter()
+        .find(|(_, q)| *q == p.near)
+        .unwrap()
+        .0;
+    // The rapporteur teaches no module.
+    let refused = p
+        .admin
+        .put(
+            &format!("/api/v1/runs/{run}/sessions/{class_session}"),
+            json!({"person_ids": [p.rapporteur]}),
+        )
+        .await;
+    let detail = refused.problem(422, "breaks_rule")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("BCV01"), "{detail}");
+    let changed = p
+        .admin
+        .put(
+            &format!("/api/v1/runs/{run}/sessions/{class_session}"),
+            json!({"person_ids": [p.far]}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert!(holders(&changed["draft"]["assignments"], "person_id").contains(&(class_session, p.far)));
+    assert_eq!(
+        changed["draft"]["objective_terms"]["continuity"], 30,
+        "two people now share the module"
+    );
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+
+    let candidates = p
+        .admin
+        .get(&format!("/api/v1/sessions/{class_session}/candidates"))
+        .await
+        .ok(200)
+        .clone();
+    let ranked: Vec<i64> = candidates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ranked,
+        [p.near],
+        "the one holding it is left out; the rapporteur cannot teach"
+    );
+    assert_eq!(candidates[0]["travel_minutes"], 0);
+    assert_eq!(candidates[0]["load"], 1);
+
+    p.admin
+        .put(
+            &format!("/api/v1/sessions/{class_session}/pins/{}", p.rapporteur),
+            json!({}),
+        )
+        .await
+        .problem(422, "pin_breaks_rule");
+}
+
+#[tokio::test]
+async fn runs_refuse_an_empty_period_a_second_run_a_finished_cancel_and_a_stale_publish() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    p.admin
+        .post("/api/v1/runs", json!({"from": "2027-06-01", "to": "2027-06-30"}))
+        .await
+        .problem(422, "empty_period");
+    p.admin
+        .post("/api/v1/runs", json!({"from": "2027-03-31", "to": "2027-03-01"}))
+        .await
+        .problem(422, "invalid_period");
+
+    let a = start_run(&p.admin, march()).await;
+    let second = p.admin.post("/api/v1/runs", march()).await;
+    if second.status.as_u16() == 409 {
+        second.problem(409, "run_in_progress");
+    } else {
+        // The first run was already done: a second one over the period is fine then.
+        second.ok(202);
+        settled(&p.admin, second.body["id"].as_i64().unwrap()).await;
+    }
+    settled(&p.admin, a).await;
+    p.admin
+        .post(&format!("/api/v1/runs/{a}/cancel"), json!({}))
+        .await
+        .problem(409, "run_not_running");
+
+    let b = start_run(
+        &p.admin,
+        json!({"from": "2027-03-02", "to": "2027-03-02", "district_ids": [p.w.d2]}),
+    )
+    .await;
+    assert_eq!(settled(&p.admin, b).await["status"], "finished");
+    p.admin
+        .post(&format!("/api/v1/runs/{b}/publish"), json!({}))
+        .await
+        .ok(200);
+    p.admin
+        .post(&format!("/api/v1/runs/{a}/publish"), json!({}))
+        .await
+        .problem(409, "stale_draft");
+    let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
+    assert_eq!(versions.as_array().unwrap().len(), 1, "the stale draft changed nothing");
+    let schedule = p
+        .admin
+        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(
+        holders(&schedule, "person_ids"),
+        [(schedule[2]["session_id"].as_i64().unwrap(), p.rapporteur)]
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_run_ends_cancelled_and_keeps_what_it_found() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/cancel"), json!({}))
+        .await
+        .ok(200);
+    let done = settled(&p.admin, run).await;
+    assert_eq!(done["status"], "cancelled");
+    // Cancelled while queued there is no draft; while running, the best so far is kept.
+    if !done["draft"].is_null() {
+        p.admin
+            .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+            .await
+            .ok(200);
+    } else {
+        p.admin
+            .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+            .await
+            .problem(409, "not_a_draft");
+    }
+}
+
+#[tokio::test]
+async fn only_the_board_runs_and_publishes_and_districts_see_only_their_part_of_a_draft() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let board = app.account("bt.soctrang", UserRole::DistrictBoard, Some(p.w.d1)).await;
+    let other_center = app
+        .account("ttct.trande", UserRole::CenterCoordinator, Some(p.w.center2))
+        .await;
+    let lecturer = app.account("gv001", UserRole::Lecturer, Some(p.near)).await;
+    board.post("/api/v1/runs", march()).await.problem(403, "forbidden");
+    let run = start_run(&p.admin, march()).await;
+    settled(&p.admin, run).await;
+    board
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .problem(403, "forbidden");
+    board
+        .post(&format!("/api/v1/runs/{run}/cancel"), json!({}))
+        .await
+        .problem(403, "forbidden");
+    board
+        .get(&format!("/api/v1/runs/{run}/problem"))
+        .await
+        .problem(403, "forbidden");
+    lecturer
+        .get(&format!("/api/v1/runs/{run}"))
+        .await
+        .problem(403, "forbidden");
+    // The D11 center sees the briefing in D11, not the class in D01.
+    let seen = other_center.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
+    assert_eq!(
+        holders(&seen["draft"]["assignments"], "person_id")
+            .iter()
+            .map(|(_, q)| *q)
+            .collect::<Vec<_>>(),
+        [p.rapporteur]
+    );
+    other_center
+        .get(&format!(
+            "/api/v1/schedule?from=2027-03-01&to=2027-03-31&district_id={}",
+            p.w.d1
+        ))
+        .await
+        .problem(403, "forbidden");
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    let mine = lecturer
+        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(mine.as_array().unwrap().len(), 2, "the lecturer's own two sessions");
+}
