@@ -46,7 +46,7 @@ pub async fn run(state: AppState, stop: Arc<AtomicBool>) {
 }
 
 /// Takes the oldest queued run (or one whose worker died) for `worker`.
-async fn claim(db: &Db, worker: &str) -> anyhow::Result<Option<(i64, String)>> {
+pub async fn claim(db: &Db, worker: &str) -> anyhow::Result<Option<(i64, String)>> {
     let t = now();
     let stale = t - chrono::Duration::from_std(STALE)?;
     let mut conn = db.acquire().await?;

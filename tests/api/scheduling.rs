@@ -395,3 +395,43 @@ async fn only_the_board_runs_and_publishes_and_districts_see_only_their_part_of_
         .clone();
     assert_eq!(mine.as_array().unwrap().len(), 2, "the lecturer's own two sessions");
 }
+
+/// Two instances on one database: racing workers claim every queued run exactly once
+/// (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock on SQLite).
+#[tokio::test]
+async fn racing_workers_claim_each_run_once() {
+    let (url, _dir) = crate::helpers::fresh_database().await;
+    let db = roster::db::Db::connect(&url).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    for _ in 0..40 {
+        roster::on!(tx.conn(), |c| {
+            sqlx::query(
+                "INSERT INTO solve_run (period_start, period_end, status, based_on_version, problem, created_by, created_at) \
+                 VALUES ($1, $1, 'queued', 0, '{}', 'test', $2)",
+            )
+            .bind(chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
+            .bind(chrono::Utc::now())
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        });
+    }
+    tx.commit().await.unwrap();
+    let worker = |name: &'static str| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut taken = Vec::new();
+            while let Some((run, _)) = roster::scheduling::worker::claim(&db, name).await.unwrap() {
+                taken.push(run);
+            }
+            taken
+        })
+    };
+    let (a, b) = (worker("a"), worker("b"));
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    let mut all: Vec<i64> = a.iter().chain(&b).copied().collect();
+    all.sort();
+    let claimed = all.len();
+    all.dedup();
+    assert_eq!((claimed, all.len()), (40, 40), "a: {a:?}, b: {b:?}");
+}
