@@ -241,6 +241,21 @@ async fn create_request(
     if plan_status != PlanStatus::Approved.as_str() {
         return Err(not_planned());
     }
+    let pending: bool = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM class_request WHERE planned_class_id = $1 AND status <> 'rejected')",
+        )
+        .bind(body.planned_class_id)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    if pending {
+        return Err(ApiError::conflict(
+            "already_requested",
+            "Lớp này đã có yêu cầu đang xử lý hoặc đã được chấp nhận.",
+            "This class already has a request under way or accepted.",
+        ));
+    }
     let district_id = body.district_id.unwrap_or(center_district);
     require_ref(tx.conn(), "district_id", "district", district_id).await?;
     let slots = sessions::valid_slots("slots", &body.slots, Some(year))?;

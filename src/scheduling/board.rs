@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use roster_solver::{Pair, Weights};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -146,8 +146,7 @@ async fn set_weights(
     Ok(Json(body))
 }
 
-/// The days around a session that its caps and conflicts reach: its month, widened to whole
-/// ISO weeks.
+/// The days around a session that its caps and conflicts reach.
 async fn window(mut c: Conn<'_>, session: i64) -> Result<Period> {
     let start: Option<DateTime<Utc>> = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT starts_at FROM session WHERE session_id = $1")
@@ -156,13 +155,12 @@ async fn window(mut c: Conn<'_>, session: i64) -> Result<Period> {
             .await?
     });
     let day = crate::time::local(start.ok_or_else(|| ApiError::not_found("buổi", "Session"))?).date_naive();
-    let first = NaiveDate::from_ymd_opt(day.year(), day.month(), 1).expect("first of month");
-    let last = first.checked_add_months(chrono::Months::new(1)).expect("next month") - Duration::days(1);
     Ok(Period {
-        from: first - Duration::days(i64::from(first.weekday().num_days_from_monday())),
-        to: last + Duration::days(6 - i64::from(last.weekday().num_days_from_monday())),
+        from: day,
+        to: day,
         districts: None,
-    })
+    }
+    .cap_window())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,6 +23,22 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The days whose published assignments count against this period's caps: its months,
+    /// widened to whole ISO weeks.
+    pub fn cap_window(&self) -> Scope {
+        let first = NaiveDate::from_ymd_opt(self.from.year(), self.from.month(), 1).expect("first of month");
+        let last_month = NaiveDate::from_ymd_opt(self.to.year(), self.to.month(), 1).expect("first of month");
+        let last = last_month
+            .checked_add_months(chrono::Months::new(1))
+            .expect("next month")
+            - Duration::days(1);
+        Scope {
+            from: first - Duration::days(i64::from(first.weekday().num_days_from_monday())),
+            to: last + Duration::days(6 - i64::from(last.weekday().num_days_from_monday())),
+            districts: None,
+        }
+    }
+
     /// The period as stored instants, `[start, end)`.
     pub fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         let midnight = |d: NaiveDate| {
@@ -77,6 +93,9 @@ struct PersonRow {
 
 pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> Result<Problem> {
     let (start, end) = scope.instants();
+    // Sessions around the period hold published assignments that count against caps and
+    // travel; they come in pinned, like those of districts outside the run.
+    let (window_start, window_end) = scope.cap_window().instants();
     let districts: Vec<(i64, String, String)> = on!(c.reborrow(), |c| {
         sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
             .fetch_all(&mut *c)
@@ -120,8 +139,8 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
              FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
              WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.session_id",
         )
-        .bind(start)
-        .bind(end)
+        .bind(window_start)
+        .bind(window_end)
         .fetch_all(&mut *c)
         .await?
     });
@@ -131,8 +150,8 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
              JOIN session s ON s.session_id = a.session_id \
              WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2",
         )
-        .bind(start)
-        .bind(end)
+        .bind(window_start)
+        .bind(window_end)
         .fetch_all(&mut *c)
         .await?
     });
@@ -150,7 +169,9 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
     for (s, p) in current {
         held.entry(s).or_default().push(p);
     }
-    let in_scope = |r: &SessionRow| scope.districts.as_ref().is_none_or(|d| d.contains(&r.district_id));
+    let in_scope = |r: &SessionRow| {
+        r.starts_at >= start && r.starts_at < end && scope.districts.as_ref().is_none_or(|d| d.contains(&r.district_id))
+    };
 
     let mut sessions = Vec::new();
     let mut pinned = Vec::new();
@@ -173,7 +194,7 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
         } else if holders.is_empty() {
             continue;
         } else {
-            // Outside the run's districts, published assignments stay as they are: they are
+            // Outside the run's period or districts, published assignments stay as they are:
             // pinned, so the people keep those hours (travel counted) and caps.
             pinned.extend(holders.iter().map(|p| Pair {
                 session: key.clone(),
@@ -209,7 +230,7 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
         ));
     }
 
-    let people = people(c.reborrow(), start, end).await?;
+    let people = people(c.reborrow(), window_start, window_end).await?;
     let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
         sqlx::query_as(
             "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \

@@ -379,18 +379,19 @@ async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<RunDe
         })),
         None => None,
     };
+    // The run's own sessions, of the caller's district when they have one.
+    let in_scope = run_sessions(c.reborrow(), &problem, &run).await?;
     let visible: BTreeSet<i64> = problem
         .sessions
         .iter()
         .filter(|s| district_code.as_ref().is_none_or(|d| &s.district == d))
         .filter_map(|s| session_id(&s.id))
+        .filter(|s| in_scope.contains(s))
         .collect();
     let draft = by_session(&solution.assignments, &ids);
     let published = by_session(&problem.previous, &ids);
-    let in_scope = run_sessions(c.reborrow(), &problem, &run).await?;
-    let changes = in_scope
+    let changes = visible
         .iter()
-        .filter(|s| visible.contains(s))
         .filter_map(|s| {
             let before = published.get(s).cloned().unwrap_or_default();
             let after = draft.get(s).cloned().unwrap_or_default();
@@ -436,8 +437,8 @@ async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<RunDe
     })
 }
 
-/// The sessions a run may change: those of its districts (the others only hold published
-/// assignments in place).
+/// The sessions a run may change: those of its period and districts (the others only hold
+/// published assignments in place).
 pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &Run) -> Result<BTreeSet<i64>> {
     let codes: Option<BTreeSet<String>> = match &run.district_ids {
         None => None,
@@ -458,6 +459,7 @@ pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &R
     Ok(problem
         .sessions
         .iter()
+        .filter(|s| (run.from..=run.to).contains(&s.start.date_naive()))
         .filter(|s| codes.as_ref().is_none_or(|c| c.contains(&s.district)))
         .filter_map(|s| session_id(&s.id))
         .collect())

@@ -212,6 +212,11 @@ async fn bad_requests_are_refused_with_their_reason_and_change_nothing() {
 
     let good = request_body(planned, &[("2027-03-01", "morning"), ("2027-03-01", "afternoon")]);
     coordinator.post("/api/v1/requests", good).await.ok(201);
+    let again = request_body(planned, &[("2027-04-01", "morning"), ("2027-04-01", "afternoon")]);
+    coordinator
+        .post("/api/v1/requests", again)
+        .await
+        .problem(409, "already_requested");
     let overlapping = request_body(planned, &[("2027-03-01", "afternoon"), ("2027-03-02", "morning")]);
     coordinator
         .post("/api/v1/requests", overlapping)

@@ -435,3 +435,78 @@ async fn racing_workers_claim_each_run_once() {
     all.dedup();
     assert_eq!((claimed, all.len()), (40, 40), "a: {a:?}, b: {b:?}");
 }
+
+/// A run over one week still counts the month's published sessions against monthly caps.
+#[tokio::test]
+async fn a_short_run_counts_published_sessions_of_the_month_against_caps() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    p.admin
+        .put(
+            &format!("/api/v1/people/{}", p.near),
+            crate::helpers::person(
+                "GV001",
+                "Nguyễn Thị Lan",
+                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
+                       "max_per_month": 2}),
+            ),
+        )
+        .await
+        .ok(200);
+    p.admin
+        .post(
+            &format!("/api/v1/people/{}/unavailability", p.far),
+            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-04-01T00:00:00+07:00", "reason": "Đi học"}),
+        )
+        .await
+        .ok(201);
+    let plan = p
+        .admin
+        .post(
+            "/api/v1/plans",
+            json!({"district_id": p.w.d1, "year": 2027, "classes": [
+                {"program_id": p.program, "center_id": p.w.center1, "name": "Lớp 1", "months": [3], "trainees": 40, "women": 20, "ethnic_minority": 5},
+                {"program_id": p.program, "center_id": p.w.center1, "name": "Lớp 2", "months": [3], "trainees": 40, "women": 20, "ethnic_minority": 5}]}),
+        )
+        .await
+        .ok(201)
+        .clone();
+    p.admin
+        .post(&format!("/api/v1/plans/{}/approve", plan["id"]), json!({}))
+        .await
+        .ok(200);
+    for (k, day) in [(0, "2027-03-01"), (1, "2027-03-15")] {
+        let planned = plan["classes"][k]["id"].as_i64().unwrap();
+        let request = p
+            .admin
+            .post(
+                "/api/v1/requests",
+                request_body(planned, &[(day, "morning"), (day, "afternoon")]),
+            )
+            .await
+            .ok(201)["id"]
+            .as_i64()
+            .unwrap();
+        p.admin
+            .post(&format!("/api/v1/requests/{request}/accept"), json!({}))
+            .await
+            .ok(200);
+    }
+    let first = start_run(&p.admin, json!({"from": "2027-03-01", "to": "2027-03-07"})).await;
+    settled(&p.admin, first).await;
+    p.admin
+        .post(&format!("/api/v1/runs/{first}/publish"), json!({}))
+        .await
+        .ok(200);
+    let second = start_run(&p.admin, json!({"from": "2027-03-15", "to": "2027-03-21"})).await;
+    let done = settled(&p.admin, second).await;
+    let draft = &done["draft"];
+    assert_eq!(draft["assignments"].as_array().unwrap().len(), 0, "{draft}");
+    let reasons: Vec<&str> = draft["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["caps_reached", "caps_reached"]);
+}
