@@ -17,7 +17,7 @@ use data::province;
 
 /// The seed of the demo province; the same seed gives the same province.
 const SEED: u64 = 2026;
-const DEMO_PASSWORD: &str = "roster-demo";
+pub const DEMO_PASSWORD: &str = "roster-demo";
 
 /// A demo login: username, password, and what the account may do.
 pub type Login = (String, String, String);

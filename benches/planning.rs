@@ -1,0 +1,287 @@
+//! Planning benchmark through the HTTP API, on the demo province scaled to a year (over 6,000
+//! sessions from 720 classes and 330 briefing sessions):
+//! - building the problem from the database (starting a run), solving, storing the draft, and
+//!   publishing it;
+//! - a one-person drop-out: the busiest person falls ill for a week and the board re-plans that
+//!   week, end to end (start the run, solve, publish), with how many assignments moved.
+//!
+//! `cargo bench --bench planning` runs on SQLite; with `ROSTER_BENCH_POSTGRES=postgres://…/postgres`
+//! it runs on a fresh database on that PostgreSQL server instead. `ROSTER_BENCH_TIME_LIMIT`
+//! sets the year run's time limit in seconds (default 60).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Duration as Days, NaiveDate};
+use roster::db::Db;
+use roster::http::Server;
+use roster::state::AppState;
+use serde_json::{Value, json};
+
+const CLASSES: usize = 720;
+const BRIEFING_SESSIONS_PER_DISTRICT: usize = 30;
+
+struct Api {
+    base: String,
+    client: reqwest::Client,
+    cookie: String,
+}
+
+impl Api {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+    async fn get(&self, path: &str) -> Value {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+    /// Polls a run until it is done; returns it.
+    async fn settled(&self, run: i64) -> Value {
+        loop {
+            let r = self.get(&format!("/api/v1/runs/{run}")).await;
+            if !matches!(r["status"].as_str(), Some("queued" | "running")) {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn ids(list: &Value, pick: impl Fn(&Value) -> bool) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| pick(x))
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let bench_db = format!("roster_bench_planning_{}", std::process::id());
+    let postgres = std::env::var("ROSTER_BENCH_POSTGRES").ok().map(|server| {
+        (
+            server.clone(),
+            format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0),
+        )
+    });
+    if let Some((server, _)) = &postgres {
+        let admin = sqlx::PgPool::connect(server).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {bench_db}")))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+    let (url, backend) = match &postgres {
+        Some((_, url)) => (url.clone(), "PostgreSQL"),
+        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
+    };
+    let time_limit: f64 = std::env::var("ROSTER_BENCH_TIME_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60.0);
+    let db = Db::connect(&url).await.unwrap();
+    roster::demo::load(&db).await.unwrap();
+    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
+    let base = format!("http://{}", server.local_addr());
+    tokio::spawn(server.run(std::future::pending()));
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": roster::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let api = Api { base, client, cookie };
+
+    // The demo's registry, plus three programs of four two-half-day modules.
+    let topics = api.get("/api/v1/topics").await;
+    let modules = ids(&topics, |t| t["kind"] == "module");
+    let resolutions = ids(&topics, |t| t["kind"] == "resolution");
+    let centers = api.get("/api/v1/centers").await;
+    let districts = api.get("/api/v1/districts").await;
+    let mut programs = Vec::new();
+    for p in 0..3 {
+        let mods: Vec<Value> = (0..4)
+            .map(|m| json!({"topic_id": modules[(p * 4 + m) % modules.len()], "half_days": 2}))
+            .collect();
+        let created = api
+            .post(
+                "/api/v1/programs",
+                json!({"code": format!("CT{p}"), "name": format!("Chương trình {p}"), "modules": mods}),
+            )
+            .await;
+        programs.push(created["id"].as_i64().unwrap());
+    }
+    let district_centers: Vec<(i64, i64)> = centers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "district_center")
+        .map(|c| (c["district_id"].as_i64().unwrap(), c["id"].as_i64().unwrap()))
+        .collect();
+
+    // Plans for 2027, approved; every class requested (Monday to Thursday, a week of its own
+    // per venue) and accepted.
+    let started = Instant::now();
+    let per_district = CLASSES.div_ceil(district_centers.len());
+    let mut classes = 0;
+    for (d, (district, center)) in district_centers.iter().enumerate() {
+        let planned: Vec<Value> = (0..per_district)
+            .map(|k| json!({"program_id": programs[k % 3], "center_id": center, "name": format!("Lớp {k}"),
+                            "months": [1 + (k * 12 / per_district) as u32], "trainees": 50, "women": 22, "ethnic_minority": 9}))
+            .collect();
+        let plan = api
+            .post(
+                "/api/v1/plans",
+                json!({"district_id": district, "year": 2027, "classes": planned}),
+            )
+            .await;
+        api.post(&format!("/api/v1/plans/{}/approve", plan["id"]), json!({}))
+            .await;
+        for (k, class) in plan["classes"].as_array().unwrap().iter().enumerate() {
+            if classes == CLASSES {
+                break;
+            }
+            let monday = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap() + Days::weeks(((k + d) % 51) as i64);
+            let slots: Vec<Value> = (0..4)
+                .flat_map(|day| {
+                    let date = monday + Days::days(day);
+                    ["morning", "afternoon"].map(|h| json!({"date": date, "half_day": h}))
+                })
+                .collect();
+            let request = api
+                .post(
+                    "/api/v1/requests",
+                    json!({"planned_class_id": class["id"], "venue": format!("Phòng học số {k}"), "slots": slots}),
+                )
+                .await;
+            api.post(&format!("/api/v1/requests/{}/accept", request["id"]), json!({}))
+                .await;
+            classes += 1;
+        }
+    }
+    for (d, district) in ids(&districts, |_| true).iter().enumerate() {
+        let slots: Vec<Value> = (0..BRIEFING_SESSIONS_PER_DISTRICT)
+            .map(|k| {
+                let date = NaiveDate::from_ymd_opt(2027, 1, 8).unwrap() + Days::weeks(k as i64 + (d % 3) as i64);
+                json!({"date": date, "half_day": if k % 2 == 0 { "morning" } else { "afternoon" }})
+            })
+            .collect();
+        api.post(
+            "/api/v1/briefings",
+            json!({"topic_id": resolutions[d % resolutions.len()], "district_id": district, "venue": "Hội trường Huyện ủy",
+                   "title": "Hội nghị quán triệt nghị quyết", "audience_level": "grassroots", "rapporteurs": 1, "slots": slots}),
+        )
+        .await;
+    }
+    let year = json!({"from": "2027-01-01", "to": "2027-12-31", "time_limit_seconds": time_limit});
+    let sessions = api
+        .get("/api/v1/schedule?from=2027-01-01&to=2027-12-31")
+        .await
+        .as_array()
+        .unwrap()
+        .len();
+    println!(
+        "Backend {backend}; {classes} classes and their requests set up through the API in {:.1} s; {sessions} sessions.",
+        started.elapsed().as_secs_f64()
+    );
+
+    // The year: build, solve, store, publish.
+    let t = Instant::now();
+    let run = api.post("/api/v1/runs", year.clone()).await["id"].as_i64().unwrap();
+    let build = t.elapsed();
+    let done = api.settled(run).await;
+    let solved = t.elapsed();
+    let t = Instant::now();
+    let published = api.post(&format!("/api/v1/runs/{run}/publish"), json!({})).await;
+    let publish = t.elapsed();
+    let draft = &done["draft"];
+    println!(
+        "Year run: problem built and run queued in {:.2} s; solved and draft stored after {:.1} s ({} {}, objective {}, bound {}, {} uncovered); published {} assignments in {:.2} s.",
+        build.as_secs_f64(),
+        solved.as_secs_f64(),
+        done["status"],
+        draft["solver_status"],
+        draft["objective"],
+        draft["bound"],
+        draft["uncovered"].as_array().unwrap().len(),
+        published["added"],
+        publish.as_secs_f64()
+    );
+
+    // The busiest person of a March week falls ill for that week; the board re-plans the week.
+    let week = (
+        NaiveDate::from_ymd_opt(2027, 3, 8).unwrap(),
+        NaiveDate::from_ymd_opt(2027, 3, 14).unwrap(),
+    );
+    let schedule = api
+        .get(&format!("/api/v1/schedule?from={}&to={}", week.0, week.1))
+        .await;
+    let mut load: HashMap<i64, usize> = HashMap::new();
+    for s in schedule.as_array().unwrap() {
+        for p in s["person_ids"].as_array().unwrap() {
+            *load.entry(p.as_i64().unwrap()).or_default() += 1;
+        }
+    }
+    let (&ill, &held) = load.iter().max_by_key(|(id, n)| (**n, -**id)).unwrap();
+    api.post(
+        &format!("/api/v1/people/{ill}/unavailability"),
+        json!({"start": format!("{}T00:00:00+07:00", week.0), "end": format!("{}T00:00:00+07:00", week.1 + Days::days(1)), "reason": "Ốm"}),
+    )
+    .await;
+    let t = Instant::now();
+    let replan = api
+        .post(
+            "/api/v1/runs",
+            json!({"from": week.0, "to": week.1, "time_limit_seconds": 30}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let redone = api.settled(replan).await;
+    let republished = api.post(&format!("/api/v1/runs/{replan}/publish"), json!({})).await;
+    let end_to_end = t.elapsed();
+    println!(
+        "Drop-out re-plan of the week {} to {} (person {ill} held {held} sessions): {:.2} s end to end ({} {}); {} sessions changed hands, {} assignments added and {} removed.",
+        week.0.format("%d/%m"),
+        week.1.format("%d/%m/%Y"),
+        end_to_end.as_secs_f64(),
+        redone["status"],
+        redone["draft"]["solver_status"],
+        republished["changes"].as_array().unwrap().len(),
+        republished["added"],
+        republished["removed"],
+    );
+    assert!(week.0.weekday() == chrono::Weekday::Mon);
+    db.close().await;
+    if let Some((server, _)) = postgres {
+        let admin = sqlx::PgPool::connect(&server).await.unwrap();
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {bench_db} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await;
+    }
+}
