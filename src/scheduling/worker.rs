@@ -115,7 +115,12 @@ async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) -> a
     let mut ticks = tokio::time::interval(TICK);
     let solution = loop {
         tokio::select! {
-            done = &mut solving => break done?,
+            done = &mut solving => match done {
+                Ok(solution) => break solution,
+                // A solver that panicked would panic again: the run fails rather than return
+                // to the queue.
+                Err(e) => return finish_failed(db, run_id, &format!("the solver stopped: {e}")).await,
+            },
             _ = ticks.tick() => {
                 let (progress, improved) = {
                     let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());

@@ -217,12 +217,19 @@ async fn bad_requests_are_refused_with_their_reason_and_change_nothing() {
         .post("/api/v1/requests", again)
         .await
         .problem(409, "already_requested");
-    let overlapping = request_body(planned, &[("2027-03-01", "afternoon"), ("2027-03-02", "morning")]);
-    coordinator
-        .post("/api/v1/requests", overlapping)
+    // A briefing in the hall the class asked for, on the class's afternoon.
+    let briefing = json!({"topic_id": p.w.resolution, "district_id": p.w.d1, "venue": "Hội trường Trung tâm Chính trị",
+                          "title": "Quán triệt Nghị quyết", "audience_level": "district", "rapporteurs": 1,
+                          "slots": [{"date": "2027-03-01", "half_day": "afternoon"}]});
+    p.admin
+        .post("/api/v1/briefings", briefing)
         .await
         .problem(409, "venue_busy");
     assert_eq!(count().await, 1);
+    assert_eq!(
+        p.admin.get("/api/v1/briefings").await.ok(200).as_array().unwrap().len(),
+        0
+    );
 }
 
 #[tokio::test]
