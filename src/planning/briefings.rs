@@ -28,23 +28,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct BriefingInput {
     /// A topic of kind `resolution`.
-    topic_id: i64,
-    district_id: i64,
-    venue: String,
+    pub topic_id: i64,
+    pub district_id: i64,
+    pub venue: String,
     /// e.g. `Hội nghị quán triệt Nghị quyết Trung ương 8 khóa XIII`.
-    title: String,
+    pub title: String,
     /// The audience; rapporteurs must be of this level or above.
-    audience_level: RapporteurLevel,
+    pub audience_level: RapporteurLevel,
     /// ISO 639 code of the audience's language, e.g. `km`.
-    language: Option<String>,
+    pub language: Option<String>,
     /// Whether only speakers of `language` may present.
     #[serde(default)]
-    language_required: bool,
+    pub language_required: bool,
     /// Rapporteurs needed at each session.
-    rapporteurs: u32,
-    slots: Vec<Slot>,
+    pub rapporteurs: u32,
+    pub slots: Vec<Slot>,
     /// The last day it may take place.
-    deadline: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -128,6 +128,51 @@ async fn list_briefings(State(state): State<AppState>, user: AuthUser) -> Result
     Ok(Json(out))
 }
 
+/// Stores a checked briefing and its sessions.
+pub async fn insert(mut c: Conn<'_>, b: &BriefingInput, created_by: &str) -> Result<i64> {
+    let id: i64 = on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO briefing (topic_id, district_id, venue, title, audience_level, language, language_required, \
+             rapporteurs, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             RETURNING briefing_id",
+        )
+        .bind(b.topic_id)
+        .bind(b.district_id)
+        .bind(&b.venue)
+        .bind(&b.title)
+        .bind(b.audience_level.as_str())
+        .bind(&b.language)
+        .bind(b.language_required)
+        .bind(i64::from(b.rapporteurs))
+        .bind(b.deadline)
+        .bind(created_by)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for slot in &b.slots {
+        sessions::insert(
+            c.reborrow(),
+            &NewSession {
+                class_id: None,
+                briefing_id: Some(id),
+                module_position: None,
+                topic_id: b.topic_id,
+                district_id: b.district_id,
+                venue: &b.venue,
+                slot: *slot,
+                needs: i64::from(b.rapporteurs),
+                min_theory_level: None,
+                min_rapporteur_level: Some(b.audience_level.as_str()),
+                language: b.language.as_deref(),
+                language_required: b.language_required,
+            },
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
 /// Add a briefing conference with its sessions (the province, or the district's board).
 #[utoipa::path(post, path = "/api/v1/briefings", tag = "planning", request_body = BriefingInput,
     responses((status = 201, body = Briefing), (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -201,46 +246,14 @@ async fn create_briefing(
         ));
     }
     sessions::require_venue_free(tx.conn(), body.district_id, &venue, &slots).await?;
-    let id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO briefing (topic_id, district_id, venue, title, audience_level, language, language_required, \
-             rapporteurs, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             RETURNING briefing_id",
-        )
-        .bind(body.topic_id)
-        .bind(body.district_id)
-        .bind(&venue)
-        .bind(&title)
-        .bind(body.audience_level.as_str())
-        .bind(language)
-        .bind(body.language_required)
-        .bind(i64::from(body.rapporteurs))
-        .bind(body.deadline)
-        .bind(&user.username)
-        .bind(now())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    for slot in &slots {
-        sessions::insert(
-            tx.conn(),
-            &NewSession {
-                class_id: None,
-                briefing_id: Some(id),
-                module_position: None,
-                topic_id: body.topic_id,
-                district_id: body.district_id,
-                venue: &venue,
-                slot: *slot,
-                needs: i64::from(body.rapporteurs),
-                min_theory_level: None,
-                min_rapporteur_level: Some(body.audience_level.as_str()),
-                language,
-                language_required: body.language_required,
-            },
-        )
-        .await?;
-    }
+    let checked = BriefingInput {
+        venue,
+        title,
+        language: language.map(str::to_string),
+        slots,
+        ..body
+    };
+    let id = insert(tx.conn(), &checked, &user.username).await?;
     let row: Row = on!(tx.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE briefing_id = $1")))
             .bind(id)

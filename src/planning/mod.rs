@@ -1,10 +1,10 @@
 //! Planning: programs, annual plans, class requests (which become classes) and briefing
 //! conferences, and the sessions they make for the scheduler.
 
-mod briefings;
+pub mod briefings;
 pub mod plans;
 pub mod programs;
-mod requests;
+pub mod requests;
 pub mod sessions;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -30,18 +30,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedClassInput {
-    program_id: i64,
+    pub program_id: i64,
     /// The center that runs it: one of the plan's district, or the provincial school.
-    center_id: i64,
+    pub center_id: i64,
     /// e.g. `Lớp Sơ cấp LLCT khóa 1 năm 2027`.
-    name: String,
+    pub name: String,
     /// Intended months, 1-12.
-    months: Vec<u32>,
-    trainees: u32,
+    pub months: Vec<u32>,
+    pub trainees: u32,
     /// Of the trainees, how many are women.
-    women: u32,
+    pub women: u32,
     /// Of the trainees, how many are of an ethnic minority.
-    ethnic_minority: u32,
+    pub ethnic_minority: u32,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -254,6 +254,36 @@ async fn insert_class(
     Ok(())
 }
 
+/// Stores a new draft plan.
+pub async fn insert_plan(c: Conn<'_>, district_id: i64, year: i32) -> Result<i64> {
+    Ok(on!(c, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO plan (district_id, year, status, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $3) \
+             RETURNING plan_id",
+        )
+        .bind(district_id)
+        .bind(year)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+/// Marks a plan approved, by whom and when.
+pub async fn approve(c: Conn<'_>, id: i64, approved_by: &str) -> Result<()> {
+    on!(c, |c| {
+        sqlx::query(
+            "UPDATE plan SET status = 'approved', approved_by = $1, approved_at = $2, updated_at = $2 WHERE plan_id = $3",
+        )
+        .bind(approved_by)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
 /// Draft a district's plan for a year, with its classes (the province, or the district's
 /// board).
 #[utoipa::path(post, path = "/api/v1/plans", tag = "planning", request_body = PlanInput,
@@ -289,18 +319,7 @@ async fn create_plan(
             format!("The district already has a plan for {}.", body.year),
         ));
     }
-    let t = now();
-    let id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO plan (district_id, year, status, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $3) \
-             RETURNING plan_id",
-        )
-        .bind(body.district_id)
-        .bind(body.year)
-        .bind(t)
-        .fetch_one(&mut *c)
-        .await?
-    });
+    let id = insert_plan(tx.conn(), body.district_id, body.year).await?;
     for (i, k) in body.classes.iter().enumerate() {
         insert_class(tx.conn(), id, body.district_id, &format!("classes[{i}]"), k).await?;
     }
@@ -375,15 +394,7 @@ async fn approve_plan(State(state): State<AppState>, user: AuthUser, Path(id): P
             "The plan has no classes.",
         ));
     }
-    let t = now();
-    on!(tx.conn(), |c| {
-        sqlx::query("UPDATE plan SET status = 'approved', approved_by = $1, approved_at = $2, updated_at = $2 WHERE plan_id = $3")
-            .bind(&user.username)
-            .bind(t)
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-    });
+    approve(tx.conn(), id, &user.username).await?;
     let after = find(tx.conn(), id).await?;
     audit::record(
         tx.conn(),

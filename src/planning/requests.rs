@@ -169,7 +169,21 @@ async fn list_requests(
 }
 
 /// One request, as the caller may see it.
-async fn find(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+async fn find(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    let request = load_one(c, id).await?;
+    let allowed = match user.scope {
+        Scope::Province => true,
+        Scope::District(d) => d == request.district_id,
+        Scope::Center { center_id, .. } => center_id == request.center_id,
+        Scope::Person(_) => false,
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
+    Ok(request)
+}
+
+pub async fn load_one(mut c: Conn<'_>, id: i64) -> Result<ClassRequest> {
     let row: Option<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.request_id = $1")))
             .bind(id)
@@ -177,15 +191,6 @@ async fn find(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest>
             .await?
     });
     let row = row.ok_or_else(|| ApiError::not_found("yêu cầu", "Request"))?;
-    let allowed = match user.scope {
-        Scope::Province => true,
-        Scope::District(d) => d == row.district_id,
-        Scope::Center { center_id, .. } => center_id == row.center_id,
-        Scope::Person(_) => false,
-    };
-    if !allowed {
-        return Err(ApiError::forbidden());
-    }
     Ok(load(c, vec![row]).await?.remove(0))
 }
 
@@ -279,31 +284,15 @@ async fn create_request(
         ));
     }
     sessions::require_venue_free(tx.conn(), district_id, &venue, &slots).await?;
-    let t = now();
-    let id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO class_request (planned_class_id, district_id, venue, status, requested_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'submitted', $4, $5, $5) RETURNING request_id",
-        )
-        .bind(body.planned_class_id)
-        .bind(district_id)
-        .bind(&venue)
-        .bind(&user.username)
-        .bind(t)
-        .fetch_one(&mut *c)
-        .await?
-    });
-    for slot in &slots {
-        let (start, end) = slot.times();
-        on!(tx.conn(), |c| {
-            sqlx::query("INSERT INTO request_slot (request_id, starts_at, ends_at) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(start)
-                .bind(end)
-                .execute(&mut *c)
-                .await?;
-        });
-    }
+    let id = submit(
+        tx.conn(),
+        body.planned_class_id,
+        district_id,
+        &venue,
+        &slots,
+        &user.username,
+    )
+    .await?;
     let created = find(tx.conn(), &user, id).await?;
     audit::record(
         tx.conn(),
@@ -317,6 +306,94 @@ async fn create_request(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Stores a checked request as submitted.
+pub async fn submit(
+    mut c: Conn<'_>,
+    planned_class_id: i64,
+    district_id: i64,
+    venue: &str,
+    slots: &[Slot],
+    requested_by: &str,
+) -> Result<i64> {
+    let t = now();
+    let id: i64 = on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO class_request (planned_class_id, district_id, venue, status, requested_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'submitted', $4, $5, $5) RETURNING request_id",
+        )
+        .bind(planned_class_id)
+        .bind(district_id)
+        .bind(venue)
+        .bind(requested_by)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for slot in slots {
+        let (start, end) = slot.times();
+        on!(c.reborrow(), |c| {
+            sqlx::query("INSERT INTO request_slot (request_id, starts_at, ends_at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(start)
+                .bind(end)
+                .execute(&mut *c)
+                .await?;
+        });
+    }
+    Ok(id)
+}
+
+/// Accepts a submitted request: makes its class, one session per module half-day on the
+/// requested half-days in order, and records the decision.
+pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -> Result<i64> {
+    let id = request.id;
+    let program_id: i64 = on!(c.reborrow(), |c| {
+        sqlx::query_scalar("SELECT program_id FROM planned_class WHERE planned_class_id = $1")
+            .bind(request.planned_class_id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let program = super::programs::find(c.reborrow(), program_id).await?;
+    let class_id: i64 = on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO course_class (request_id, planned_class_id, created_at) VALUES ($1, $2, $3) RETURNING class_id",
+        )
+        .bind(id)
+        .bind(request.planned_class_id)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    let mut slots = request.slots.iter();
+    for (position, module) in program.modules.iter().enumerate() {
+        for _ in 0..module.half_days {
+            let slot = *slots
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("request {id} has fewer slots than its program"))?;
+            sessions::insert(
+                c.reborrow(),
+                &NewSession {
+                    class_id: Some(class_id),
+                    briefing_id: None,
+                    module_position: Some(position as i64 + 1),
+                    topic_id: module.topic_id,
+                    district_id: request.district_id,
+                    venue: &request.venue,
+                    slot,
+                    needs: 1,
+                    min_theory_level: module.min_theory_level.map(|l| l.as_str()),
+                    min_rapporteur_level: None,
+                    language: None,
+                    language_required: false,
+                },
+            )
+            .await?;
+        }
+    }
+    decide(c, decided_by, id, RequestStatus::Accepted, None).await?;
+    Ok(class_id)
 }
 
 /// Loads a submitted request the caller may decide on (the province, or the board of the
@@ -336,7 +413,7 @@ async fn decidable(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassReq
     Ok(request)
 }
 
-async fn decide(mut c: Conn<'_>, user: &AuthUser, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
+async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
     on!(c.reborrow(), |c| {
         sqlx::query(
             "UPDATE class_request SET status = $1, reason = $2, decided_by = $3, decided_at = $4, updated_at = $4 \
@@ -344,7 +421,7 @@ async fn decide(mut c: Conn<'_>, user: &AuthUser, id: i64, status: RequestStatus
         )
         .bind(status.as_str())
         .bind(reason)
-        .bind(&user.username)
+        .bind(decided_by)
         .bind(now())
         .bind(id)
         .execute(&mut *c)
@@ -363,50 +440,7 @@ async fn accept_request(
 ) -> Result<Json<ClassRequest>> {
     let mut tx = state.db.begin().await?;
     let before = decidable(tx.conn(), &user, id).await?;
-    let program_id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar("SELECT program_id FROM planned_class WHERE planned_class_id = $1")
-            .bind(before.planned_class_id)
-            .fetch_one(&mut *c)
-            .await?
-    });
-    let program = super::programs::find(tx.conn(), program_id).await?;
-    let class_id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO course_class (request_id, planned_class_id, created_at) VALUES ($1, $2, $3) RETURNING class_id",
-        )
-        .bind(id)
-        .bind(before.planned_class_id)
-        .bind(now())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    let mut slots = before.slots.iter();
-    for (position, module) in program.modules.iter().enumerate() {
-        for _ in 0..module.half_days {
-            let slot = *slots
-                .next()
-                .ok_or_else(|| anyhow::anyhow!("request {id} has fewer slots than its program"))?;
-            sessions::insert(
-                tx.conn(),
-                &NewSession {
-                    class_id: Some(class_id),
-                    briefing_id: None,
-                    module_position: Some(position as i64 + 1),
-                    topic_id: module.topic_id,
-                    district_id: before.district_id,
-                    venue: &before.venue,
-                    slot,
-                    needs: 1,
-                    min_theory_level: module.min_theory_level.map(|l| l.as_str()),
-                    min_rapporteur_level: None,
-                    language: None,
-                    language_required: false,
-                },
-            )
-            .await?;
-        }
-    }
-    decide(tx.conn(), &user, id, RequestStatus::Accepted, None).await?;
+    accept(tx.conn(), &before, &user.username).await?;
     let after = find(tx.conn(), &user, id).await?;
     audit::record(
         tx.conn(),
@@ -435,7 +469,7 @@ async fn reject_request(
     let reason = valid_name("reason", &body.reason)?;
     let mut tx = state.db.begin().await?;
     let before = decidable(tx.conn(), &user, id).await?;
-    decide(tx.conn(), &user, id, RequestStatus::Rejected, Some(&reason)).await?;
+    decide(tx.conn(), &user.username, id, RequestStatus::Rejected, Some(&reason)).await?;
     let after = find(tx.conn(), &user, id).await?;
     audit::record(
         tx.conn(),
