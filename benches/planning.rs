@@ -142,8 +142,12 @@ async fn main() {
         .map(|c| (c["district_id"].as_i64().unwrap(), c["id"].as_i64().unwrap()))
         .collect();
 
-    // Plans for 2027, approved; every class requested (Monday to Thursday, a week of its own
+    // Plans for the year after the demo's, approved; every class requested (Monday to Thursday, a week of its own
     // per venue) and accepted.
+    // The demo plans the coming year; the benchmark plans the one after.
+    let year = chrono::Utc::now().with_timezone(&roster::time::ZONE).year() + 2;
+    let january = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+    let first_monday = january + Days::days(i64::from((7 - january.weekday().num_days_from_monday()) % 7));
     let started = Instant::now();
     let per_district = CLASSES.div_ceil(district_centers.len());
     let mut classes = 0;
@@ -155,7 +159,7 @@ async fn main() {
         let plan = api
             .post(
                 "/api/v1/plans",
-                json!({"district_id": district, "year": 2027, "classes": planned}),
+                json!({"district_id": district, "year": year, "classes": planned}),
             )
             .await;
         api.post(&format!("/api/v1/plans/{}/approve", plan["id"]), json!({}))
@@ -164,7 +168,7 @@ async fn main() {
             if classes == CLASSES {
                 break;
             }
-            let monday = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap() + Days::weeks(((k + d) % 51) as i64);
+            let monday = first_monday + Days::weeks(((k + d) % 51) as i64);
             let slots: Vec<Value> = (0..4)
                 .flat_map(|day| {
                     let date = monday + Days::days(day);
@@ -185,7 +189,7 @@ async fn main() {
     for (d, district) in ids(&districts, |_| true).iter().enumerate() {
         let slots: Vec<Value> = (0..BRIEFING_SESSIONS_PER_DISTRICT)
             .map(|k| {
-                let date = NaiveDate::from_ymd_opt(2027, 1, 8).unwrap() + Days::weeks(k as i64 + (d % 3) as i64);
+                let date = first_monday + Days::days(4) + Days::weeks(k as i64 + (d % 3) as i64);
                 json!({"date": date, "half_day": if k % 2 == 0 { "morning" } else { "afternoon" }})
             })
             .collect();
@@ -196,9 +200,10 @@ async fn main() {
         )
         .await;
     }
-    let year = json!({"from": "2027-01-01", "to": "2027-12-31", "time_limit_seconds": time_limit});
+    let whole_year =
+        json!({"from": format!("{year}-01-01"), "to": format!("{year}-12-31"), "time_limit_seconds": time_limit});
     let sessions = api
-        .get("/api/v1/schedule?from=2027-01-01&to=2027-12-31")
+        .get(&format!("/api/v1/schedule?from={year}-01-01&to={year}-12-31"))
         .await
         .as_array()
         .unwrap()
@@ -210,7 +215,7 @@ async fn main() {
 
     // The year: build, solve, store, publish.
     let t = Instant::now();
-    let run = api.post("/api/v1/runs", year.clone()).await["id"].as_i64().unwrap();
+    let run = api.post("/api/v1/runs", whole_year).await["id"].as_i64().unwrap();
     let build = t.elapsed();
     let done = api.settled(run).await;
     let solved = t.elapsed();
@@ -233,8 +238,8 @@ async fn main() {
 
     // The busiest person of a March week falls ill for that week; the board re-plans the week.
     let week = (
-        NaiveDate::from_ymd_opt(2027, 3, 8).unwrap(),
-        NaiveDate::from_ymd_opt(2027, 3, 14).unwrap(),
+        first_monday + Days::weeks(9),
+        first_monday + Days::weeks(9) + Days::days(6),
     );
     let schedule = api
         .get(&format!("/api/v1/schedule?from={}&to={}", week.0, week.1))

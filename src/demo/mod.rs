@@ -1,8 +1,9 @@
 //! The demo province: `roster serve --demo` loads it into an empty database.
 
 mod data;
+mod planning;
 
-use chrono::{Days, NaiveTime, TimeZone};
+use chrono::{Datelike, Days, NaiveTime, TimeZone};
 
 use crate::audit::{self, Actor};
 use crate::auth::users::{self, NewUser};
@@ -173,6 +174,33 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
                 .await?;
         }
     });
+
+    // The coming year's plans, classes and briefings.
+    let centers: Vec<planning::Center> = p
+        .centers
+        .iter()
+        .zip(&center_ids)
+        .filter(|(center, _)| !center.provincial_school)
+        .map(|(center, &id)| planning::Center {
+            id,
+            district_id: district_ids[center.district],
+            name: &center.name,
+            khmer: p
+                .people
+                .iter()
+                .filter(|x| x.home_district == center.district && x.languages.contains(&"km"))
+                .count()
+                * 4
+                > p.people.iter().filter(|x| x.home_district == center.district).count(),
+        })
+        .collect();
+    let topics: Vec<(i64, &str, bool)> = p
+        .topics
+        .iter()
+        .zip(&topic_ids)
+        .map(|(topic, &id)| (id, topic.code.as_str(), topic.resolution))
+        .collect();
+    planning::load(tx.conn(), today.year() + 1, &centers, &topics).await?;
 
     let actor = Actor {
         user_id: None,

@@ -188,7 +188,7 @@ pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Plan> {
 }
 
 /// Checks a planned class for a plan of `district_id` and stores it.
-async fn insert_class(
+pub async fn insert_class(
     mut c: Conn<'_>,
     plan_id: i64,
     district_id: i64,

@@ -110,6 +110,37 @@ pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Program> {
     })
 }
 
+/// Stores a checked program and its modules.
+pub async fn insert(mut c: Conn<'_>, code: &str, name: &str, modules: &[Module]) -> Result<i64> {
+    let t = now();
+    let id: i64 = on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO program (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING program_id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    for (i, m) in modules.iter().enumerate() {
+        on!(c.reborrow(), |c| {
+            sqlx::query(
+                "INSERT INTO program_module (program_id, position, topic_id, half_days, min_theory_level) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i as i64 + 1)
+            .bind(m.topic_id)
+            .bind(i64::from(m.half_days))
+            .bind(m.min_theory_level.map(TheoryLevel::as_str))
+            .execute(&mut *c)
+            .await?;
+        });
+    }
+    Ok(id)
+}
+
 /// Add a program with its modules (province board only).
 #[utoipa::path(post, path = "/api/v1/programs", tag = "planning", request_body = ProgramInput,
     responses((status = 201, body = Program), (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -163,32 +194,7 @@ async fn create_program(
     if taken {
         return Err(duplicate_code(&code));
     }
-    let t = now();
-    let id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO program (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING program_id",
-        )
-        .bind(&code)
-        .bind(&name)
-        .bind(t)
-        .fetch_one(&mut *c)
-        .await?
-    });
-    for (i, m) in body.modules.iter().enumerate() {
-        on!(tx.conn(), |c| {
-            sqlx::query(
-                "INSERT INTO program_module (program_id, position, topic_id, half_days, min_theory_level) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(i as i64 + 1)
-            .bind(m.topic_id)
-            .bind(i64::from(m.half_days))
-            .bind(m.min_theory_level.map(TheoryLevel::as_str))
-            .execute(&mut *c)
-            .await?;
-        });
-    }
+    let id = insert(tx.conn(), &code, &name, &body.modules).await?;
     let created = find(tx.conn(), id).await?;
     audit::record(
         tx.conn(),

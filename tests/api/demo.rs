@@ -1,5 +1,7 @@
 //! The demo province loads into an empty database, once, and its logins work.
 
+use chrono::Datelike;
+
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -33,4 +35,65 @@ async fn the_demo_province_loads_once_with_working_logins() {
     // A second start leaves the data as it is.
     assert!(roster::demo::load(&app.db).await.unwrap().is_empty());
     assert_eq!(admin.get("/api/v1/people").await.ok(200)["total"], total);
+}
+
+/// The demo's coming year: approved plans, accepted requests with one still waiting per
+/// district, sessions, and a month the scheduler can take on at once.
+#[tokio::test]
+async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
+    let app = spawn_app().await;
+    let logins = roster::demo::load(&app.db).await.unwrap();
+    let admin = app.login(&logins[0].0, &logins[0].1).await;
+    let year = chrono::Utc::now().with_timezone(&roster::time::ZONE).year() + 1;
+    let plans = admin.get(&format!("/api/v1/plans?year={year}")).await.ok(200).clone();
+    let plans = plans.as_array().unwrap();
+    assert_eq!(plans.len(), 11);
+    assert!(
+        plans
+            .iter()
+            .all(|p| p["status"] == "approved" && p["classes"].as_array().unwrap().len() == 8)
+    );
+    let waiting = admin
+        .get("/api/v1/requests?status=submitted")
+        .await
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(waiting, 11, "one request per district waits for the board");
+    let sessions = admin
+        .get(&format!("/api/v1/schedule?from={year}-01-01&to={year}-12-31"))
+        .await
+        .ok(200)
+        .clone();
+    let n = sessions.as_array().unwrap().len();
+    assert!((700..=900).contains(&n), "{n} sessions");
+    let vinh_chau = app.login("ttct.vinhchau", roster::demo::DEMO_PASSWORD).await;
+    assert_eq!(
+        vinh_chau
+            .get("/api/v1/requests")
+            .await
+            .ok(200)
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+
+    let run = admin
+        .post("/api/v1/runs", serde_json::json!({"from": format!("{year}-03-01"), "to": format!("{year}-03-31"), "time_limit_seconds": 30}))
+        .await
+        .ok(202)["id"]
+        .as_i64()
+        .unwrap();
+    let mut status = String::new();
+    for _ in 0..600 {
+        let r = admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
+        status = r["status"].as_str().unwrap().to_string();
+        if status != "queued" && status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "finished");
 }
