@@ -109,7 +109,9 @@ impl Server {
             .await;
         stop.store(true, Ordering::Relaxed);
         self.state.runs_queued.notify_waiters();
-        let _ = worker.await;
+        if let Err(e) = worker.await {
+            tracing::error!("the solve-run worker stopped: {e}");
+        }
         served?;
         Ok(())
     }

@@ -183,6 +183,7 @@ async fn find(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
     Ok(request)
 }
 
+/// One request, whoever asks.
 pub async fn load_one(mut c: Conn<'_>, id: i64) -> Result<ClassRequest> {
     let row: Option<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.request_id = $1")))
@@ -347,7 +348,7 @@ pub async fn submit(
 
 /// Accepts a submitted request: makes its class, one session per module half-day on the
 /// requested half-days in order, and records the decision.
-pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -> Result<i64> {
+pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -> Result<()> {
     let id = request.id;
     let program_id: i64 = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT program_id FROM planned_class WHERE planned_class_id = $1")
@@ -392,8 +393,7 @@ pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -
             .await?;
         }
     }
-    decide(c, decided_by, id, RequestStatus::Accepted, None).await?;
-    Ok(class_id)
+    decide(c, decided_by, id, RequestStatus::Accepted, None).await
 }
 
 /// Loads a submitted request the caller may decide on (the province, or the board of the
