@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_run))
         .routes(routes!(list_versions))
         .routes(routes!(get_schedule))
+        .routes(routes!(needs_replanning))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,6 +267,23 @@ pub struct ScheduledSession {
     pub person_ids: Vec<i64>,
 }
 
+/// The days a schedule query asks for, at most 400.
+fn valid_period(q: &ScheduleQuery) -> Result<Period> {
+    if q.to < q.from || (q.to - q.from).num_days() > 400 {
+        return Err(ApiError::invalid(
+            "to",
+            "invalid_period",
+            "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
+            "The period runs from `from` to `to`, 400 days at most.",
+        ));
+    }
+    Ok(Period {
+        from: q.from,
+        to: q.to,
+        districts: None,
+    })
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     session_id: i64,
@@ -289,14 +307,7 @@ async fn get_schedule(
     user: AuthUser,
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<ScheduledSession>>> {
-    if q.to < q.from || (q.to - q.from).num_days() > 400 {
-        return Err(ApiError::invalid(
-            "to",
-            "invalid_period",
-            "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
-            "The period runs from `from` to `to`, 400 days at most.",
-        ));
-    }
+    let period = valid_period(&q)?;
     let (district, person) = match user.scope {
         Scope::Province => (q.district_id, None),
         Scope::District(d) | Scope::Center { district_id: d, .. } => {
@@ -307,12 +318,7 @@ async fn get_schedule(
         }
         Scope::Person(p) => (q.district_id, Some(p)),
     };
-    let (start, end) = Period {
-        from: q.from,
-        to: q.to,
-        districts: None,
-    }
-    .instants();
+    let (start, end) = period.instants();
     let mut conn = state.db.acquire().await?;
     let rows: Vec<SessionRow> = on!(conn.conn(), |c| {
         sqlx::query_as(
@@ -357,6 +363,65 @@ async fn get_schedule(
                 starts_at: crate::time::local(r.starts_at),
                 ends_at: crate::time::local(r.ends_at),
                 needs: r.needs,
+            })
+            .collect(),
+    ))
+}
+
+/// A published assignment the schedule can no longer keep.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrokenAssignment {
+    pub session_id: i64,
+    pub person_id: i64,
+    pub starts_at: DateTime<FixedOffset>,
+    /// `unavailable` (leave, illness or a trip recorded since) or `inactive`.
+    pub reason: String,
+}
+
+/// Published assignments that now break a rule because their person became unavailable or
+/// inactive: the sessions to re-plan. The province sees all districts, a district board and a
+/// center their own.
+#[utoipa::path(get, path = "/api/v1/schedule/needs-replanning", tag = "scheduling", params(ScheduleQuery),
+    responses((status = 200, body = Vec<BrokenAssignment>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn needs_replanning(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<ScheduleQuery>,
+) -> Result<Json<Vec<BrokenAssignment>>> {
+    let district = match user.scope {
+        Scope::Province => q.district_id,
+        Scope::District(d) | Scope::Center { district_id: d, .. } => {
+            if q.district_id.is_some_and(|x| x != d) {
+                return Err(ApiError::forbidden());
+            }
+            Some(d)
+        }
+        Scope::Person(_) => return Err(ApiError::forbidden()),
+    };
+    let (start, end) = valid_period(&q)?.instants();
+    let mut conn = state.db.acquire().await?;
+    let rows: Vec<(i64, i64, DateTime<Utc>, bool)> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT a.session_id, a.person_id, s.starts_at, p.active FROM assignment a \
+             JOIN session s ON s.session_id = a.session_id JOIN person p ON p.person_id = a.person_id \
+             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 AND ($3 IS NULL OR s.district_id = $3) \
+             AND (NOT p.active OR EXISTS (SELECT 1 FROM unavailability u WHERE u.person_id = a.person_id \
+                                          AND u.starts_at < s.ends_at AND s.starts_at < u.ends_at)) \
+             ORDER BY s.starts_at, a.session_id, a.person_id",
+        )
+        .bind(start)
+        .bind(end)
+        .bind(district)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(Json(
+        rows.into_iter()
+            .map(|(session_id, person_id, starts_at, active)| BrokenAssignment {
+                session_id,
+                person_id,
+                starts_at: crate::time::local(starts_at),
+                reason: if active { "unavailable" } else { "inactive" }.to_string(),
             })
             .collect(),
     ))

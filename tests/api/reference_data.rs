@@ -179,7 +179,7 @@ async fn the_openapi_document_covers_every_operation() {
     ] {
         assert!(paths.contains_key(path), "missing {path}");
     }
-    assert_eq!(operations, 67, "every operation is documented");
+    assert_eq!(operations, 68, "every operation is documented");
     let docs = app.anonymous().get("/api/docs").await;
     assert!(docs.status.is_success());
 }

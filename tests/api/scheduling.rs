@@ -139,6 +139,23 @@ async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_wh
         )
         .await
         .ok(201);
+    let broken = p
+        .admin
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    let broken: Vec<(i64, &str)> = broken
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["person_id"].as_i64().unwrap(), b["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        broken,
+        [(p.near, "unavailable"), (p.near, "unavailable")],
+        "the board sees what to re-plan"
+    );
     let replan = start_run(&p.admin, march()).await;
     let redone = settled(&p.admin, replan).await;
     assert_eq!(redone["status"], "finished", "{redone}");
@@ -159,6 +176,11 @@ async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_wh
     assert_eq!((v2["added"].as_i64(), v2["removed"].as_i64()), (Some(2), Some(2)));
     let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
     assert_eq!(versions.as_array().unwrap().len(), 2);
+    let after = p
+        .admin
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
+        .await;
+    assert_eq!(after.ok(200).as_array().unwrap().len(), 0, "nothing left to re-plan");
 
     // The published schedule passes the independent checker against the re-plan's problem.
     let problem_text = p.admin.get(&format!("/api/v1/runs/{replan}/problem")).await;
@@ -366,6 +388,10 @@ async fn only_the_board_runs_and_publishes_and_districts_see_only_their_part_of_
         .problem(403, "forbidden");
     lecturer
         .get(&format!("/api/v1/runs/{run}"))
+        .await
+        .problem(403, "forbidden");
+    lecturer
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
         .await
         .problem(403, "forbidden");
     // The D11 center sees the briefing in D11, not the class in D01.
