@@ -97,9 +97,15 @@ async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Pa
             format!("The schedule was published again (version {latest}) after this run started; start a new run."),
         ));
     }
-    // The rules may have changed since the run (someone fell ill): a draft that now breaks one
-    // is not published.
-    let report = roster_solver::check::check_assignments(&problem, &solution.assignments);
+    // The registry may have changed since the run (someone fell ill, a pin was added): the
+    // draft is checked against the problem as it would be built now.
+    let period = Period {
+        from: run.from,
+        to: run.to,
+        districts: run.district_ids.clone(),
+    };
+    let current = super::problem::build(tx.conn(), &period, problem.time_limit_seconds.unwrap_or(60.0)).await?;
+    let report = roster_solver::check::check_assignments(&current, &solution.assignments);
     if !report.is_valid() {
         return Err(ApiError::conflict(
             "draft_breaks_rule",
@@ -110,11 +116,6 @@ async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Pa
     let scope = runs::run_sessions(tx.conn(), &problem, &run).await?;
     let ids = person_ids(tx.conn()).await?;
     let draft = by_session(&solution.assignments, &ids);
-    let period = Period {
-        from: run.from,
-        to: run.to,
-        districts: None,
-    };
     let (start, end) = period.instants();
     let current: Vec<(i64, i64, i64)> = on!(tx.conn(), |c| {
         sqlx::query_as(

@@ -536,3 +536,28 @@ async fn a_short_run_counts_published_sessions_of_the_month_against_caps() {
         .collect();
     assert_eq!(reasons, ["caps_reached", "caps_reached"]);
 }
+
+/// An illness recorded after the run makes its draft break a rule: it is not published.
+#[tokio::test]
+async fn a_draft_that_an_illness_since_the_run_breaks_is_not_published() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    settled(&p.admin, run).await;
+    p.admin
+        .post(
+            &format!("/api/v1/people/{}/unavailability", p.near),
+            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-02T00:00:00+07:00", "reason": "Ốm"}),
+        )
+        .await
+        .ok(201);
+    let refused = p.admin.post(&format!("/api/v1/runs/{run}/publish"), json!({})).await;
+    let detail = refused.problem(409, "draft_breaks_rule")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("GV001"), "{detail}");
+    let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
+    assert_eq!(versions.as_array().unwrap().len(), 0);
+}
