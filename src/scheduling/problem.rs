@@ -83,6 +83,7 @@ struct PersonRow {
     person_id: i64,
     code: String,
     full_name: String,
+    active: bool,
     rapporteur_level: Option<String>,
     theory_level: Option<String>,
     home: Option<String>,
@@ -276,17 +277,17 @@ fn parse_rapporteur(s: &str) -> Option<RapporteurLevel> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
 }
 
-/// Active people with a home district (or their center's), unavailable where their leave,
-/// or their weekly half-days, say so during `[start, end)`.
+/// People with a role and a home district (or their center's), unavailable where their leave
+/// or their weekly half-days say so during `[start, end)`, and throughout if deactivated.
 async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Person>> {
     let rows: Vec<PersonRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(
-            "SELECT p.person_id, p.code, p.full_name, p.rapporteur_level, p.theory_level, \
+            "SELECT p.person_id, p.code, p.full_name, p.active, p.rapporteur_level, p.theory_level, \
              dh.code AS home, CAST(p.max_per_day AS BIGINT) AS max_per_day, CAST(p.max_per_week AS BIGINT) AS max_per_week, \
              CAST(p.max_per_month AS BIGINT) AS max_per_month \
              FROM person p LEFT JOIN center ce ON ce.center_id = p.center_id \
              LEFT JOIN district dh ON dh.district_id = COALESCE(p.home_district_id, ce.district_id) \
-             WHERE p.active AND EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.person_id) \
+             WHERE EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.person_id) \
              ORDER BY p.code",
         )
         .fetch_all(&mut *c)
@@ -348,7 +349,14 @@ async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Re
     for r in rows {
         let Some(home) = r.home else { continue };
         let mut unavailable = leave_by.remove(&r.person_id).unwrap_or_default();
-        if let Some(allowed) = weekly_by.get(&r.person_id) {
+        if !r.active {
+            // Someone deactivated stays known, so their published assignments are dropped
+            // (and counted as changes) rather than naming an unknown person.
+            unavailable = vec![Period {
+                start: local(start),
+                end: local(end),
+            }];
+        } else if let Some(allowed) = weekly_by.get(&r.person_id) {
             unavailable.extend(outside_half_days(allowed, start, end));
         }
         let mut person_roles: Vec<Role> = roles

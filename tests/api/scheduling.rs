@@ -561,3 +561,49 @@ async fn a_draft_that_an_illness_since_the_run_breaks_is_not_published() {
     let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
     assert_eq!(versions.as_array().unwrap().len(), 0);
 }
+
+/// A lecturer deactivated after publication: the re-plan moves their sessions instead of
+/// failing on a person it does not know.
+#[tokio::test]
+async fn a_replan_moves_the_sessions_of_someone_deactivated() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    settled(&p.admin, run).await;
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    p.admin
+        .put(
+            &format!("/api/v1/people/{}", p.near),
+            crate::helpers::person(
+                "GV001",
+                "Nguyễn Thị Lan",
+                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
+                       "active": false}),
+            ),
+        )
+        .await
+        .ok(200);
+    let broken = p
+        .admin
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
+        .await;
+    assert_eq!(broken.ok(200)[0]["reason"], "inactive");
+    let replan = start_run(&p.admin, march()).await;
+    let redone = settled(&p.admin, replan).await;
+    assert_eq!(redone["status"], "finished", "{redone}");
+    let changes = redone["draft"]["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["before"] == json!([p.near]) && c["after"] == json!([p.far]))
+    );
+    p.admin
+        .post(&format!("/api/v1/runs/{replan}/publish"), json!({}))
+        .await
+        .ok(200);
+}
