@@ -131,6 +131,12 @@ fn index_pairs(problem: &Problem, pairs: &[Pair]) -> Result<Vec<(usize, usize)>,
     Ok(out)
 }
 
+/// HiGHS's bound as the format gives it: the objective is a whole number, so the bound rounds
+/// up; it is never below 0 nor above the objective.
+fn whole_bound(bound: f64, objective: i64) -> i64 {
+    ((bound - 1e-6).ceil() as i64).clamp(0, objective)
+}
+
 /// Solves a problem. A problem that breaks the format, or pins that break a rule, give an
 /// `error` solution; a time limit gives a `feasible` one with the proven bound.
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
@@ -172,7 +178,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         on_progress(&Progress {
             elapsed_seconds: started.elapsed().as_secs_f64(),
             incumbent: *best,
-            bound: ((bound - 1e-6).ceil() as i64).clamp(0, *best),
+            bound: whole_bound(bound, *best),
             assignments,
         });
     };
@@ -207,11 +213,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     let consistent = model_objective.is_none_or(|m| (m - objective as f64).abs() < 0.5);
     debug_assert!(consistent, "model objective {model_objective:?}, evaluated {objective}");
     let proven_optimal = proven_optimal && consistent;
-    // The objective is a whole number, so the bound rounds up; it never exceeds the objective.
     let bound = if proven_optimal {
         objective
     } else {
-        ((bound - 1e-6).ceil() as i64).clamp(0, objective)
+        whole_bound(bound, objective)
     };
     let assignments = to_pairs(&pairs);
     Solution {

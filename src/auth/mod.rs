@@ -66,6 +66,16 @@ impl AuthUser {
         }
     }
 
+    /// The district whose plans, requests, drafts and schedule the caller reads: `None` for
+    /// the province (everywhere), a board's or center's district; lecturers read none of them.
+    pub fn readable_district(&self) -> Result<Option<i64>> {
+        match self.scope {
+            Scope::Province => Ok(None),
+            Scope::District(d) | Scope::Center { district_id: d, .. } => Ok(Some(d)),
+            Scope::Person(_) => Err(ApiError::forbidden()),
+        }
+    }
+
     /// A district board sees the people of its district, a coordinator those of its center and
     /// its center's district, a lecturer only themself.
     pub fn can_read_person(&self, p: PersonScope) -> bool {

@@ -107,11 +107,7 @@ const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, a
 /// district's.
 #[utoipa::path(get, path = "/api/v1/briefings", tag = "planning", responses((status = 200, body = Vec<Briefing>)))]
 async fn list_briefings(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Briefing>>> {
-    let district = match user.scope {
-        Scope::Province => None,
-        Scope::District(d) | Scope::Center { district_id: d, .. } => Some(d),
-        Scope::Person(_) => return Err(ApiError::forbidden()),
-    };
+    let district = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let rows: Vec<Row> = on!(conn.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -84,15 +84,6 @@ pub struct PlanFilter {
     district_id: Option<i64>,
 }
 
-/// The district a caller may read plans of; `None` for everywhere.
-fn readable_district(user: &AuthUser) -> Result<Option<i64>> {
-    match user.scope {
-        Scope::Province => Ok(None),
-        Scope::District(d) | Scope::Center { district_id: d, .. } => Ok(Some(d)),
-        Scope::Person(_) => Err(ApiError::forbidden()),
-    }
-}
-
 /// Whether the caller may draft and approve plans of `district_id`.
 fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
     match user.scope {
@@ -110,7 +101,7 @@ async fn list_plans(
     user: AuthUser,
     ApiQuery(filter): ApiQuery<PlanFilter>,
 ) -> Result<Json<Vec<Plan>>> {
-    let scope = readable_district(&user)?;
+    let scope = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let ids: Vec<i64> = on!(conn.conn(), |c| {
         sqlx::query_scalar(
@@ -133,7 +124,7 @@ async fn list_plans(
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_plan(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Plan>> {
-    let scope = readable_district(&user)?;
+    let scope = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let plan = find(conn.conn(), id).await?;
     if scope.is_some_and(|d| d != plan.district_id) {

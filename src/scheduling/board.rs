@@ -60,7 +60,7 @@ impl From<WeightsView> for Weights {
     }
 }
 
-async fn weights(c: Conn<'_>) -> Result<WeightsView> {
+pub(super) async fn weights(c: Conn<'_>) -> Result<WeightsView> {
     let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
         sqlx::query_as(
             "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \

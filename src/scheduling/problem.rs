@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use roster_solver::{
-    District, Pair, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel, Weights,
+    District, Pair, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel,
 };
 
 use crate::db::Conn;
@@ -23,6 +23,19 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The days `from..=to`, at most 400 of them; a 422 naming `to` otherwise.
+    pub fn checked(from: NaiveDate, to: NaiveDate, districts: Option<Vec<i64>>) -> Result<Scope> {
+        if to < from || (to - from).num_days() > 400 {
+            return Err(ApiError::invalid(
+                "to",
+                "invalid_period",
+                "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
+                "The period runs from `from` to `to`, 400 days at most.",
+            ));
+        }
+        Ok(Scope { from, to, districts })
+    }
+
     /// The days whose published assignments count against this period's caps: its months,
     /// widened to whole ISO weeks.
     pub fn cap_window(&self) -> Scope {
@@ -232,15 +245,7 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
     }
 
     let people = people(c.reborrow(), window_start, window_end).await?;
-    let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
-        sqlx::query_as(
-            "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \
-             CAST(continuity AS BIGINT), CAST(part_time AS BIGINT), CAST(language AS BIGINT), CAST(change AS BIGINT) \
-             FROM scheduler_weights",
-        )
-        .fetch_one(&mut *c)
-        .await?
-    });
+    let weights = super::board::weights(c).await?.into();
     Ok(Problem {
         format: roster_solver::PROBLEM_FORMAT.to_string(),
         timezone: ZONE.name().to_string(),
@@ -256,15 +261,7 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
         sessions,
         pinned,
         previous,
-        weights: Weights {
-            uncovered: w.0,
-            travel_minute: w.1,
-            max_load: w.2,
-            continuity: w.3,
-            part_time: w.4,
-            language: w.5,
-            change: w.6,
-        },
+        weights,
         time_limit_seconds: Some(time_limit_seconds),
     })
 }

@@ -229,9 +229,7 @@ async fn write_changes(mut c: Conn<'_>, version: i64, removed: &[i64], added: &[
 /// Every published version, newest first.
 #[utoipa::path(get, path = "/api/v1/schedule/versions", tag = "scheduling", responses((status = 200, body = Vec<Version>)))]
 async fn list_versions(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Version>>> {
-    if matches!(user.scope, Scope::Person(_)) {
-        return Err(ApiError::forbidden());
-    }
+    user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let rows: Vec<VersionRow> = on!(conn.conn(), |c| {
         sqlx::query_as(
@@ -268,21 +266,14 @@ pub struct ScheduledSession {
     pub person_ids: Vec<i64>,
 }
 
-/// The days a schedule query asks for, at most 400.
-fn valid_period(q: &ScheduleQuery) -> Result<Period> {
-    if q.to < q.from || (q.to - q.from).num_days() > 400 {
-        return Err(ApiError::invalid(
-            "to",
-            "invalid_period",
-            "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
-            "The period runs from `from` to `to`, 400 days at most.",
-        ));
+/// The district a schedule query reads: the one asked for, which must be the caller's own
+/// unless the caller is the province.
+fn asked_district(user: &AuthUser, asked: Option<i64>) -> Result<Option<i64>> {
+    match user.readable_district()? {
+        None => Ok(asked),
+        Some(own) if asked.is_none_or(|d| d == own) => Ok(Some(own)),
+        Some(_) => Err(ApiError::forbidden()),
     }
-    Ok(Period {
-        from: q.from,
-        to: q.to,
-        districts: None,
-    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -308,16 +299,10 @@ async fn get_schedule(
     user: AuthUser,
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<ScheduledSession>>> {
-    let period = valid_period(&q)?;
+    let period = Period::checked(q.from, q.to, None)?;
     let (district, person) = match user.scope {
-        Scope::Province => (q.district_id, None),
-        Scope::District(d) | Scope::Center { district_id: d, .. } => {
-            if q.district_id.is_some_and(|x| x != d) {
-                return Err(ApiError::forbidden());
-            }
-            (Some(d), None)
-        }
         Scope::Person(p) => (q.district_id, Some(p)),
+        _ => (asked_district(&user, q.district_id)?, None),
     };
     let (start, end) = period.instants();
     let mut conn = state.db.acquire().await?;
@@ -389,17 +374,8 @@ async fn needs_replanning(
     user: AuthUser,
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<BrokenAssignment>>> {
-    let district = match user.scope {
-        Scope::Province => q.district_id,
-        Scope::District(d) | Scope::Center { district_id: d, .. } => {
-            if q.district_id.is_some_and(|x| x != d) {
-                return Err(ApiError::forbidden());
-            }
-            Some(d)
-        }
-        Scope::Person(_) => return Err(ApiError::forbidden()),
-    };
-    let (start, end) = valid_period(&q)?.instants();
+    let district = asked_district(&user, q.district_id)?;
+    let (start, end) = Period::checked(q.from, q.to, None)?.instants();
     let mut conn = state.db.acquire().await?;
     let rows: Vec<(i64, i64, DateTime<Utc>, bool)> = on!(conn.conn(), |c| {
         sqlx::query_as(

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::problem::{self, Scope as RunScope, session_id, session_key};
 use crate::audit::{self, Actor};
-use crate::auth::{AuthUser, Scope};
+use crate::auth::AuthUser;
 use crate::db::{Conn, now};
 use crate::error::{ApiError, ApiJson, Problem, Result};
 use crate::on;
@@ -166,15 +166,6 @@ impl Row {
     }
 }
 
-/// The district a caller may read drafts of; `None` for all. Lecturers read no drafts.
-fn draft_scope(user: &AuthUser) -> Result<Option<i64>> {
-    match user.scope {
-        Scope::Province => Ok(None),
-        Scope::District(d) | Scope::Center { district_id: d, .. } => Ok(Some(d)),
-        Scope::Person(_) => Err(ApiError::forbidden()),
-    }
-}
-
 /// Serialises writers of runs and of the schedule across service instances (SQLite's
 /// `BEGIN IMMEDIATE` already does).
 pub async fn lock_schedule(c: Conn<'_>) -> Result<()> {
@@ -206,14 +197,6 @@ async fn create_run(
     ApiJson(body): ApiJson<RunInput>,
 ) -> Result<(StatusCode, Json<Run>)> {
     user.require_admin()?;
-    if body.to < body.from || (body.to - body.from).num_days() > 400 {
-        return Err(ApiError::invalid(
-            "to",
-            "invalid_period",
-            "Khoảng thời gian phải từ ngày đầu đến ngày cuối, không quá 400 ngày.",
-            "The period runs from `from` to `to`, 400 days at most.",
-        ));
-    }
     let time_limit = body.time_limit_seconds.unwrap_or(60.0);
     if !(1.0..=3600.0).contains(&time_limit) {
         return Err(ApiError::invalid(
@@ -223,14 +206,15 @@ async fn create_run(
             "The time limit is 1 to 3600 seconds.",
         ));
     }
-    let mut districts = body.district_ids.clone();
+    let mut districts = body.district_ids;
     if let Some(d) = &mut districts {
         d.sort_unstable();
         d.dedup();
     }
+    let scope = RunScope::checked(body.from, body.to, districts)?;
     let mut tx = state.db.begin().await?;
     lock_schedule(tx.conn()).await?;
-    if let Some(list) = &districts {
+    if let Some(list) = &scope.districts {
         for (i, d) in list.iter().enumerate() {
             crate::registry::require_ref(tx.conn(), &format!("district_ids[{i}]"), "district", *d).await?;
         }
@@ -251,11 +235,6 @@ async fn create_run(
             format!("Run {other} is under way for this period; wait for it or cancel it."),
         ));
     }
-    let scope = RunScope {
-        from: body.from,
-        to: body.to,
-        districts: districts.clone(),
-    };
     let built = problem::build(tx.conn(), &scope, time_limit).await?;
     if let Err(e) = roster_solver::validate(&built) {
         return Err(ApiError::conflict(
@@ -265,7 +244,10 @@ async fn create_run(
         ));
     }
     let based_on = latest_version(tx.conn()).await?;
-    let districts_text = districts.map(|d| d.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+    let districts_text = scope
+        .districts
+        .as_ref()
+        .map(|d| d.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
     let row: Row = on!(tx.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO solve_run (period_start, period_end, districts, status, based_on_version, problem, created_by, created_at) \
@@ -301,7 +283,7 @@ async fn create_run(
 /// district's part of each draft).
 #[utoipa::path(get, path = "/api/v1/runs", tag = "scheduling", responses((status = 200, body = Vec<Run>)))]
 async fn list_runs(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Run>>> {
-    draft_scope(&user)?;
+    user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let rows: Vec<Row> = on!(conn.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -468,7 +450,7 @@ pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &R
 #[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "scheduling", params(("id" = i64, Path)),
     responses((status = 200, body = RunDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<RunDetail>> {
-    let district = draft_scope(&user)?;
+    let district = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     Ok(Json(detail(conn.conn(), id, district).await?))
 }

@@ -86,14 +86,5 @@ async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
         .ok(202)["id"]
         .as_i64()
         .unwrap();
-    let mut status = String::new();
-    for _ in 0..600 {
-        let r = admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
-        status = r["status"].as_str().unwrap().to_string();
-        if status != "queued" && status != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(status, "finished");
+    assert_eq!(crate::scheduling::settled(&admin, run).await["status"], "finished");
 }

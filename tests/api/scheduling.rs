@@ -11,7 +11,7 @@ use crate::helpers::{Caller, TestApp, spawn_app};
 use crate::planning::{Planning, plan, planning, request_body};
 
 /// Waits for a run to leave `queued` and `running`; returns it.
-async fn settled(admin: &Caller, run: i64) -> Value {
+pub async fn settled(admin: &Caller, run: i64) -> Value {
     for _ in 0..600 {
         let r = admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
         if !matches!(r["status"].as_str(), Some("queued" | "running")) {
