@@ -1,12 +1,14 @@
 //! The integer program, built with good_lp and solved by HiGHS.
 //!
-//! Variables: a binary x[p,s] for each eligible pair only; per continuity group and person a
-//! y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group c[g] ≥ Σ y − 1;
-//! L_full_time and L_rapporteur ≥ each such person's load.
+//! Variables: a binary x[p,s] for each eligible pair only; per session the empty places
+//! u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s]; per continuity group and
+//! person a y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group
+//! c[g] ≥ Σ y − 1; L_full_time and L_rapporteur ≥ each such person's load.
 //! Rows: Σ_p x[p,s] ≤ needs; cliques of pairwise-conflicting sessions, travel counted (found
 //! once for everybody, restricted to each person's eligible sessions); caps per day, week and
 //! month where a person's eligible sessions could exceed them.
-//! The objective's constant part (uncovered places, previous pairs kept) is added outside.
+//! The objective's constant part (places and previous pairs nobody eligible can fill) is added
+//! outside.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -120,7 +122,6 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     };
     let chosen: HashSet<(usize, usize)> = start.iter().copied().collect();
     let pins: HashSet<(usize, usize)> = instance.pinned.iter().copied().collect();
-    let previous: HashSet<(usize, usize)> = instance.previous.iter().copied().collect();
 
     // x[p,s] for eligible pairs; pins are fixed to 1.
     let mut x: HashMap<(usize, usize), Variable> = HashMap::new();
@@ -138,9 +139,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             x.insert((s, q), v);
             x_column.push(((s, q), column));
             by_person[q].push(s);
-            // Taking a place saves `uncovered`; keeping a previous pair saves `change`.
-            let keep = if previous.contains(&(s, q)) { w.change } else { 0 };
-            let cost = instance.pair_cost(s, q) - w.uncovered - keep;
+            let cost = instance.pair_cost(s, q);
             if cost != 0 {
                 objective.add_mul(cost as f64, v);
             }
@@ -148,15 +147,40 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     }
     let mut rows: Vec<good_lp::Constraint> = Vec::new();
 
-    // Σ_p x[p,s] ≤ needs.
-    for (s, info) in instance.sessions.iter().enumerate() {
-        if info.eligible.len() as u32 > info.needs {
-            let mut e = Expression::with_capacity(info.eligible.len());
-            for &q in &info.eligible {
-                e.add_mul(1.0, x[&(s, q)]);
-            }
-            rows.push(e.leq(info.needs as f64));
+    // k[p,s] ≥ 1 − x[p,s] for a previous pair: its change, priced `change`. Like u[s] below, it
+    // keeps every binary's cost at or above zero. Before its first LP, HiGHS partitions the
+    // binaries that would rather be 1 into cliques, comparing each with all the others: with
+    // negative costs on x and the conflict cliques, that took minutes at year scale.
+    let mut lost_previous = 0;
+    for &(s, q) in &instance.previous {
+        let Some(&held) = x.get(&(s, q)) else {
+            lost_previous += 1;
+            continue;
+        };
+        if w.change > 0 {
+            let kept = chosen.contains(&(s, q));
+            let (k, _) = add(&mut vars, variable().min(0), if kept { 0.0 } else { 1.0 });
+            objective.add_mul(w.change as f64, k);
+            rows.push((k + held).geq(1.0));
         }
+    }
+
+    // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
+    for (s, info) in instance.sessions.iter().enumerate() {
+        if info.eligible.is_empty() {
+            continue;
+        }
+        let mut e = Expression::with_capacity(info.eligible.len() + 1);
+        for &q in &info.eligible {
+            e.add_mul(1.0, x[&(s, q)]);
+        }
+        if info.eligible.len() as u32 > info.needs {
+            rows.push(e.clone().leq(info.needs as f64));
+        }
+        let taken = info.eligible.iter().filter(|&&q| chosen.contains(&(s, q))).count() as f64;
+        let (u, _) = add(&mut vars, variable().min(0), (info.needs as f64 - taken).max(0.0));
+        objective.add_mul(w.uncovered as f64, u);
+        rows.push((e + u).geq(info.needs as f64));
     }
 
     // No one in two places at once: each clique restricted to a person's eligible sessions.
@@ -274,13 +298,15 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
 
     let variables = start_values.len();
     let constraints = rows.len();
-    // The objective's constant part: every place empty, every previous pair dropped.
+    // The objective's constant part: the places nobody may take, the previous pairs no longer
+    // eligible.
     let constant = instance
         .sessions
         .iter()
+        .filter(|s| s.eligible.is_empty())
         .map(|s| w.uncovered * s.needs as i64)
         .sum::<i64>()
-        + w.change * instance.previous.len() as i64;
+        + w.change * lost_previous;
     if variables == 0 {
         // Nobody may take anything: the empty assignment is the only one.
         return Ok(Outcome {
