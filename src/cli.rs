@@ -45,6 +45,10 @@ enum DatabaseCommand {
         /// Address to listen on.
         #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// The address users reach the service at, for the calendar links it hands out
+        /// (default: the host each request came to, over http).
+        #[arg(long, env = "ROSTER_PUBLIC_URL")]
+        public_url: Option<String>,
         /// Load the demo province into an empty database and print the demo logins.
         #[arg(long)]
         demo: bool,
@@ -181,7 +185,7 @@ impl ScheduleCommand {
 impl DatabaseCommand {
     async fn run(self, db: &Db) -> anyhow::Result<()> {
         match self {
-            DatabaseCommand::Serve { listen, demo } => serve(db, &listen, demo).await,
+            DatabaseCommand::Serve { listen, public_url, demo } => serve(db, &listen, public_url, demo).await,
             DatabaseCommand::User {
                 command:
                     UserCommand::Add {
@@ -233,9 +237,9 @@ impl DatabaseCommand {
     }
 }
 
-async fn serve(db: &Db, listen: &str, demo: bool) -> anyhow::Result<()> {
+async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool) -> anyhow::Result<()> {
     let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
-    let server = Server::bind(listen, AppState::new(db.clone())).await?;
+    let server = Server::bind(listen, AppState::new(db.clone()).with_public_url(public_url)).await?;
     let url = format!("http://{}", server.local_addr());
     println!("Roster: {url}  (API: {url}/api/v1, tài liệu / docs: {url}/api/docs)");
     if let Some(logins) = logins {

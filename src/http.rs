@@ -53,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::registry::router())
         .merge(crate::planning::router())
         .merge(crate::scheduling::router())
+        .merge(crate::feeds::router())
         .merge(crate::import::router())
         .merge(crate::audit::router())
         .split_for_parts();

@@ -8,6 +8,7 @@ pub mod collation;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feeds;
 pub mod http;
 pub mod import;
 pub mod paging;

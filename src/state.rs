@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use crate::db::Db;
+use crate::feeds::FeedCache;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -8,6 +9,11 @@ pub struct AppState {
     pub db: Db,
     /// Woken when a solve run is queued, so this instance's worker claims it at once.
     pub runs_queued: Arc<tokio::sync::Notify>,
+    /// Calendar feeds as last rendered.
+    pub feeds: Arc<FeedCache>,
+    /// The address users reach the service at (e.g. `https://lich.tuyengiao.example.vn`), for
+    /// the links it hands out; without it, the request's host over http.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -15,6 +21,13 @@ impl AppState {
         AppState {
             db,
             runs_queued: Arc::new(tokio::sync::Notify::new()),
+            feeds: Arc::new(FeedCache::default()),
+            public_url: None,
         }
+    }
+
+    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
+        self.public_url = url.map(Arc::from);
+        self
     }
 }

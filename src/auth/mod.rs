@@ -158,14 +158,14 @@ impl AccountRow {
 }
 
 /// A fresh random secret (256 bits, URL-safe) for a cookie or a token.
-fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::fill(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Only hashes of secrets are stored. The secrets are random, so a fast hash suffices.
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

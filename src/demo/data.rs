@@ -24,6 +24,8 @@ pub struct DemoCenter {
     pub provincial_school: bool,
     /// Index into `DemoProvince::districts`.
     pub district: usize,
+    /// Whom to call, shown in calendar feeds.
+    pub contact: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +300,7 @@ pub fn province(seed: u64) -> DemoProvince {
             name: format!("Trung tâm Chính trị {}", in_running_text(i)),
             provincial_school: false,
             district: i,
+            contact: format!("Văn phòng trung tâm, 0299 38{:02} 123", i + 1),
         })
         .collect();
     let school = centers.len();
@@ -306,6 +309,7 @@ pub fn province(seed: u64) -> DemoProvince {
         name: format!("Trường Chính trị tỉnh {PROVINCE}"),
         provincial_school: true,
         district: CITY,
+        contact: "Phòng Đào tạo, 0299 3822 456".into(),
     });
     let topics = TOPICS
         .iter()

@@ -73,12 +73,13 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
                 "district_center"
             };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO center (code, name, kind, district_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING center_id",
+                "INSERT INTO center (code, name, kind, district_id, contact, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING center_id",
             )
             .bind(&center.code)
             .bind(&center.name)
             .bind(kind)
             .bind(districts[center.district])
+            .bind(&center.contact)
             .bind(t)
             .fetch_one(&mut *c)
             .await?;

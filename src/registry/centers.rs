@@ -29,6 +29,10 @@ pub struct CenterInput {
     name: String,
     kind: CenterKind,
     district_id: i64,
+    /// Whom to call about the center's classes, e.g. "Đ/c Lan, 0912 345 678"; shown in
+    /// calendar feeds.
+    #[serde(default)]
+    contact: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,6 +42,7 @@ pub struct Center {
     name: String,
     kind: CenterKind,
     district_id: i64,
+    contact: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +52,7 @@ struct CenterRow {
     name: String,
     kind: String,
     district_id: i64,
+    contact: Option<String>,
 }
 
 impl CenterRow {
@@ -58,11 +64,12 @@ impl CenterRow {
             name: self.name,
             kind,
             district_id: self.district_id,
+            contact: self.contact,
         })
     }
 }
 
-const COLUMNS: &str = "center_id, code, name, kind, district_id";
+const COLUMNS: &str = "center_id, code, name, kind, district_id, contact";
 
 /// All centers, by code.
 #[utoipa::path(get, path = "/api/v1/centers", tag = "registry", responses((status = 200, body = Vec<Center>)))]
@@ -97,9 +104,25 @@ async fn find(c: Conn<'_>, id: i64) -> Result<Center> {
     row.ok_or_else(|| ApiError::not_found("trung tâm", "Center"))?.view()
 }
 
-/// Checks the input and that its code is free for the center `id` (0 for a new one).
-async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(String, String)> {
+/// The contact line, cleaned; blank is none.
+fn valid_contact(contact: Option<&str>) -> Result<Option<String>> {
+    let contact = contact.map(crate::collation::clean_text).filter(|c| !c.is_empty());
+    if contact.as_ref().is_some_and(|c| c.chars().count() > 200) {
+        return Err(ApiError::invalid(
+            "contact",
+            "invalid_contact",
+            "Thông tin liên hệ dài tối đa 200 ký tự.",
+            "A contact line has at most 200 characters.",
+        ));
+    }
+    Ok(contact)
+}
+
+/// Checks the input and that its code is free for the center `id` (0 for a new one); gives
+/// the cleaned code, name and contact.
+async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(String, String, Option<String>)> {
     let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
+    let contact = valid_contact(body.contact.as_deref())?;
     require_ref(c.reborrow(), "district_id", "district", body.district_id).await?;
     let taken: bool = on!(c, |c| {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM center WHERE code = $1 AND center_id <> $2)")
@@ -111,7 +134,7 @@ async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(Strin
     if taken {
         return Err(duplicate_code(&code));
     }
-    Ok((code, name))
+    Ok((code, name, contact))
 }
 
 /// Add a center (province board only).
@@ -125,16 +148,17 @@ async fn create_center(
 ) -> Result<(StatusCode, Json<Center>)> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
-    let (code, name) = validate(tx.conn(), 0, &body).await?;
+    let (code, name, contact) = validate(tx.conn(), 0, &body).await?;
     let t = now();
     let row: CenterRow = on!(tx.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO center (code, name, kind, district_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
+            "INSERT INTO center (code, name, kind, district_id, contact, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
         )))
         .bind(&code)
         .bind(&name)
         .bind(body.kind.as_str())
         .bind(body.district_id)
+        .bind(&contact)
         .bind(t)
         .fetch_one(&mut *c)
         .await?
@@ -167,15 +191,16 @@ async fn update_center(
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
-    let (code, name) = validate(tx.conn(), id, &body).await?;
+    let (code, name, contact) = validate(tx.conn(), id, &body).await?;
     let row: CenterRow = on!(tx.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, updated_at = $5 WHERE center_id = $6 RETURNING {COLUMNS}"
+            "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, contact = $5, updated_at = $6 WHERE center_id = $7 RETURNING {COLUMNS}"
         )))
         .bind(&code)
         .bind(&name)
         .bind(body.kind.as_str())
         .bind(body.district_id)
+        .bind(&contact)
         .bind(now())
         .bind(id)
         .fetch_one(&mut *c)

@@ -1,0 +1,265 @@
+//! What a feed shows, read from the published schedule and its history.
+//!
+//! A session appears in a feed once it has been published there (for a person feed: once it
+//! was theirs). While it has people (the person, for a person feed) it is confirmed; once it
+//! loses them it stays as cancelled for [`CANCELLED_GRACE`] after that publication, then
+//! disappears. Its SEQUENCE counts the publications that changed who takes it, and DTSTAMP and
+//! LAST-MODIFIED are the last of them. Sessions never change time or place once made, so
+//! people are the only change to count.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::FeedKey;
+use super::ical::{FeedCalendar, FeedEvent};
+use crate::db::Conn;
+use crate::error::{ApiError, Result};
+use crate::on;
+
+/// How long a session taken off a feed stays on it as cancelled, so that every subscribed
+/// calendar sees the cancellation at its next refresh.
+pub const CANCELLED_GRACE: Duration = Duration::days(30);
+
+/// A feed's calendar, and when its content last changed (for `Last-Modified`).
+pub struct Content {
+    pub calendar: FeedCalendar,
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    session_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    venue: String,
+    district_name: String,
+    topic_name: String,
+    module_position: Option<i64>,
+    class_name: Option<String>,
+    program_name: Option<String>,
+    center_name: Option<String>,
+    center_contact: Option<String>,
+    briefing_title: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AssignmentRow {
+    session_id: i64,
+    person_id: i64,
+    full_name: String,
+    from_version: i64,
+    to_version: Option<i64>,
+}
+
+/// The sessions a feed may show: those published in its scope ($1 is the key's id).
+fn scope_sql(key: FeedKey) -> &'static str {
+    match key {
+        FeedKey::Person(_) => "SELECT session_id FROM assignment WHERE person_id = $1",
+        FeedKey::District(_) => {
+            "SELECT a.session_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             WHERE s.district_id = $1"
+        }
+        FeedKey::Center(_) => {
+            "SELECT a.session_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             JOIN course_class cc ON cc.class_id = s.class_id \
+             JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id WHERE pc.center_id = $1"
+        }
+        FeedKey::Class(_) => {
+            "SELECT a.session_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             WHERE s.class_id = $1"
+        }
+    }
+}
+
+/// The feed's name, or 404 when what it is about does not exist.
+async fn name(c: Conn<'_>, key: FeedKey) -> Result<String> {
+    let (sql, vi, en) = match key {
+        FeedKey::Person(_) => ("SELECT full_name FROM person WHERE person_id = $1", "người", "Person"),
+        FeedKey::District(_) => ("SELECT name FROM district WHERE district_id = $1", "huyện", "District"),
+        FeedKey::Center(_) => ("SELECT name FROM center WHERE center_id = $1", "trung tâm", "Center"),
+        FeedKey::Class(_) => (
+            "SELECT pc.name FROM course_class cc JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             WHERE cc.class_id = $1",
+            "lớp",
+            "Class",
+        ),
+    };
+    let name: Option<String> = on!(c, |c| {
+        sqlx::query_scalar(sql).bind(key.id()).fetch_optional(&mut *c).await?
+    });
+    let name = name.ok_or_else(|| ApiError::not_found(vi, en))?;
+    Ok(match key {
+        FeedKey::Class(_) => format!("Lịch học – {name}"),
+        _ => format!("Lịch giảng dạy, báo cáo – {name}"),
+    })
+}
+
+/// Everything the feed shows as of `now`.
+pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<Content> {
+    let name = name(c.reborrow(), key).await?;
+    let scope = scope_sql(key);
+    let sessions: Vec<SessionRow> = on!(c.reborrow(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.session_id, s.starts_at, s.ends_at, s.venue, d.name AS district_name, t.name AS topic_name, \
+                    s.module_position, pc.name AS class_name, p.name AS program_name, ce.name AS center_name, \
+                    ce.contact AS center_contact, b.title AS briefing_title \
+             FROM session s \
+             JOIN district d ON d.district_id = s.district_id \
+             JOIN topic t ON t.topic_id = s.topic_id \
+             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
+             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             LEFT JOIN program p ON p.program_id = pc.program_id \
+             LEFT JOIN center ce ON ce.center_id = pc.center_id \
+             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id \
+             WHERE s.session_id IN ({scope}) ORDER BY s.starts_at, s.session_id"
+        )))
+        .bind(key.id())
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let assignments: Vec<AssignmentRow> = on!(c.reborrow(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT a.session_id, a.person_id, pe.full_name, a.from_version, a.to_version \
+             FROM assignment a JOIN person pe ON pe.person_id = a.person_id \
+             WHERE a.session_id IN ({scope}) ORDER BY a.session_id, pe.sort_key, a.person_id"
+        )))
+        .bind(key.id())
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let published: HashMap<i64, DateTime<Utc>> = on!(c, |c| {
+        sqlx::query_as::<_, (i64, DateTime<Utc>)>("SELECT version_id, published_at FROM schedule_version")
+            .fetch_all(&mut *c)
+            .await?
+    })
+    .into_iter()
+    .collect();
+    let mut by_session: BTreeMap<i64, Vec<AssignmentRow>> = BTreeMap::new();
+    for a in assignments {
+        by_session.entry(a.session_id).or_default().push(a);
+    }
+    let at = |version: i64| published.get(&version).copied().unwrap_or(DateTime::UNIX_EPOCH);
+
+    let mut events = Vec::new();
+    let mut last_modified: Option<DateTime<Utc>> = None;
+    for s in sessions {
+        let rows = by_session.remove(&s.session_id).unwrap_or_default();
+        let Some(shown) = Shown::of(key, &rows) else { continue };
+        let changed = at(shown.last_change);
+        if let Some(gone) = shown.cancelled_at {
+            let expires = at(gone) + CANCELLED_GRACE;
+            if expires <= now {
+                // Gone from the feed: that was a change to it too.
+                last_modified = last_modified.max(Some(expires));
+                continue;
+            }
+        }
+        last_modified = last_modified.max(Some(changed));
+        events.push(FeedEvent {
+            uid: format!("session-{}@roster", s.session_id),
+            summary: summary(&s),
+            location: format!("{}, {}", s.venue, s.district_name),
+            description: description(&s, key, &shown),
+            start: s.starts_at,
+            end: s.ends_at,
+            changed,
+            sequence: shown.sequence,
+            cancelled: shown.cancelled_at.is_some(),
+        });
+    }
+    Ok(Content {
+        calendar: FeedCalendar { name, events },
+        last_modified,
+    })
+}
+
+/// How a session stands in one feed.
+struct Shown {
+    /// The people on it now, in name order, without the feed's own person.
+    others: Vec<String>,
+    /// The publication that took it off this feed, if it is off.
+    cancelled_at: Option<i64>,
+    sequence: u32,
+    /// The last publication that changed who takes it.
+    last_change: i64,
+}
+
+impl Shown {
+    /// `None` when the session was never on this feed.
+    fn of(key: FeedKey, rows: &[AssignmentRow]) -> Option<Shown> {
+        let ours = |a: &&AssignmentRow| match key {
+            FeedKey::Person(p) => a.person_id == p,
+            _ => true,
+        };
+        if !rows.iter().any(|a| ours(&a)) {
+            return None;
+        }
+        let on_it_now = rows.iter().filter(|a| ours(a)).any(|a| a.to_version.is_none());
+        let cancelled_at = (!on_it_now)
+            .then(|| rows.iter().filter(|a| ours(a)).filter_map(|a| a.to_version).max())
+            .flatten();
+        let changes: BTreeSet<i64> = rows
+            .iter()
+            .flat_map(|a| std::iter::once(a.from_version).chain(a.to_version))
+            .collect();
+        let others = rows
+            .iter()
+            .filter(|a| a.to_version.is_none() && !matches!(key, FeedKey::Person(p) if p == a.person_id))
+            .map(|a| a.full_name.clone())
+            .collect();
+        Some(Shown {
+            others,
+            cancelled_at,
+            sequence: changes.len().saturating_sub(1) as u32,
+            last_change: changes.last().copied().unwrap_or(0),
+        })
+    }
+}
+
+fn summary(s: &SessionRow) -> String {
+    match (&s.class_name, &s.briefing_title) {
+        (Some(class), _) => format!("{} – {class}", s.topic_name),
+        (None, Some(title)) => format!("{} – {title}", s.topic_name),
+        (None, None) => s.topic_name.clone(),
+    }
+}
+
+fn description(s: &SessionRow, key: FeedKey, shown: &Shown) -> String {
+    let mut lines = Vec::new();
+    if shown.cancelled_at.is_some() {
+        lines.push(match key {
+            FeedKey::Person(_) => "Buổi này đã hủy hoặc đã chuyển cho người khác.".to_string(),
+            _ => "Buổi này đã hủy.".to_string(),
+        });
+    }
+    if let Some(class) = &s.class_name {
+        if let Some(program) = &s.program_name {
+            lines.push(format!("Chương trình: {program}"));
+        }
+        lines.push(format!("Lớp: {class}"));
+        match s.module_position {
+            Some(position) => lines.push(format!("Bài {position}: {}", s.topic_name)),
+            None => lines.push(format!("Bài: {}", s.topic_name)),
+        }
+    } else {
+        if let Some(title) = &s.briefing_title {
+            lines.push(format!("Hội nghị: {title}"));
+        }
+        lines.push(format!("Nghị quyết, chuyên đề: {}", s.topic_name));
+    }
+    if !shown.others.is_empty() {
+        let label = match key {
+            FeedKey::Person(_) => "Cùng phụ trách",
+            _ => "Giảng viên, báo cáo viên",
+        };
+        lines.push(format!("{label}: {}", shown.others.join(", ")));
+    }
+    if let Some(center) = &s.center_name {
+        lines.push(format!("Trung tâm: {center}"));
+    }
+    if let Some(contact) = &s.center_contact {
+        lines.push(format!("Liên hệ: {contact}"));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,191 @@
+//! A person's secret feed link: issued (again) by the person or the province board, shown
+//! once with a QR code, revoked. Only the secret's hash is kept; a person has one link at a
+//! time, and issuing a new one revokes the old.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::audit::{self, Actor};
+use crate::auth::{AuthUser, Scope, new_secret, secret_hash};
+use crate::db::{Conn, now};
+use crate::error::{ApiError, Problem, Result};
+use crate::on;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(link_status, issue_link, revoke_link))
+}
+
+/// Whether a person has a feed link (the secret itself is shown only when it is issued).
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct LinkStatus {
+    /// When the current link was issued; none when there is no link.
+    issued_at: Option<DateTime<Utc>>,
+    /// The first characters of the current link's secret, to recognise it.
+    prefix: Option<String>,
+}
+
+/// A new feed link, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedLink {
+    /// For calendar apps that take a web address.
+    https: String,
+    /// Opens the phone's calendar app and subscribes.
+    webcal: String,
+    /// The `https` link as a QR code (SVG), to scan with a phone.
+    qr_svg: String,
+    issued_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct LinkAudit<'a> {
+    prefix: &'a str,
+}
+
+/// The person themself and the province board manage a person's link.
+async fn require_manager(c: Conn<'_>, user: &AuthUser, person: i64) -> Result<()> {
+    let exists: bool = on!(c, |c| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE person_id = $1)")
+            .bind(person)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    if !exists {
+        return Err(ApiError::not_found("người", "Person"));
+    }
+    match user.scope {
+        Scope::Province => Ok(()),
+        Scope::Person(id) if id == person => Ok(()),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Where the service is reached: the configured public address, else the request's host.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// Whether the person has a feed link, and since when.
+#[utoipa::path(get, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
+    responses((status = 200, body = LinkStatus), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn link_status(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<LinkStatus>> {
+    let mut conn = state.db.acquire().await?;
+    require_manager(conn.conn(), &user, id).await?;
+    let status: Option<LinkStatus> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT created_at AS issued_at, prefix FROM feed_token WHERE person_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    Ok(Json(status.unwrap_or(LinkStatus {
+        issued_at: None,
+        prefix: None,
+    })))
+}
+
+/// Issue the person's feed link, revoking the one before: the links and a QR code, shown once.
+#[utoipa::path(post, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
+    responses((status = 201, body = IssuedLink), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn issue_link(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<IssuedLink>)> {
+    let secret = new_secret();
+    let prefix: String = secret.chars().take(6).collect();
+    let issued_at = now();
+    let mut tx = state.db.begin().await?;
+    require_manager(tx.conn(), &user, id).await?;
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
+            .bind(issued_at)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO feed_token (person_id, token_hash, prefix, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(secret_hash(&secret))
+        .bind(&prefix)
+        .bind(&user.username)
+        .bind(issued_at)
+        .execute(&mut *c)
+        .await?;
+    });
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "issue",
+        "feed_link",
+        id,
+        None::<&()>,
+        Some(&LinkAudit { prefix: &prefix }),
+    )
+    .await?;
+    tx.commit().await?;
+    let https = format!("{}/feeds/person/{secret}.ics", base_url(&state, &headers));
+    let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
+    let qr_svg = qrcode::QrCode::new(https.as_bytes())
+        .map_err(|e| anyhow::anyhow!("QR code of a feed link: {e}"))?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedLink {
+            https,
+            webcal,
+            qr_svg,
+            issued_at,
+        }),
+    ))
+}
+
+/// Revoke the person's feed link: it answers 404 from now on.
+#[utoipa::path(delete, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_link(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    require_manager(tx.conn(), &user, id).await?;
+    let revoked: Option<String> = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL RETURNING prefix",
+        )
+        .bind(now())
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    let prefix = revoked.ok_or_else(|| ApiError::not_found("đường dẫn lịch", "Feed link"))?;
+    audit::record(
+        tx.conn(),
+        &Actor::from(&user),
+        "revoke",
+        "feed_link",
+        id,
+        Some(&LinkAudit { prefix: &prefix }),
+        None::<&()>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
