@@ -91,7 +91,7 @@ async fn name(c: Conn<'_>, key: FeedKey) -> Result<String> {
     let name = name.ok_or_else(|| ApiError::not_found(vi, en))?;
     Ok(match key {
         FeedKey::Class(_) => format!("Lịch học – {name}"),
-        _ => format!("Lịch giảng dạy, báo cáo – {name}"),
+        _ => format!("Lịch giảng dạy – {name}"),
     })
 }
 

@@ -219,9 +219,13 @@ impl Caller {
 
     /// The same caller, asking for answers in this language.
     pub fn language(&self, tag: &str) -> Caller {
+        self.with_header(reqwest::header::ACCEPT_LANGUAGE, tag)
+    }
+
+    /// The same caller, sending this header too.
+    pub fn with_header(&self, name: reqwest::header::HeaderName, value: &str) -> Caller {
         let mut c = self.clone();
-        c.headers
-            .insert(reqwest::header::ACCEPT_LANGUAGE, HeaderValue::from_str(tag).unwrap());
+        c.headers.insert(name, HeaderValue::from_str(value).unwrap());
         c
     }
 }

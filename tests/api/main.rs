@@ -8,6 +8,7 @@ mod accounts;
 mod cli;
 mod demo;
 mod errors;
+mod feeds;
 mod hardening;
 mod import;
 mod people;

@@ -22,17 +22,17 @@ pub async fn settled(admin: &Caller, run: i64) -> Value {
     panic!("run {run} did not finish");
 }
 
-async fn start_run(admin: &Caller, body: Value) -> i64 {
+pub async fn start_run(admin: &Caller, body: Value) -> i64 {
     let r = admin.post("/api/v1/runs", body).await;
     r.ok(202)["id"].as_i64().unwrap()
 }
 
-fn march() -> Value {
+pub fn march() -> Value {
     json!({"from": "2027-03-01", "to": "2027-03-31", "time_limit_seconds": 30})
 }
 
 /// A class of two half-days on 1 March 2027 in D01, and a briefing on 2 March in D11.
-async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
+pub async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
     let (_, planned) = plan(p, true).await;
     let coordinator = app
         .account("ttct.soctrang", UserRole::CenterCoordinator, Some(p.w.center1))
@@ -63,7 +63,7 @@ async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
 }
 
 /// Who holds what in a draft or schedule, as (session id, person id), sorted.
-fn holders(list: &Value, key: &str) -> Vec<(i64, i64)> {
+pub fn holders(list: &Value, key: &str) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = list
         .as_array()
         .unwrap()
