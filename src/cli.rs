@@ -185,7 +185,11 @@ impl ScheduleCommand {
 impl DatabaseCommand {
     async fn run(self, db: &Db) -> anyhow::Result<()> {
         match self {
-            DatabaseCommand::Serve { listen, public_url, demo } => serve(db, &listen, public_url, demo).await,
+            DatabaseCommand::Serve {
+                listen,
+                public_url,
+                demo,
+            } => serve(db, &listen, public_url, demo).await,
             DatabaseCommand::User {
                 command:
                     UserCommand::Add {

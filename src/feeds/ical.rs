@@ -51,7 +51,11 @@ pub fn render(feed: &FeedCalendar) -> String {
         .append_property(Property::new("NAME", &name).add_parameter("VALUE", "TEXT").done())
         .append_property(Property::new("X-WR-CALNAME", &name))
         .append_property(Property::new("X-WR-TIMEZONE", crate::time::ZONE.name()))
-        .append_property(Property::new("REFRESH-INTERVAL", REFRESH).add_parameter("VALUE", "DURATION").done())
+        .append_property(
+            Property::new("REFRESH-INTERVAL", REFRESH)
+                .add_parameter("VALUE", "DURATION")
+                .done(),
+        )
         .append_property(Property::new("X-PUBLISHED-TTL", REFRESH));
     for e in &feed.events {
         let summary = if e.cancelled {
@@ -167,7 +171,10 @@ mod tests {
 
     #[test]
     fn every_line_has_at_most_75_octets_and_is_whole_utf8() {
-        let text = calendar(vec![event(LONG, &LONG.repeat(5)), event(&"ữ".repeat(200), &"\\;".repeat(120))]);
+        let text = calendar(vec![
+            event(LONG, &LONG.repeat(5)),
+            event(&"ữ".repeat(200), &"\\;".repeat(120)),
+        ]);
         assert!(text.ends_with("\r\n"));
         for line in text.split("\r\n") {
             assert!(line.len() <= MAX_LINE_OCTETS, "{} octets: {line}", line.len());
@@ -220,10 +227,19 @@ mod tests {
         assert!(!text.replace("\r\n", "").contains('\r'));
         let lines = unfolded(&text);
         assert_eq!(value(&lines, "SUMMARY"), vec!["Nguyễn Thị Ánh"]);
-        assert_eq!(value(&lines, "DESCRIPTION"), vec!["Dòng 1\\nDòng 2\\nDòng 3\\, có\\; dấu\\\\"]);
+        assert_eq!(
+            value(&lines, "DESCRIPTION"),
+            vec!["Dòng 1\\nDòng 2\\nDòng 3\\, có\\; dấu\\\\"]
+        );
         assert_eq!(value(&lines, "LOCATION"), vec!["Hội trường A\\, Huyện Mỹ Tú"]);
-        assert_eq!(value(&lines, "X-WR-CALNAME"), vec!["Lịch của Nguyễn Thị Ánh\\; Tổ 1\\, Sóc Trăng"]);
-        assert_eq!(value(&lines, "NAME;VALUE=TEXT"), vec!["Lịch của Nguyễn Thị Ánh\\; Tổ 1\\, Sóc Trăng"]);
+        assert_eq!(
+            value(&lines, "X-WR-CALNAME"),
+            vec!["Lịch của Nguyễn Thị Ánh\\; Tổ 1\\, Sóc Trăng"]
+        );
+        assert_eq!(
+            value(&lines, "NAME;VALUE=TEXT"),
+            vec!["Lịch của Nguyễn Thị Ánh\\; Tổ 1\\, Sóc Trăng"]
+        );
     }
 
     #[test]

@@ -142,7 +142,10 @@ async fn issue_link(
     .await?;
     tx.commit().await?;
     let https = format!("{}/feeds/person/{secret}.ics", base_url(&state, &headers));
-    let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
+    let webcal = format!(
+        "webcal://{}",
+        https.split_once("://").map_or(https.as_str(), |(_, rest)| rest)
+    );
     let qr_svg = qrcode::QrCode::new(https.as_bytes())
         .map_err(|e| anyhow::anyhow!("QR code of a feed link: {e}"))?
         .render::<qrcode::render::svg::Color>()

@@ -139,7 +139,10 @@ fn respond(r: &Rendered, request: &HeaderMap) -> Response {
         HeaderValue::try_from(format!("private, max-age={}", ical::REFRESH_SECONDS)).expect("a valid header"),
     );
     if let Some(t) = r.last_modified {
-        headers.insert(header::LAST_MODIFIED, HeaderValue::try_from(http_date(t)).expect("a valid header"));
+        headers.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::try_from(http_date(t)).expect("a valid header"),
+        );
     }
     let not_modified = match request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         Some(tags) => tags.split(',').any(|tag| {
@@ -328,8 +331,14 @@ mod tests {
         assert_eq!(status(&[(INM, "\"x\", W/\"abc\"")]), StatusCode::NOT_MODIFIED);
         assert_eq!(status(&[(INM, "*")]), StatusCode::NOT_MODIFIED);
         assert_eq!(status(&[(INM, "\"abd\"")]), StatusCode::OK);
-        assert_eq!(status(&[(IMS, "Tue, 01 Dec 2026 02:03:04 GMT")]), StatusCode::NOT_MODIFIED);
-        assert_eq!(status(&[(IMS, "Wed, 02 Dec 2026 00:00:00 GMT")]), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            status(&[(IMS, "Tue, 01 Dec 2026 02:03:04 GMT")]),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            status(&[(IMS, "Wed, 02 Dec 2026 00:00:00 GMT")]),
+            StatusCode::NOT_MODIFIED
+        );
         assert_eq!(status(&[(IMS, "Tue, 01 Dec 2026 02:03:03 GMT")]), StatusCode::OK);
         assert_eq!(status(&[(IMS, "not a date")]), StatusCode::OK);
         // A non-matching ETag wins over a matching date.
@@ -341,7 +350,9 @@ mod tests {
 
     #[test]
     fn http_dates() {
-        let t = DateTime::parse_from_rfc3339("2026-12-01T09:03:04+07:00").unwrap().to_utc();
+        let t = DateTime::parse_from_rfc3339("2026-12-01T09:03:04+07:00")
+            .unwrap()
+            .to_utc();
         assert_eq!(http_date(t), "Tue, 01 Dec 2026 02:03:04 GMT");
     }
 }

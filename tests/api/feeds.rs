@@ -42,7 +42,7 @@ fn events(reply: &Reply) -> Vec<Event> {
     out
 }
 
-fn get<'a>(events: &'a [Event], session: i64) -> &'a Event {
+fn get(events: &[Event], session: i64) -> &Event {
     let uid = format!("session-{session}@roster");
     events
         .iter()
@@ -62,7 +62,10 @@ async fn issue(app: &TestApp, caller: &Caller, person: i64) -> String {
         .ok(201)
         .clone();
     let https = link["https"].as_str().unwrap();
-    let path = https.strip_prefix(&app.base).expect("a link to this server").to_string();
+    let path = https
+        .strip_prefix(&app.base)
+        .expect("a link to this server")
+        .to_string();
     let secret = path
         .strip_prefix("/feeds/person/")
         .and_then(|s| s.strip_suffix(".ics"))
@@ -96,7 +99,14 @@ async fn publish_march(admin: &Caller, change: Option<(i64, i64)>) {
 }
 
 /// What the readers must find for a class session of the test.
-fn expected(session: i64, start: &str, end: &str, others: Option<&str>, cancelled: Option<&str>, sequence: u32) -> Value {
+fn expected(
+    session: i64,
+    start: &str,
+    end: &str,
+    others: Option<&str>,
+    cancelled: Option<&str>,
+    sequence: u32,
+) -> Value {
     let mut description = Vec::new();
     if let Some(note) = cancelled {
         description.push(note.to_string());
@@ -174,7 +184,11 @@ async fn subscribe_with_vdirsyncer(dir: &Path, url: &str) -> std::path::PathBuf 
     .unwrap();
     for step in ["discover", "sync"] {
         let mut vdirsyncer = Command::new("vdirsyncer");
-        vdirsyncer.arg("-c").arg(&config).arg(step).stdin(std::process::Stdio::null());
+        vdirsyncer
+            .arg("-c")
+            .arg(&config)
+            .arg(step)
+            .stdin(std::process::Stdio::null());
         run_blocking(vdirsyncer).await;
     }
     calendar
@@ -342,7 +356,14 @@ async fn a_person_feed_follows_a_move_and_a_move_back_and_independent_readers_ag
         &moved,
         lan_name,
         vec![
-            expected(morning, MORNING.0, MORNING.1, Some("Cùng phụ trách: Thạch Sô Phênh"), Some(GONE), 1),
+            expected(
+                morning,
+                MORNING.0,
+                MORNING.1,
+                Some("Cùng phụ trách: Thạch Sô Phênh"),
+                Some(GONE),
+                1,
+            ),
             expected(afternoon, AFTERNOON.0, AFTERNOON.1, None, None, 0),
         ],
         None,
@@ -378,7 +399,9 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
     let lan = app.account("gv.lan", UserRole::Lecturer, Some(p.near)).await;
     let phenh = app.account("gv.phenh", UserRole::Lecturer, Some(p.far)).await;
     let board = app.account("bt.soctrang", UserRole::DistrictBoard, Some(p.w.d1)).await;
-    let coordinator = app.account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)).await;
+    let coordinator = app
+        .account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
     let path = format!("/api/v1/people/{}/feed", p.near);
     assert_eq!(lan.get(&path).await.ok(200)["issued_at"], Value::Null);
     for other in [&phenh, &board, &coordinator] {
@@ -386,7 +409,10 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
         other.get(&path).await.problem(403, "forbidden");
         other.delete(&path).await.problem(403, "forbidden");
     }
-    app.anonymous().post(&path, json!({})).await.problem(401, "unauthorized");
+    app.anonymous()
+        .post(&path, json!({}))
+        .await
+        .problem(401, "unauthorized");
     p.admin
         .post("/api/v1/people/99999/feed", json!({}))
         .await
@@ -400,14 +426,20 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
     let second = issue(&app, &p.admin, p.near).await;
     assert_ne!(first, second);
     let revoked = anonymous.get(&first).await;
-    let unknown = anonymous.get("/feeds/person/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics").await;
+    let unknown = anonymous
+        .get("/feeds/person/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics")
+        .await;
     assert_eq!(revoked.status, 404);
     let tells = |r: &Reply| {
         let mut body = r.body.clone();
         body.as_object_mut().unwrap().remove("instance");
         (r.status, body, r.headers.get(header::ETAG).cloned())
     };
-    assert_eq!(tells(&revoked), tells(&unknown), "a revoked link looks like any unknown one");
+    assert_eq!(
+        tells(&revoked),
+        tells(&unknown),
+        "a revoked link looks like any unknown one"
+    );
     assert_eq!(anonymous.get(&second).await.status, 200);
     lan.delete(&path).await.ok(204);
     assert_eq!(anonymous.get(&second).await.status, 404);
@@ -419,13 +451,15 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
 #[tokio::test]
 async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
     let app = spawn_app().await;
-    let Setup {
-        p, morning, class, ..
-    } = published(&app).await;
+    let Setup { p, morning, class, .. } = published(&app).await;
     let board1 = app.account("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)).await;
     let board2 = app.account("bt.d11", UserRole::DistrictBoard, Some(p.w.d2)).await;
-    let center1 = app.account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)).await;
-    let center2 = app.account("tt.d11", UserRole::CenterCoordinator, Some(p.w.center2)).await;
+    let center1 = app
+        .account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
+    let center2 = app
+        .account("tt.d11", UserRole::CenterCoordinator, Some(p.w.center2))
+        .await;
     let lan = app.account("gv.lan", UserRole::Lecturer, Some(p.near)).await;
     let (d1, d2) = (
         format!("/feeds/district/{}.ics", p.w.d1),
@@ -454,7 +488,12 @@ async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
         assert_eq!(caller.get(path).await.status.as_u16(), status, "{path}");
     }
     assert_eq!(app.anonymous().get(&d1).await.status, 401);
-    for missing in ["/feeds/district/99999.ics", "/feeds/center/99999.ics", "/feeds/class/99999.ics", "/feeds/class/x.ics"] {
+    for missing in [
+        "/feeds/district/99999.ics",
+        "/feeds/center/99999.ics",
+        "/feeds/class/99999.ics",
+        "/feeds/class/x.ics",
+    ] {
         assert_eq!(p.admin.get(missing).await.status, 404, "{missing}");
     }
 
@@ -462,11 +501,18 @@ async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
     let district1 = events(&board1.get(&d1).await);
     assert_eq!(district1.len(), 2);
     let description = &get(&district1, morning)["DESCRIPTION"];
-    assert!(description.contains("Giảng viên\\, báo cáo viên: Nguyễn Thị Lan"), "{description}");
+    assert!(
+        description.contains("Giảng viên\\, báo cáo viên: Nguyễn Thị Lan"),
+        "{description}"
+    );
     let district2 = events(&board2.get(&d2).await);
     assert_eq!(district2.len(), 1);
     assert!(district2[0]["SUMMARY"].contains("Quán triệt Nghị quyết Trung ương 8"));
-    assert!(district2[0]["DESCRIPTION"].contains("Lâm Văn Đức"), "{:?}", district2[0]);
+    assert!(
+        district2[0]["DESCRIPTION"].contains("Lâm Văn Đức"),
+        "{:?}",
+        district2[0]
+    );
     let by_class = events(&center1.get(&k).await);
     let by_center = events(&center1.get(&c1).await);
     assert_eq!(by_class, by_center, "the center has this one class");
