@@ -141,6 +141,7 @@ async fn issue_link(
     )
     .await?;
     tx.commit().await?;
+    state.feeds.forget_links();
     let https = format!("{}/feeds/person/{secret}.ics", base_url(&state, &headers));
     let webcal = format!(
         "webcal://{}",
@@ -190,5 +191,6 @@ async fn revoke_link(State(state): State<AppState>, user: AuthUser, Path(id): Pa
     )
     .await?;
     tx.commit().await?;
+    state.feeds.forget_links();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,9 @@
 //! A feed is rendered once per published version and kept in memory, for at most
 //! [`RENDERED_FOR`] so that registry edits (a renamed venue, a new contact) and expiring
 //! cancellations show up too. Rendering is deterministic, so every instance serves the same
-//! bytes and the same ETag.
+//! bytes and the same ETag. Whose a person link is, and the latest version, are remembered for
+//! [`LOOKUP_FOR`], so that phones polling cost no database query: this instance forgets them
+//! at once when it issues, revokes or publishes; other instances within that second.
 
 mod events;
 mod ical;
@@ -34,6 +36,10 @@ pub use ical::CANCELLED_PREFIX;
 
 /// The longest a rendered feed is served before it is rendered again.
 const RENDERED_FOR: Duration = Duration::from_secs(300);
+/// The longest a person link's owner and the latest version are trusted without the database.
+const LOOKUP_FOR: Duration = Duration::from_secs(1);
+/// Remembered link lookups at most; more, and they are all forgotten.
+const MAX_LOOKUPS: usize = 100_000;
 const CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,10 +68,19 @@ impl FeedKey {
     }
 }
 
-/// Rendered feeds, by feed.
+/// Rendered feeds, by feed, and recent person link lookups.
 #[derive(Default)]
 pub struct FeedCache {
     entries: Mutex<HashMap<FeedKey, Arc<Rendered>>>,
+    /// By the hash of a link's secret.
+    links: Mutex<HashMap<String, LinkLookup>>,
+}
+
+struct LinkLookup {
+    person: i64,
+    /// The latest schedule version when it was looked up.
+    version: i64,
+    at: Instant,
 }
 
 struct Rendered {
@@ -91,6 +106,35 @@ impl FeedCache {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.insert(key, rendered.clone());
         rendered
+    }
+
+    /// The person and latest version a link led to within the last [`LOOKUP_FOR`].
+    fn recent_link(&self, hash: &str) -> Option<(i64, i64)> {
+        let links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        links
+            .get(hash)
+            .filter(|l| l.at.elapsed() < LOOKUP_FOR)
+            .map(|l| (l.person, l.version))
+    }
+
+    fn remember_link(&self, hash: String, person: i64, version: i64) {
+        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        if links.len() >= MAX_LOOKUPS {
+            links.clear();
+        }
+        links.insert(
+            hash,
+            LinkLookup {
+                person,
+                version,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    /// Forgets every link lookup: after a link is issued or revoked, or a version published.
+    pub fn forget_links(&self) {
+        self.links.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -188,19 +232,25 @@ fn ics_id(file: &str) -> Result<i64> {
     responses((status = 200, content_type = "text/calendar"), (status = 304),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn person_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
-    let secret = ics_name(&file)?;
-    let mut conn = state.db.acquire().await?;
-    let found: Option<(i64, i64)> = on!(conn.conn(), |c| {
-        sqlx::query_as(
-            "SELECT person_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
-             FROM feed_token WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(secret_hash(secret))
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    drop(conn);
-    let (person, version) = found.ok_or_else(|| ApiError::not_found("lịch", "Calendar"))?;
+    let hash = secret_hash(ics_name(&file)?);
+    let (person, version) = match state.feeds.recent_link(&hash) {
+        Some(found) => found,
+        None => {
+            let mut conn = state.db.acquire().await?;
+            let found: Option<(i64, i64)> = on!(conn.conn(), |c| {
+                sqlx::query_as(
+                    "SELECT person_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
+                     FROM feed_token WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(&hash)
+                .fetch_optional(&mut *c)
+                .await?
+            });
+            let (person, version) = found.ok_or_else(|| ApiError::not_found("lịch", "Calendar"))?;
+            state.feeds.remember_link(hash, person, version);
+            (person, version)
+        }
+    };
     serve(&state, FeedKey::Person(person), version, &headers).await
 }
 

@@ -197,6 +197,8 @@ async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Pa
     )
     .await?;
     tx.commit().await?;
+    // Person feeds on this instance show the new version at once.
+    state.feeds.forget_links();
     Ok(Json(published))
 }
 
