@@ -263,3 +263,47 @@ fn description(s: &SessionRow, key: FeedKey, shown: &Shown) -> String {
     }
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(person_id: i64, from_version: i64, to_version: Option<i64>) -> AssignmentRow {
+        AssignmentRow {
+            session_id: 1,
+            person_id,
+            full_name: format!("Người {person_id}"),
+            from_version,
+            to_version,
+        }
+    }
+
+    #[test]
+    fn a_session_moved_from_one_person_to_another() {
+        // Person 1 from version 2, moved to person 2 in version 5.
+        let rows = [row(1, 2, Some(5)), row(2, 5, None)];
+        let lost = Shown::of(FeedKey::Person(1), &rows).unwrap();
+        assert_eq!((lost.cancelled_at, lost.sequence, lost.last_change), (Some(5), 1, 5));
+        assert_eq!(lost.others, ["Người 2"]);
+        let gained = Shown::of(FeedKey::Person(2), &rows).unwrap();
+        assert_eq!((gained.cancelled_at, gained.sequence), (None, 1));
+        assert!(gained.others.is_empty());
+        let district = Shown::of(FeedKey::District(9), &rows).unwrap();
+        assert_eq!((district.cancelled_at, district.sequence), (None, 1));
+        assert!(Shown::of(FeedKey::Person(3), &rows).is_none(), "never theirs");
+    }
+
+    #[test]
+    fn a_session_left_without_people_is_cancelled_everywhere() {
+        let rows = [row(1, 2, Some(4)), row(2, 3, Some(4))];
+        let district = Shown::of(FeedKey::Class(1), &rows).unwrap();
+        assert_eq!(
+            (district.cancelled_at, district.sequence, district.last_change),
+            (Some(4), 2, 4)
+        );
+        // Back to person 1 in version 6: confirmed again, with a higher sequence.
+        let rows = [row(1, 2, Some(4)), row(2, 3, Some(4)), row(1, 6, None)];
+        let back = Shown::of(FeedKey::Person(1), &rows).unwrap();
+        assert_eq!((back.cancelled_at, back.sequence), (None, 3));
+    }
+}

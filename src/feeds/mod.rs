@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -254,6 +255,30 @@ async fn person_feed(State(state): State<AppState>, Path(file): Path<String>, he
     serve(&state, FeedKey::Person(person), version, &headers).await
 }
 
+/// The signed-in reader of a district, center or class feed. Calendar apps send an API token
+/// as the Basic password; a 401 says so (`WWW-Authenticate`), so that they ask for it.
+struct FeedReader(AuthUser);
+
+impl FromRequestParts<AppState> for FeedReader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> std::result::Result<Self, Response> {
+        AuthUser::from_request_parts(parts, state)
+            .await
+            .map(FeedReader)
+            .map_err(|e| {
+                let mut response = e.into_response();
+                if response.status() == StatusCode::UNAUTHORIZED {
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"Roster\", charset=\"UTF-8\""),
+                    );
+                }
+                response
+            })
+    }
+}
+
 /// A district's feed: every published session held in the district. For the province, the
 /// district's board, and its centers.
 #[utoipa::path(get, path = "/feeds/district/{id}", tag = "feeds",
@@ -263,7 +288,7 @@ async fn person_feed(State(state): State<AppState>, Path(file): Path<String>, he
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn district_feed(
     State(state): State<AppState>,
-    user: AuthUser,
+    FeedReader(user): FeedReader,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
@@ -296,7 +321,7 @@ fn can_read_center(user: &AuthUser, center: i64, district: i64) -> bool {
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn center_feed(
     State(state): State<AppState>,
-    user: AuthUser,
+    FeedReader(user): FeedReader,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
@@ -327,7 +352,7 @@ async fn center_feed(
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn class_feed(
     State(state): State<AppState>,
-    user: AuthUser,
+    FeedReader(user): FeedReader,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {

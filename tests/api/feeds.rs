@@ -487,7 +487,37 @@ async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
     ] {
         assert_eq!(caller.get(path).await.status.as_u16(), status, "{path}");
     }
-    assert_eq!(app.anonymous().get(&d1).await.status, 401);
+    let refused = app.anonymous().get(&d1).await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(
+        refused.headers[header::WWW_AUTHENTICATE],
+        "Basic realm=\"Roster\", charset=\"UTF-8\"",
+        "a calendar app asks for credentials"
+    );
+
+    // A calendar app subscribes with the board's API token as the Basic password.
+    let token = board1
+        .post("/api/v1/tokens", json!({"name": "Lịch trên điện thoại"}))
+        .await
+        .ok(201)["token_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let basic = |user: &str, password: &str| {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        app.anonymous()
+            .with_header(header::AUTHORIZATION, &format!("Basic {encoded}"))
+    };
+    assert_eq!(basic("bt.d01", &token).get(&d1).await.status, 200);
+    assert_eq!(basic("bt.d01", &token).get(&d2).await.status, 403);
+    for (user, password) in [
+        ("bt.d11", token.as_str()),
+        ("bt.d01", crate::helpers::PASSWORD),
+        ("bt.d01", ""),
+    ] {
+        assert_eq!(basic(user, password).get(&d1).await.status, 401, "{user}:{password}");
+    }
     for missing in [
         "/feeds/district/99999.ics",
         "/feeds/center/99999.ics",
