@@ -54,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::planning::router())
         .merge(crate::scheduling::router())
         .merge(crate::feeds::router())
+        .merge(crate::reports::router())
         .merge(crate::import::router())
         .merge(crate::audit::router())
         .split_for_parts();

@@ -14,6 +14,7 @@ pub mod import;
 pub mod paging;
 pub mod planning;
 pub mod registry;
+pub mod reports;
 pub mod schedule_cli;
 pub mod scheduling;
 pub mod state;

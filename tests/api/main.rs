@@ -14,6 +14,7 @@ mod import;
 mod people;
 mod planning;
 mod reference_data;
+mod reports;
 mod schedule_cli;
 mod scheduling;
 

@@ -1,0 +1,102 @@
+//! Reports for the boards: the yearly report as JSON, CSV or XLSX.
+
+mod facts;
+mod yearly;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::{AuthUser, Scope};
+use crate::error::{ApiError, ApiQuery, Problem, Result};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(yearly_report))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum ReportFormat {
+    #[default]
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct YearlyQuery {
+    /// The calendar year, local time.
+    year: i32,
+    /// One district; the province board may leave it out for all.
+    district_id: Option<i64>,
+    /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<String>)]
+    format: Option<ReportFormat>,
+}
+
+/// The district a board's report covers: its own; the province's, the one asked or all.
+fn reported_district(user: &AuthUser, asked: Option<i64>) -> Result<Option<i64>> {
+    match user.scope {
+        Scope::Province => Ok(asked),
+        Scope::District(d) if asked.is_none_or(|a| a == d) => Ok(Some(d)),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// The yearly report (due before 22 February): per district, classes planned and held by
+/// program with trainees, women and ethnic-minority trainees; sessions and hours by full-time
+/// lecturers, part-time lecturers and rapporteurs; briefing conferences per resolution with
+/// their rapporteurs' levels; coverage; short sessions by reason. For the province board, and
+/// a district board for its district.
+#[utoipa::path(get, path = "/api/v1/reports/yearly", tag = "reports", params(YearlyQuery),
+    responses((status = 200, body = yearly::YearlyReport, description = "JSON, or CSV (UTF-8 with BOM) or XLSX by `format`"),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn yearly_report(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<YearlyQuery>,
+) -> Result<Response> {
+    let district = reported_district(&user, query.district_id)?;
+    if !(2000..=2200).contains(&query.year) {
+        return Err(ApiError::invalid(
+            "year",
+            "invalid_year",
+            "Năm phải trong khoảng 2000-2200.",
+            "The year must be within 2000-2200.",
+        ));
+    }
+    let mut conn = state.db.acquire().await?;
+    let facts = facts::load(conn.conn(), query.year, district).await?;
+    drop(conn);
+    let report = yearly::compute(query.year, &facts);
+    let file = |bytes: Vec<u8>, mime: &'static str, ext: &str| {
+        let disposition = format!("attachment; filename=\"bao-cao-nam-{}.{ext}\"", query.year);
+        (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::try_from(disposition).expect("an ASCII file name"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()
+    };
+    Ok(match query.format.unwrap_or_default() {
+        ReportFormat::Json => Json(report).into_response(),
+        ReportFormat::Csv => file(yearly::to_csv(&report), "text/csv; charset=utf-8", "csv"),
+        ReportFormat::Xlsx => file(
+            yearly::to_xlsx(&report).map_err(|e| anyhow::anyhow!("writing the report: {e}"))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    })
+}
