@@ -260,7 +260,7 @@ impl Lang {
         best.map_or(Lang::Vi, |(_, l)| l)
     }
 
-    fn tag(self) -> &'static str {
+    pub fn tag(self) -> &'static str {
         match self {
             Lang::Vi => "vi",
             Lang::En => "en",
@@ -275,7 +275,12 @@ pub async fn localize(request: Request, next: Next) -> Response {
     let instance = request.uri().path().to_string();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    let is_page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    // Web pages render their own errors (see `web`).
+    if !(status.is_client_error() || status.is_server_error()) || is_page {
         return response;
     }
     let error = match response.extensions().get::<ApiError>() {

@@ -65,7 +65,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { axum::Json(document.as_ref().clone()) }),
         )
         .merge(Scalar::with_url("/api/docs", api))
-        .route("/", get(|| async { axum::response::Redirect::temporary("/api/docs") }))
+        .merge(crate::web::router())
         .fallback(|| async { ApiError::from_status(axum::http::StatusCode::NOT_FOUND) })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn(error::localize))

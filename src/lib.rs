@@ -20,3 +20,4 @@ pub mod scheduling;
 pub mod state;
 pub mod time;
 pub mod vocab;
+pub mod web;

@@ -7,7 +7,7 @@
 //! center (and its district), `lecturer` for one person only.
 
 pub mod password;
-mod session;
+pub(crate) mod session;
 mod tokens;
 pub mod users;
 

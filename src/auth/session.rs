@@ -43,9 +43,16 @@ async fn login(
     jar: CookieJar,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<impl IntoResponse> {
+    let (user, cookie) = sign_in(&state, &body.username, body.password).await?;
+    Ok((jar.add(cookie), axum::Json(user)))
+}
+
+/// Checks a password and opens a session: the account and its cookie. The API's login and the
+/// web sign-in page both come here.
+pub(crate) async fn sign_in(state: &AppState, username: &str, password: String) -> Result<(UserView, Cookie<'static>)> {
     let found = {
         let mut conn = state.db.acquire().await?;
-        users::find_for_login(conn.conn(), &body.username).await?
+        users::find_for_login(conn.conn(), username).await?
     };
     // Hashing is slow on purpose: it runs off the async workers, holding no connection. An
     // unknown user costs the same time as a real check, so timing reveals no usernames.
@@ -53,7 +60,6 @@ async fn login(
         Some((user, hash)) => (Some(user), hash),
         None => (None, DUMMY_HASH.clone()),
     };
-    let password = body.password;
     let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
         .await
         .map_err(anyhow::Error::from)?;
@@ -84,7 +90,7 @@ async fn login(
         .same_site(SameSite::Lax)
         .path("/")
         .build();
-    Ok((jar.add(cookie), axum::Json(user)))
+    Ok((user, cookie))
 }
 
 /// A hash to verify against when the user does not exist.
@@ -103,6 +109,11 @@ fn bad_credentials() -> ApiError {
 /// Sign out: ends the session behind the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<impl IntoResponse> {
+    Ok((StatusCode::NO_CONTENT, sign_out(&state, jar).await?))
+}
+
+/// Ends the session behind the cookie, if any; gives the jar without it.
+pub(crate) async fn sign_out(state: &AppState, jar: CookieJar) -> Result<CookieJar> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = secret_hash(cookie.value());
         let mut tx = state.db.begin().await?;
@@ -114,8 +125,7 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<impl In
         });
         tx.commit().await?;
     }
-    let gone = Cookie::build((SESSION_COOKIE, "")).path("/").build();
-    Ok((StatusCode::NO_CONTENT, jar.remove(gone)))
+    Ok(jar.remove(Cookie::build((SESSION_COOKIE, "")).path("/").build()))
 }
 
 /// The signed-in account.

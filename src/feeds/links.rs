@@ -25,21 +25,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct LinkStatus {
     /// When the current link was issued; none when there is no link.
-    issued_at: Option<DateTime<Utc>>,
+    pub issued_at: Option<DateTime<Utc>>,
     /// The first characters of the current link's secret, to recognise it.
-    prefix: Option<String>,
+    pub prefix: Option<String>,
 }
 
 /// A new feed link, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssuedLink {
     /// For calendar apps that take a web address.
-    https: String,
+    pub https: String,
     /// Opens the phone's calendar app and subscribes.
-    webcal: String,
+    pub webcal: String,
     /// The `https` link as a QR code (SVG), to scan with a phone.
-    qr_svg: String,
-    issued_at: DateTime<Utc>,
+    pub qr_svg: String,
+    pub issued_at: DateTime<Utc>,
 }
 
 #[derive(Serialize)]
@@ -82,8 +82,13 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     responses((status = 200, body = LinkStatus), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn link_status(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<LinkStatus>> {
+    Ok(Json(status(&state, &user, id).await?))
+}
+
+/// Whether the person has a feed link, for the person or the province board.
+pub async fn status(state: &AppState, user: &AuthUser, id: i64) -> Result<LinkStatus> {
     let mut conn = state.db.acquire().await?;
-    require_manager(conn.conn(), &user, id).await?;
+    require_manager(conn.conn(), user, id).await?;
     let status: Option<LinkStatus> = on!(conn.conn(), |c| {
         sqlx::query_as(
             "SELECT created_at AS issued_at, prefix FROM feed_token WHERE person_id = $1 AND revoked_at IS NULL",
@@ -92,10 +97,10 @@ async fn link_status(State(state): State<AppState>, user: AuthUser, Path(id): Pa
         .fetch_optional(&mut *c)
         .await?
     });
-    Ok(Json(status.unwrap_or(LinkStatus {
+    Ok(status.unwrap_or(LinkStatus {
         issued_at: None,
         prefix: None,
-    })))
+    }))
 }
 
 /// Issue the person's feed link, revoking the one before: the links and a QR code, shown once.
@@ -108,11 +113,17 @@ async fn issue_link(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<IssuedLink>)> {
+    Ok((StatusCode::CREATED, Json(issue(&state, &user, id, &headers).await?)))
+}
+
+/// Issues the person's feed link, revoking the one before, for the person or the province
+/// board (the API, and a lecturer's own page).
+pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderMap) -> Result<IssuedLink> {
     let secret = new_secret();
     let prefix: String = secret.chars().take(6).collect();
     let issued_at = now();
     let mut tx = state.db.begin().await?;
-    require_manager(tx.conn(), &user, id).await?;
+    require_manager(tx.conn(), user, id).await?;
     on!(tx.conn(), |c| {
         sqlx::query("UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
             .bind(issued_at)
@@ -132,7 +143,7 @@ async fn issue_link(
     });
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "issue",
         "feed_link",
         id,
@@ -142,7 +153,7 @@ async fn issue_link(
     .await?;
     tx.commit().await?;
     state.feeds.forget_links();
-    let https = format!("{}/feeds/person/{secret}.ics", base_url(&state, &headers));
+    let https = format!("{}/feeds/person/{secret}.ics", base_url(state, headers));
     let webcal = format!(
         "webcal://{}",
         https.split_once("://").map_or(https.as_str(), |(_, rest)| rest)
@@ -152,15 +163,12 @@ async fn issue_link(
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
         .build();
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedLink {
-            https,
-            webcal,
-            qr_svg,
-            issued_at,
-        }),
-    ))
+    Ok(IssuedLink {
+        https,
+        webcal,
+        qr_svg,
+        issued_at,
+    })
 }
 
 /// Revoke the person's feed link: it answers 404 from now on.

@@ -11,7 +11,7 @@
 
 mod events;
 mod ical;
-mod links;
+pub mod links;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -31,12 +31,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct UnavailabilityInput {
     /// Start, RFC 3339 with an offset, e.g. `2027-03-02T00:00:00+07:00`.
-    start: DateTime<FixedOffset>,
+    pub start: DateTime<FixedOffset>,
     /// End (excluded).
-    end: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
     /// e.g. "Nghỉ phép", "Đi công tác".
     #[serde(default)]
-    reason: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,8 +122,14 @@ async fn add_unavailability(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UnavailabilityInput>,
 ) -> Result<(StatusCode, Json<Unavailability>)> {
+    Ok((StatusCode::CREATED, Json(add(&state, &user, id, body).await?)))
+}
+
+/// Records that a person is unavailable, for whoever may keep their availability (the API, and
+/// a lecturer's own page).
+pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: UnavailabilityInput) -> Result<Unavailability> {
     let mut tx = state.db.begin().await?;
-    person_for(tx.conn(), &user, id, true).await?;
+    person_for(tx.conn(), user, id, true).await?;
     let (start, end) = (checked(body.start, "start")?, checked(body.end, "end")?);
     if start >= end {
         return Err(ApiError::invalid(
@@ -174,7 +180,7 @@ async fn add_unavailability(
     let created = Unavailability::from(row);
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "create",
         "unavailability",
         created.id,
@@ -183,7 +189,7 @@ async fn add_unavailability(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Remove an unavailable period.

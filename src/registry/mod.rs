@@ -1,7 +1,7 @@
 //! The registry: districts and travel times, centers, topics, and people with their
 //! qualifications and availability.
 
-mod availability;
+pub mod availability;
 mod centers;
 mod districts;
 pub mod people;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
 use crate::db::Conn;
 use crate::error::Result;
@@ -19,7 +19,10 @@ pub struct Facts {
 }
 
 pub struct SessionFact {
+    pub id: i64,
     pub district_id: i64,
+    /// 1-12, local time.
+    pub month: u32,
     pub hours: f64,
     pub needs: i64,
     pub class_id: Option<i64>,
@@ -185,7 +188,9 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
         .filter(|s| in_scope(s.district_id))
         .map(|s| {
             let mut fact = SessionFact {
+                id: s.session_id,
                 district_id: s.district_id,
+                month: s.starts_at.with_timezone(&ZONE).month(),
                 hours: (s.ends_at - s.starts_at).num_minutes() as f64 / 60.0,
                 needs: s.needs,
                 class_id: s.class_id,

@@ -1,7 +1,10 @@
-//! Reports for the boards: the yearly report as JSON, CSV or XLSX.
+//! Reports for the boards: coverage by district and month, a district's sessions, and the
+//! yearly report as JSON, CSV or XLSX.
 
+pub mod coverage;
 mod facts;
-mod yearly;
+pub mod sessions;
+pub mod yearly;
 
 use axum::Json;
 use axum::extract::State;
@@ -16,7 +19,9 @@ use crate::error::{ApiError, ApiQuery, Problem, Result};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(yearly_report))
+    OpenApiRouter::new()
+        .routes(routes!(coverage_report))
+        .routes(routes!(yearly_report))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default)]
@@ -41,12 +46,65 @@ struct YearlyQuery {
 }
 
 /// The district a board's report covers: its own; the province's, the one asked or all.
-fn reported_district(user: &AuthUser, asked: Option<i64>) -> Result<Option<i64>> {
+pub fn reported_district(user: &AuthUser, asked: Option<i64>) -> Result<Option<i64>> {
     match user.scope {
         Scope::Province => Ok(asked),
         Scope::District(d) if asked.is_none_or(|a| a == d) => Ok(Some(d)),
         _ => Err(ApiError::forbidden()),
     }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct CoverageQuery {
+    /// The calendar year, local time.
+    year: i32,
+    /// One district; the province board may leave it out for all.
+    district_id: Option<i64>,
+}
+
+pub fn valid_year(year: i32) -> Result<i32> {
+    if (2000..=2200).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::invalid(
+            "year",
+            "invalid_year",
+            "Năm phải trong khoảng 2000-2200.",
+            "The year must be within 2000-2200.",
+        ))
+    }
+}
+
+/// The year's coverage by district and month: sessions and hours planned and staffed, split
+/// by classes and briefings and by kind of person. For the province board, and a district
+/// board for its district.
+#[utoipa::path(get, path = "/api/v1/reports/coverage", tag = "reports", params(CoverageQuery),
+    responses((status = 200, body = coverage::Coverage),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn coverage_report(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<CoverageQuery>,
+) -> Result<Json<coverage::Coverage>> {
+    let district = reported_district(&user, query.district_id)?;
+    let year = valid_year(query.year)?;
+    Ok(Json(coverage(&state, year, district).await?))
+}
+
+/// The coverage of a year, for one district or all.
+pub async fn coverage(state: &AppState, year: i32, district: Option<i64>) -> Result<coverage::Coverage> {
+    let mut conn = state.db.acquire().await?;
+    let facts = facts::load(conn.conn(), year, district).await?;
+    Ok(coverage::compute(year, &facts))
+}
+
+/// The yearly report of a year, for one district or all.
+pub async fn yearly(state: &AppState, year: i32, district: Option<i64>) -> Result<yearly::YearlyReport> {
+    let mut conn = state.db.acquire().await?;
+    let facts = facts::load(conn.conn(), year, district).await?;
+    Ok(yearly::compute(year, &facts))
 }
 
 /// The yearly report (due before 22 February): per district, classes planned and held by
@@ -64,18 +122,7 @@ async fn yearly_report(
     ApiQuery(query): ApiQuery<YearlyQuery>,
 ) -> Result<Response> {
     let district = reported_district(&user, query.district_id)?;
-    if !(2000..=2200).contains(&query.year) {
-        return Err(ApiError::invalid(
-            "year",
-            "invalid_year",
-            "Năm phải trong khoảng 2000-2200.",
-            "The year must be within 2000-2200.",
-        ));
-    }
-    let mut conn = state.db.acquire().await?;
-    let facts = facts::load(conn.conn(), query.year, district).await?;
-    drop(conn);
-    let report = yearly::compute(query.year, &facts);
+    let report = yearly(&state, valid_year(query.year)?, district).await?;
     let file = |bytes: Vec<u8>, mime: &'static str, ext: &str| {
         let disposition = format!("attachment; filename=\"bao-cao-nam-{}.{ext}\"", query.year);
         (

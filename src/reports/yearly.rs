@@ -71,15 +71,44 @@ pub struct ResolutionYear {
     pub rapporteurs_province: i64,
 }
 
-/// The reasons a session is short, in report order, with their Vietnamese labels.
-pub const REASONS: [(&str, &str); 6] = [
-    ("no_qualified_person", "Không có người đủ chuẩn"),
-    ("no_available_person", "Người đủ chuẩn đều vắng"),
-    ("all_busy", "Người đủ chuẩn đều bận buổi khác"),
-    ("caps_reached", "Người đủ chuẩn đã đủ số buổi tối đa"),
-    ("not_chosen", "Có người nhận được, lịch tối ưu không chọn"),
-    (NOT_SCHEDULED, "Chưa xếp lịch"),
+/// The reasons a session is short, in report order, with their Vietnamese and English labels.
+pub const REASONS: [(&str, &str, &str); 6] = [
+    ("no_qualified_person", "Không có người đủ chuẩn", "Nobody qualified"),
+    (
+        "no_available_person",
+        "Người đủ chuẩn đều vắng",
+        "Everyone qualified is away",
+    ),
+    (
+        "all_busy",
+        "Người đủ chuẩn đều bận buổi khác",
+        "Everyone qualified is busy elsewhere",
+    ),
+    (
+        "caps_reached",
+        "Người đủ chuẩn đã đủ số buổi tối đa",
+        "Everyone qualified is at a limit",
+    ),
+    (
+        "not_chosen",
+        "Có người nhận được, lịch tối ưu không chọn",
+        "Someone could, the best schedule did not choose them",
+    ),
+    (NOT_SCHEDULED, "Chưa xếp lịch", "Not scheduled yet"),
 ];
+
+/// A reason's label in the language asked for.
+pub fn reason_label(code: &str, lang: crate::error::Lang) -> &'static str {
+    let (_, vi, en) = REASONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .copied()
+        .unwrap_or(("", "Không rõ", "Unknown"));
+    match lang {
+        crate::error::Lang::Vi => vi,
+        crate::error::Lang::En => en,
+    }
+}
 
 pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
     let mut districts: Vec<DistrictYear> = facts
@@ -244,15 +273,16 @@ fn add(total: &mut DistrictYear, d: &DistrictYear) {
 }
 
 /// One cell of the summary table.
-enum Cell {
+pub enum Cell {
     Text(String),
     Count(i64),
     Hours(f64),
     Rate(f64),
 }
 
-/// The summary table, one row per district then the total: the CSV, and the XLSX's first sheet.
-fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
+/// The summary table, one row per district then the total: the CSV, the XLSX's first sheet
+/// and the report page.
+pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut header: Vec<String> = [
         "Huyện, thị xã, thành phố",
         "Lớp theo kế hoạch",
@@ -274,7 +304,7 @@ fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
     ]
     .map(String::from)
     .to_vec();
-    header.extend(REASONS.iter().map(|(_, label)| format!("Buổi thiếu người: {label}")));
+    header.extend(REASONS.iter().map(|(_, label, _)| format!("Buổi thiếu người: {label}")));
     let rows = report
         .districts
         .iter()
@@ -304,7 +334,7 @@ fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
             row.extend(
                 REASONS
                     .iter()
-                    .map(|(code, _)| Cell::Count(d.uncovered_by_reason.get(*code).copied().unwrap_or(0))),
+                    .map(|(code, _, _)| Cell::Count(d.uncovered_by_reason.get(*code).copied().unwrap_or(0))),
             );
             row
         })

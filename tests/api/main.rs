@@ -11,6 +11,7 @@ mod errors;
 mod feeds;
 mod hardening;
 mod import;
+mod pages;
 mod people;
 mod planning;
 mod reference_data;

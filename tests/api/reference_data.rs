@@ -182,10 +182,11 @@ async fn the_openapi_document_covers_every_operation() {
         "/feeds/center/{id}",
         "/feeds/class/{id}",
         "/api/v1/reports/yearly",
+        "/api/v1/reports/coverage",
     ] {
         assert!(paths.contains_key(path), "missing {path}");
     }
-    assert_eq!(operations, 76, "every operation is documented");
+    assert_eq!(operations, 77, "every operation is documented");
     let docs = app.anonymous().get("/api/docs").await;
     assert!(docs.status.is_success());
 }

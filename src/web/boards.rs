@@ -1,0 +1,241 @@
+//! The boards' pages: coverage by district and month, a district's sessions, the yearly report.
+
+use axum::extract::{Path, Query, State};
+use chrono::{Datelike, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::Page;
+use super::layout::{clock, date, decimal, page, tr};
+use crate::error::{Lang, Result};
+use crate::reports::coverage::Cell;
+use crate::reports::yearly::{self, reason_label};
+use crate::reports::{self, reported_district, valid_year};
+use crate::state::AppState;
+use crate::time::ZONE;
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+impl YearQuery {
+    /// The year asked for, else this year.
+    fn year(&self) -> Result<i32> {
+        valid_year(self.year.unwrap_or_else(|| Utc::now().with_timezone(&ZONE).year()))
+    }
+}
+
+/// Links to the year before and after, keeping the page.
+fn year_switch(lang: Lang, path: &str, year: i32) -> Markup {
+    html! {
+        p {
+            a href={ (path) "?year=" (year - 1) } { "← " (year - 1) }
+            " · " strong { (tr(lang, "Năm ", "Year ")) (year) } " · "
+            a href={ (path) "?year=" (year + 1) } { (year + 1) " →" }
+        }
+    }
+}
+
+/// A cell's background: red for none staffed through yellow to green for all; grey for none.
+fn shade(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) => format!("background:hsl({:.0},70%,85%)", r * 120.0),
+        None => "background:#f0f2f5".to_string(),
+    }
+}
+
+fn percent(lang: Lang, rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_string(), |r| format!("{}%", decimal(lang, r * 100.0)))
+}
+
+fn cell(lang: Lang, c: &Cell) -> Markup {
+    let title = format!(
+        "{}: {} / {}; {}: {} / {} h",
+        tr(lang, "buổi đủ người", "staffed sessions"),
+        c.covered,
+        c.sessions,
+        tr(lang, "giờ", "hours"),
+        decimal(lang, c.covered_hours),
+        decimal(lang, c.hours)
+    );
+    html! {
+        td style=(shade(c.rate())) title=(title) {
+            @if c.sessions > 0 {
+                (c.covered) "/" (c.sessions)
+                br; span.muted { (percent(lang, c.rate())) }
+            }
+        }
+    }
+}
+
+/// Coverage by district and month, for a year.
+pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> Result<Markup> {
+    let lang = p.lang;
+    let district = reported_district(&p.user, None)?;
+    let year = q.year()?;
+    let c = reports::coverage(&state, year, district).await?;
+    let body = html! {
+        (year_switch(lang, "/coverage", year))
+        p.legend.muted {
+            (tr(lang, "Mỗi ô: buổi đủ người / buổi theo lịch, và tỉ lệ. ", "Each cell: staffed sessions / sessions, and the rate. "))
+            span style=(shade(Some(0.0))) { "0%" }
+            span style=(shade(Some(0.5))) { "50%" }
+            span style=(shade(Some(1.0))) { "100%" }
+        }
+        div.scroll {
+            table #coverage {
+                thead { tr {
+                    th { (tr(lang, "Huyện", "District")) }
+                    @for m in 1..=12 { th { (tr(lang, "T", "M")) (m) } }
+                    th { (tr(lang, "Cả năm", "Year")) }
+                } }
+                tbody {
+                    @for d in &c.districts {
+                        tr data-district=(d.district_id) {
+                            td { a href={ "/coverage/district/" (d.district_id) "?year=" (year) } { (d.district_name) } }
+                            @for m in &d.months { (cell(lang, m)) }
+                            (cell(lang, &d.total))
+                        }
+                    }
+                    tr.total {
+                        th { (tr(lang, "Tổng", "Total")) }
+                        @for m in &c.months { (cell(lang, m)) }
+                        (cell(lang, &c.total))
+                    }
+                }
+            }
+        }
+        h2 { (tr(lang, "Theo loại buổi và loại người", "By kind of session and of person")) }
+        div.scroll {
+            table #split {
+                thead { tr {
+                    th { (tr(lang, "Huyện", "District")) }
+                    th { (tr(lang, "Buổi lớp học (đủ / theo lịch)", "Class sessions (staffed / all)")) }
+                    th { (tr(lang, "Buổi hội nghị (đủ / theo lịch)", "Briefing sessions (staffed / all)")) }
+                    th { (tr(lang, "Buổi thiếu người", "Short sessions")) }
+                    th { (tr(lang, "Giờ (đủ / theo lịch)", "Hours (staffed / all)")) }
+                    th { (tr(lang, "Lượt GV chuyên trách", "By full-time lecturers")) }
+                    th { (tr(lang, "Lượt GV kiêm chức", "By part-time lecturers")) }
+                    th { (tr(lang, "Lượt báo cáo viên", "By rapporteurs")) }
+                } }
+                tbody {
+                    @for (name, t) in c.districts.iter().map(|d| (d.district_name.as_str(), &d.total)).chain([(tr(lang, "Tổng", "Total"), &c.total)]) {
+                        tr {
+                            td { (name) }
+                            td { (t.class_covered) " / " (t.class_sessions) }
+                            td { (t.briefing_covered) " / " (t.briefing_sessions) }
+                            td { (t.uncovered()) }
+                            td { (decimal(lang, t.covered_hours)) " / " (decimal(lang, t.hours)) }
+                            td { (t.by_full_time) }
+                            td { (t.by_part_time) }
+                            td { (t.by_rapporteurs) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        &p,
+        &format!("{} {year}", tr(lang, "Bao phủ theo huyện", "Coverage by district")),
+        body,
+    ))
+}
+
+/// A district's sessions of a year: who takes each, and why the short ones are short.
+pub async fn district(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<Markup> {
+    let lang = p.lang;
+    reported_district(&p.user, Some(id))?;
+    let year = q.year()?;
+    let coverage = reports::coverage(&state, year, Some(id)).await?;
+    let Some(d) = coverage.districts.first() else {
+        return Err(crate::error::ApiError::not_found("huyện", "District"));
+    };
+    let mut conn = state.db.acquire().await?;
+    let sessions = reports::sessions::of_district(conn.conn(), year, id).await?;
+    let body = html! {
+        (year_switch(lang, &format!("/coverage/district/{id}"), year))
+        p {
+            (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (d.total.covered) " / " (d.total.sessions) }
+            " (" (percent(lang, d.total.rate())) ")"
+        }
+        div.scroll {
+            table #sessions {
+                thead { tr {
+                    th { (tr(lang, "Ngày", "Date")) }
+                    th { (tr(lang, "Giờ", "Time")) }
+                    th { (tr(lang, "Nội dung", "Subject")) }
+                    th { (tr(lang, "Địa điểm", "Venue")) }
+                    th { (tr(lang, "Người phụ trách", "Taken by")) }
+                    th { (tr(lang, "Tình trạng", "Status")) }
+                } }
+                tbody {
+                    @for s in &sessions {
+                        @let short = (s.needs - s.holders.len() as i64).max(0);
+                        tr.short[short > 0] {
+                            td { (date(s.starts_at)) }
+                            td { (clock(s.starts_at)) "–" (clock(s.ends_at)) }
+                            td.text { (s.title) }
+                            td.text { (s.venue) }
+                            td.text { (s.holders.join(", ")) }
+                            @if short > 0 {
+                                td.text style=(shade(Some(0.0))) {
+                                    (tr(lang, "Thiếu ", "Short of ")) (short) ": "
+                                    (s.reason.as_deref().map_or("", |r| reason_label(r, lang)))
+                                }
+                            } @else {
+                                td.text style=(shade(Some(1.0))) { (tr(lang, "Đủ người", "Staffed")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&p, &d.district_name, body))
+}
+
+/// The yearly report, with its downloads.
+pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> Result<Markup> {
+    let lang = p.lang;
+    let district = reported_district(&p.user, None)?;
+    let year = q.year()?;
+    let report = reports::yearly(&state, year, district).await?;
+    let (header, rows) = yearly::summary(&report);
+    let body = html! {
+        (year_switch(lang, "/report", year))
+        p {
+            a #csv href={ "/api/v1/reports/yearly?format=csv&year=" (year) } download { (tr(lang, "Tải CSV", "Download CSV")) }
+            " · "
+            a #xlsx href={ "/api/v1/reports/yearly?format=xlsx&year=" (year) } download { (tr(lang, "Tải Excel (XLSX)", "Download Excel (XLSX)")) }
+        }
+        div.scroll {
+            table #report {
+                thead { tr { @for h in &header { th { (h) } } } }
+                tbody {
+                    @for row in &rows {
+                        tr { @for c in row {
+                            @match c {
+                                yearly::Cell::Text(t) => td { (t) },
+                                yearly::Cell::Count(n) => td { (n) },
+                                yearly::Cell::Hours(h) => td { (decimal(lang, *h)) },
+                                yearly::Cell::Rate(r) => td { (percent(lang, Some(*r))) },
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        &p,
+        &format!("{} {year}", tr(lang, "Báo cáo năm", "Yearly report")),
+        body,
+    ))
+}

@@ -1,0 +1,195 @@
+//! A lecturer's or rapporteur's own page: the coming sessions week by week, the calendar link
+//! (with a QR code and a one-tap `webcal://`), and a form to say when they cannot come.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::Page;
+use super::layout::{clock, date, page, tr};
+use crate::auth::Scope;
+use crate::error::{ApiError, Lang, Result};
+use crate::feeds::links::{self, IssuedLink};
+use crate::on;
+use crate::registry::availability::{self, UnavailabilityInput};
+use crate::state::AppState;
+use crate::time::ZONE;
+
+/// The person behind a lecturer's account; other accounts have no own page.
+fn person(p: &Page) -> Result<i64> {
+    match p.user.scope {
+        Scope::Person(id) => Ok(id),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Upcoming {
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    topic_name: String,
+    part_of: Option<String>,
+    venue: String,
+    district_name: String,
+}
+
+/// What the page says after a form was sent.
+enum Notice {
+    None,
+    Link(IssuedLink),
+    Unavailable(String),
+}
+
+async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Result<Markup> {
+    let lang = p.lang;
+    let mut conn = state.db.acquire().await?;
+    let sessions: Vec<Upcoming> = on!(conn.conn(), |c| {
+        sqlx::query_as(
+            "SELECT s.starts_at, s.ends_at, t.name AS topic_name, COALESCE(pc.name, b.title) AS part_of, s.venue, \
+                    d.name AS district_name \
+             FROM assignment a JOIN session s ON s.session_id = a.session_id JOIN topic t ON t.topic_id = s.topic_id \
+             JOIN district d ON d.district_id = s.district_id \
+             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
+             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id \
+             WHERE a.person_id = $1 AND a.to_version IS NULL AND s.ends_at > $2 ORDER BY s.starts_at",
+        )
+        .bind(person)
+        .bind(Utc::now())
+        .fetch_all(&mut *c)
+        .await?
+    });
+    drop(conn);
+    let link = links::status(state, &p.user, person).await?;
+    // Week by week (ISO weeks, local time).
+    let mut weeks: Vec<((i32, u32), Vec<&Upcoming>)> = Vec::new();
+    for s in &sessions {
+        let week = s.starts_at.with_timezone(&ZONE).iso_week();
+        let key = (week.year(), week.week());
+        match weeks.last_mut() {
+            Some((k, list)) if *k == key => list.push(s),
+            _ => weeks.push((key, vec![s])),
+        }
+    }
+    let body = html! {
+        @match &notice {
+            Notice::Unavailable(when) => p.ok role="status" {
+                (tr(lang, "Đã ghi nhận thời gian vắng: ", "Recorded as unavailable: ")) (when)
+                (tr(lang, ". Ban Tuyên giáo sẽ thấy các buổi cần xếp lại.", ". The board sees the sessions to re-plan."))
+            },
+            _ => {}
+        }
+        h2 { (tr(lang, "Các buổi sắp tới", "Coming sessions")) }
+        @if weeks.is_empty() {
+            p.muted { (tr(lang, "Chưa có buổi nào được xếp.", "Nothing scheduled yet.")) }
+        }
+        @for ((year, week), list) in &weeks {
+            h3 { (tr(lang, "Tuần ", "Week ")) (week) "/" (year) }
+            table.week {
+                tbody {
+                    @for s in list {
+                        tr {
+                            td.text { (weekday(lang, s.starts_at)) " " (date(s.starts_at)) }
+                            td { (clock(s.starts_at)) "–" (clock(s.ends_at)) }
+                            td.text {
+                                (s.topic_name)
+                                @if let Some(part_of) = &s.part_of { br; span.muted { (part_of) } }
+                            }
+                            td.text { (s.venue) ", " (s.district_name) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (tr(lang, "Lịch trên điện thoại", "Calendar on your phone")) }
+        @match &notice {
+            Notice::Link(l) => {
+                p.ok {
+                    (tr(lang, "Đường dẫn mới (chỉ hiện một lần; đường dẫn cũ không còn dùng được):",
+                        "Your new link (shown once; the old one no longer works):"))
+                }
+                p { a #webcal href=(l.webcal) { (tr(lang, "Thêm vào lịch điện thoại", "Add to your phone's calendar")) } }
+                p { code #https { (l.https) } }
+                div #qr style="max-width:240px" { (PreEscaped(&l.qr_svg)) }
+            }
+            _ => {
+                @if let Some(issued) = link.issued_at {
+                    p { (tr(lang, "Đường dẫn lịch đã tạo ngày ", "Your calendar link was made on ")) (date(issued)) "." }
+                } @else {
+                    p { (tr(lang, "Chưa có đường dẫn lịch.", "You have no calendar link yet.")) }
+                }
+            }
+        }
+        form method="post" action="/my/feed" {
+            button type="submit" { (tr(lang, "Tạo đường dẫn lịch mới", "Make a new calendar link")) }
+        }
+        h2 { (tr(lang, "Báo vắng", "Unavailable")) }
+        form method="post" action="/my/unavailability" {
+            label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" required; }
+            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" required; }
+            label { (tr(lang, "Lý do", "Reason")) br; input name="reason" maxlength="200"; }
+            button type="submit" { (tr(lang, "Gửi", "Send")) }
+        }
+    };
+    Ok(page(p, tr(lang, "Lịch của tôi", "My schedule"), body))
+}
+
+fn weekday(lang: Lang, t: DateTime<Utc>) -> &'static str {
+    let day = t.with_timezone(&ZONE).weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Vi => [
+            "Thứ Hai",
+            "Thứ Ba",
+            "Thứ Tư",
+            "Thứ Năm",
+            "Thứ Sáu",
+            "Thứ Bảy",
+            "Chủ Nhật",
+        ][day],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day],
+    }
+}
+
+pub async fn schedule(State(state): State<AppState>, p: Page) -> Result<Markup> {
+    let person = person(&p)?;
+    render(&state, &p, person, Notice::None).await
+}
+
+pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderMap) -> Result<Markup> {
+    let person = person(&p)?;
+    let link = links::issue(&state, &p.user, person, &headers).await?;
+    render(&state, &p, person, Notice::Link(link)).await
+}
+
+#[derive(Deserialize)]
+pub struct AwayForm {
+    from: NaiveDate,
+    to: NaiveDate,
+    reason: Option<String>,
+}
+
+pub async fn mark_unavailable(State(state): State<AppState>, p: Page, Form(form): Form<AwayForm>) -> Result<Markup> {
+    let person = person(&p)?;
+    let start_of = |day: NaiveDate| {
+        let midnight = day.and_hms_opt(0, 0, 0).expect("midnight");
+        ZONE.from_local_datetime(&midnight)
+            .single()
+            .expect("no clock change")
+            .fixed_offset()
+    };
+    let end = form
+        .to
+        .succ_opt()
+        .ok_or_else(|| ApiError::invalid("to", "date_out_of_range", "Ngày không hợp lệ.", "Not a valid date."))?;
+    let input = UnavailabilityInput {
+        start: start_of(form.from),
+        end: start_of(end),
+        reason: form.reason,
+    };
+    availability::add(&state, &p.user, person, input).await?;
+    let when = format!("{} – {}", form.from.format("%d/%m/%Y"), form.to.format("%d/%m/%Y"));
+    render(&state, &p, person, Notice::Unavailable(when)).await
+}

@@ -1,0 +1,131 @@
+//! The web interface: pages rendered on the server (maud), in Vietnamese, or English when the
+//! reader switches. Every page takes the signed-in account and checks role and scope with the
+//! same functions as the API; an anonymous visitor is sent to the sign-in page.
+
+mod boards;
+mod layout;
+mod login;
+mod me;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::auth::{AuthUser, Scope};
+use crate::error::{ApiError, Lang};
+use crate::state::AppState;
+
+pub use layout::tr;
+
+const LANG_COOKIE: &str = "roster_lang";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{lang}", get(switch_language))
+        .route("/coverage", get(boards::coverage))
+        .route("/coverage/district/{id}", get(boards::district))
+        .route("/report", get(boards::report))
+        .route("/my", get(me::schedule))
+        .route("/my/feed", post(me::issue_feed))
+        .route("/my/unavailability", post(me::mark_unavailable))
+        .layer(axum::middleware::from_fn(html_errors))
+}
+
+/// The language of pages: the reader's choice (a cookie), Vietnamese by default.
+pub fn page_lang(headers: &HeaderMap) -> Lang {
+    match CookieJar::from_headers(headers).get(LANG_COOKIE).map(|c| c.value()) {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    }
+}
+
+/// A signed-in reader of a page, and the language to answer in.
+pub struct Page {
+    pub lang: Lang,
+    pub user: AuthUser,
+    /// This page's path and query, to come back to after a language switch.
+    pub here: String,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = page_lang(&parts.headers);
+        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        match AuthUser::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Page { lang, user, here }),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+                Err(Redirect::to(&format!("/login?next={next}")).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// Each account's first page.
+async fn home(page: Result<Page, Response>) -> Response {
+    let Ok(page) = page else {
+        return Redirect::to("/login").into_response();
+    };
+    let to = match page.user.scope {
+        Scope::Province | Scope::District(_) => "/coverage",
+        // The centers' pages (their classes and requests) are still to come.
+        Scope::Center { .. } => "/api/docs",
+        Scope::Person(_) => "/my",
+    };
+    Redirect::to(to).into_response()
+}
+
+#[derive(Deserialize)]
+struct NextPath {
+    next: Option<String>,
+}
+
+/// Only a path on this site may follow a sign-in or a language switch.
+pub fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// Switches the pages' language, then goes back.
+async fn switch_language(jar: CookieJar, Path(lang): Path<String>, Query(q): Query<NextPath>) -> Response {
+    let value = if lang == "en" { "en" } else { "vi" };
+    let cookie = Cookie::build((LANG_COOKIE, value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .permanent()
+        .build();
+    (jar.add(cookie), Redirect::to(&local_path(q.next))).into_response()
+}
+
+/// Errors of pages as pages, in the reader's language.
+async fn html_errors(request: Request, next: Next) -> Response {
+    let lang = page_lang(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_page = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_page {
+        return response;
+    }
+    let error = response
+        .extensions()
+        .get::<ApiError>()
+        .cloned()
+        .unwrap_or_else(|| ApiError::from_status(status));
+    (status, layout::error_page(lang, &error)).into_response()
+}

@@ -1,0 +1,306 @@
+//! The web pages over HTTP: signing in and out, every page for every kind of account (allowed
+//! and refused), the figures they show against the API's, and the lecturer's forms.
+
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
+use reqwest::redirect::Policy;
+use roster::vocab::UserRole;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::planning::planning;
+use crate::scheduling::{march, sessions, settled, start_run};
+
+/// A browser that keeps its cookies and does not follow redirects.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: Vec<String>,
+}
+
+struct Got {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Got {
+    fn location(&self) -> &str {
+        self.headers[header::LOCATION].to_str().unwrap()
+    }
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        Browser {
+            client: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+            base: app.base.clone(),
+            cookies: Vec::new(),
+        }
+    }
+
+    async fn signed_in(app: &TestApp, username: &str) -> Browser {
+        let mut b = Browser::new(app);
+        let got = b
+            .post("/login", &[("username", username), ("password", PASSWORD)])
+            .await;
+        assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text);
+        b
+    }
+
+    async fn keep(&mut self, response: reqwest::Response) -> Got {
+        for c in response.headers().get_all(header::SET_COOKIE) {
+            let pair = c.to_str().unwrap().split(';').next().unwrap().to_string();
+            let name = pair.split('=').next().unwrap().to_string();
+            self.cookies.retain(|k| !k.starts_with(&format!("{name}=")));
+            if !pair.ends_with('=') {
+                self.cookies.push(pair);
+            }
+        }
+        Got {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Got {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookies.join("; "))
+            .send()
+            .await
+            .unwrap();
+        self.keep(r).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Got {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookies.join("; "))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(r).await
+    }
+}
+
+fn is_page(got: &Got) -> bool {
+    got.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html")
+}
+
+#[tokio::test]
+async fn signing_in_and_out_and_where_each_account_lands() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    for (username, role, scope) in [
+        ("admin.web", UserRole::ProvinceAdmin, None),
+        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
+        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
+        ("gv.lan", UserRole::Lecturer, Some(p.near)),
+    ] {
+        app.account(username, role, scope).await;
+    }
+    let mut anonymous = Browser::new(&app);
+    assert_eq!(anonymous.get("/").await.location(), "/login");
+    let sent_away = anonymous.get("/coverage?year=2027").await;
+    assert_eq!(sent_away.status, StatusCode::SEE_OTHER);
+    assert_eq!(sent_away.location(), "/login?next=%2Fcoverage%3Fyear%3D2027");
+    let form = anonymous.get("/login?next=/coverage").await;
+    assert!(is_page(&form) && form.text.contains("name=\"password\""));
+
+    let wrong = anonymous
+        .post(
+            "/login",
+            &[("username", "bt.d01"), ("password", "sai"), ("next", "/coverage")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.text.contains("Sai tên đăng nhập hoặc mật khẩu."));
+    let right = anonymous
+        .post(
+            "/login",
+            &[("username", "bt.d01"), ("password", PASSWORD), ("next", "/coverage")],
+        )
+        .await;
+    assert_eq!(right.location(), "/coverage");
+    // Only a path on this site may follow a sign-in.
+    let mut other = Browser::new(&app);
+    let away = other
+        .post(
+            "/login",
+            &[
+                ("username", "bt.d01"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
+    assert_eq!(away.location(), "/");
+
+    for (username, home) in [("admin.web", "/coverage"), ("bt.d01", "/coverage"), ("gv.lan", "/my")] {
+        let mut b = Browser::signed_in(&app, username).await;
+        assert_eq!(b.get("/").await.location(), home, "{username}");
+    }
+    let out = anonymous.post("/logout", &[]).await;
+    assert_eq!(out.location(), "/login");
+    assert_eq!(
+        anonymous.get("/coverage").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+
+    // The English switch keeps the reader on the page.
+    let mut b = Browser::signed_in(&app, "bt.d01").await;
+    let switched = b.get("/lang/en?next=%2Fcoverage%3Fyear%3D2027").await;
+    assert_eq!(switched.location(), "/coverage?year=2027");
+    let english = b.get("/coverage?year=2027").await;
+    assert!(english.text.contains("Coverage by district 2027"), "{}", english.text);
+    assert!(english.text.contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    assert_eq!(settled(&p.admin, run).await["status"], "finished");
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    for (username, role, scope) in [
+        ("admin.web", UserRole::ProvinceAdmin, None),
+        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
+        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
+        ("gv.lan", UserRole::Lecturer, Some(p.near)),
+    ] {
+        app.account(username, role, scope).await;
+    }
+    let d1 = format!("/coverage/district/{}?year=2027", p.w.d1);
+    let d2 = format!("/coverage/district/{}?year=2027", p.w.d2);
+    let pages = [
+        "/coverage?year=2027",
+        d1.as_str(),
+        d2.as_str(),
+        "/report?year=2027",
+        "/my",
+    ];
+    for (username, allowed) in [
+        ("admin.web", [true, true, true, true, false]),
+        ("bt.d01", [true, true, false, true, false]),
+        ("tt.d01", [false, false, false, false, false]),
+        ("gv.lan", [false, false, false, false, true]),
+    ] {
+        let mut b = Browser::signed_in(&app, username).await;
+        for (path, allowed) in pages.iter().zip(allowed) {
+            let got = b.get(path).await;
+            let expected = if allowed { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(got.status, expected, "{username} {path}");
+            assert!(is_page(&got), "{username} {path}: an HTML page, errors too");
+        }
+    }
+
+    // The province's coverage page shows the API's figures.
+    let api = p.admin.get("/api/v1/reports/coverage?year=2027").await.ok(200).clone();
+    let mut admin = Browser::signed_in(&app, "admin.web").await;
+    let coverage = admin.get("/coverage?year=2027").await.text;
+    let march_d1 = &api["districts"][0]["months"][2];
+    assert_eq!(
+        (march_d1["covered"].as_i64(), march_d1["sessions"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let row = coverage
+        .split("<tr data-district=")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains("Thành phố Sóc Trăng") && row.contains("2/2"), "{row}");
+    assert_eq!(api["total"]["sessions"], 3);
+    // The board of D01 sees its district only.
+    let mut board = Browser::signed_in(&app, "bt.d01").await;
+    let own = board.get("/coverage?year=2027").await.text;
+    assert!(own.contains("Thành phố Sóc Trăng") && !own.contains("Huyện Trần Đề"));
+
+    // The drill-down names who takes each session; the report links its downloads.
+    let district = admin.get(&d1).await.text;
+    assert!(district.contains("Nguyễn Thị Lan") && district.contains("01/03/2027") && district.contains("07:30–11:00"));
+    let report = admin.get("/report?year=2027").await.text;
+    assert!(report.contains("/api/v1/reports/yearly?format=xlsx&amp;year=2027"));
+    assert!(report.contains("Toàn tỉnh"));
+}
+
+#[tokio::test]
+async fn a_lecturer_sees_the_week_takes_a_calendar_link_and_says_when_they_cannot_come() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    assert_eq!(settled(&p.admin, run).await["status"], "finished");
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    app.account("gv.lan", UserRole::Lecturer, Some(p.near)).await;
+    let mut lan = Browser::signed_in(&app, "gv.lan").await;
+    let mine = lan.get("/my").await.text;
+    assert!(
+        mine.contains("Thứ Hai 01/03/2027") && mine.contains("13:30–17:00"),
+        "{mine}"
+    );
+    assert!(mine.contains("Tuần 9/2027"));
+
+    let issued = lan.post("/my/feed", &[]).await;
+    assert_eq!(issued.status, StatusCode::OK);
+    let https = issued
+        .text
+        .split("<code id=\"https\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(issued.text.contains("href=\"webcal://") && issued.text.contains("<svg"));
+    let feed = reqwest::get(&https).await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(feed.text().await.unwrap().matches("BEGIN:VEVENT").count() == 2);
+
+    let away = lan
+        .post(
+            "/my/unavailability",
+            &[("from", "2027-03-01"), ("to", "2027-03-01"), ("reason", "Ốm")],
+        )
+        .await;
+    assert_eq!(away.status, StatusCode::OK, "{}", away.text);
+    assert!(away.text.contains("01/03/2027 – 01/03/2027"));
+    let replan = p
+        .admin
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(
+        replan.as_array().unwrap().len(),
+        2,
+        "the board sees both half-days to re-plan"
+    );
+    let twice = lan
+        .post("/my/unavailability", &[("from", "2027-03-01"), ("to", "2027-03-02")])
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        twice.text.contains("Trùng với khoảng thời gian vắng mặt"),
+        "{}",
+        twice.text
+    );
+}
