@@ -185,6 +185,11 @@ async fn session_candidates(
     user: AuthUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<CandidateView>>> {
+    Ok(Json(candidates(&state, &user, id).await?))
+}
+
+/// Who can take a session in the published schedule, best first (province board only).
+pub async fn candidates(state: &AppState, user: &AuthUser, id: i64) -> Result<Vec<CandidateView>> {
     user.require_admin()?;
     let mut conn = state.db.acquire().await?;
     let period = window(conn.conn(), id).await?;
@@ -194,21 +199,20 @@ async fn session_candidates(
     let list = roster_solver::candidates(&built, &built.previous, &session_key(id))
         .map_err(|e| anyhow::anyhow!("candidates for session {id}: {}", e.message))?;
     let ids = person_ids(conn.conn()).await?;
-    Ok(Json(
-        list.into_iter()
-            .filter_map(|c| {
-                let person = built.people.iter().find(|p| p.id == c.person)?;
-                Some(CandidateView {
-                    person_id: *ids.get(&c.person)?,
-                    code: c.person,
-                    name: person.name.clone(),
-                    travel_minutes: c.travel_minutes,
-                    load: c.load,
-                    cost: c.cost,
-                })
+    Ok(list
+        .into_iter()
+        .filter_map(|c| {
+            let person = built.people.iter().find(|p| p.id == c.person)?;
+            Some(CandidateView {
+                person_id: *ids.get(&c.person)?,
+                code: c.person,
+                name: person.name.clone(),
+                travel_minutes: c.travel_minutes,
+                load: c.load,
+                cost: c.cost,
             })
-            .collect(),
-    ))
+        })
+        .collect())
 }
 
 /// Pin a person on a session: every later run keeps them there (province board only). A pin
@@ -222,6 +226,12 @@ async fn pin_person(
     user: AuthUser,
     Path((id, person)): Path<(i64, i64)>,
 ) -> Result<StatusCode> {
+    pin(&state, &user, id, person).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Pins a person on a session for every later run, within the rules (province board only).
+pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Result<()> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let period = window(tx.conn(), id).await?;
@@ -257,19 +267,19 @@ async fn pin_person(
         .execute(&mut *c)
         .await?;
     });
-    let pin = serde_json::json!({"session_id": id, "person_id": person});
+    let pinned = serde_json::json!({"session_id": id, "person_id": person});
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "create",
         "pin",
         format!("{id}/{person}"),
         None::<&()>,
-        Some(&pin),
+        Some(&pinned),
     )
     .await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[utoipa::path(delete, path = "/api/v1/sessions/{id}/pins/{person_id}", tag = "scheduling",
@@ -293,14 +303,14 @@ async fn unpin_person(
     if deleted == 0 {
         return Err(ApiError::not_found("ghim", "Pin"));
     }
-    let pin = serde_json::json!({"session_id": id, "person_id": person});
+    let pinned = serde_json::json!({"session_id": id, "person_id": person});
     audit::record(
         tx.conn(),
         &Actor::from(&user),
         "delete",
         "pin",
         format!("{id}/{person}"),
-        Some(&pin),
+        Some(&pinned),
         None::<&()>,
     )
     .await?;

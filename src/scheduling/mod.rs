@@ -1,10 +1,10 @@
 //! Scheduling in the service: building problems from the database, solve runs and their
 //! worker, drafts, publishing, pins and substitutions.
 
-mod board;
-mod problem;
-mod publish;
-mod runs;
+pub mod board;
+pub mod problem;
+pub mod publish;
+pub mod runs;
 pub mod worker;
 
 use utoipa_axum::router::OpenApiRouter;

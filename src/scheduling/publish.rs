@@ -65,6 +65,11 @@ fn version(r: VersionRow) -> Version {
 #[utoipa::path(post, path = "/api/v1/runs/{id}/publish", tag = "scheduling", params(("id" = i64, Path)),
     responses((status = 200, body = Published), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Published>> {
+    Ok(Json(publish(&state, &user, id).await?))
+}
+
+/// Publishes a run's draft (province board only): the API, and the planning page.
+pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Published> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     lock_schedule(tx.conn()).await?;
@@ -188,7 +193,7 @@ async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Pa
     let published = Published { version: v, changes };
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "publish",
         "schedule_version",
         published.version.id,
@@ -199,7 +204,7 @@ async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Pa
     tx.commit().await?;
     // Person feeds on this instance show the new version at once.
     state.feeds.forget_links();
-    Ok(Json(published))
+    Ok(published)
 }
 
 /// Closes the removed assignments and adds the new ones, in statements of many rows each.
@@ -377,9 +382,15 @@ async fn needs_replanning(
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<BrokenAssignment>>> {
     let district = asked_district(&user, q.district_id)?;
-    let (start, end) = Period::checked(q.from, q.to, None)?.instants();
+    let period = Period::checked(q.from, q.to, None)?;
     let mut conn = state.db.acquire().await?;
-    let rows: Vec<(i64, i64, DateTime<Utc>, bool)> = on!(conn.conn(), |c| {
+    Ok(Json(broken(conn.conn(), &period, district).await?))
+}
+
+/// The published assignments of a period (and district) that now break a rule.
+pub async fn broken(c: Conn<'_>, period: &Period, district: Option<i64>) -> Result<Vec<BrokenAssignment>> {
+    let (start, end) = period.instants();
+    let rows: Vec<(i64, i64, DateTime<Utc>, bool)> = on!(c, |c| {
         sqlx::query_as(
             "SELECT a.session_id, a.person_id, s.starts_at, p.active FROM assignment a \
              JOIN session s ON s.session_id = a.session_id JOIN person p ON p.person_id = a.person_id \
@@ -394,14 +405,13 @@ async fn needs_replanning(
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(
-        rows.into_iter()
-            .map(|(session_id, person_id, starts_at, active)| BrokenAssignment {
-                session_id,
-                person_id,
-                starts_at: crate::time::local(starts_at),
-                reason: if active { "unavailable" } else { "inactive" }.to_string(),
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|(session_id, person_id, starts_at, active)| BrokenAssignment {
+            session_id,
+            person_id,
+            starts_at: crate::time::local(starts_at),
+            reason: if active { "unavailable" } else { "inactive" }.to_string(),
+        })
+        .collect())
 }

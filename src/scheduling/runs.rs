@@ -36,13 +36,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct RunInput {
     /// First day (local).
-    from: NaiveDate,
+    pub from: NaiveDate,
     /// Last day (local), at most 400 days after `from`.
-    to: NaiveDate,
+    pub to: NaiveDate,
     /// Only these districts' sessions; all when absent.
-    district_ids: Option<Vec<i64>>,
+    pub district_ids: Option<Vec<i64>>,
     /// 1 to 3600 seconds; 60 when absent.
-    time_limit_seconds: Option<f64>,
+    pub time_limit_seconds: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,6 +196,11 @@ async fn create_run(
     user: AuthUser,
     ApiJson(body): ApiJson<RunInput>,
 ) -> Result<(StatusCode, Json<Run>)> {
+    Ok((StatusCode::ACCEPTED, Json(create(&state, &user, body).await?)))
+}
+
+/// Starts a run (province board only): the API, and the planning page.
+pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result<Run> {
     user.require_admin()?;
     let time_limit = body.time_limit_seconds.unwrap_or(60.0);
     if !(1.0..=3600.0).contains(&time_limit) {
@@ -266,7 +271,7 @@ async fn create_run(
     let run = row.view()?;
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "create",
         "solve_run",
         run.id,
@@ -276,13 +281,18 @@ async fn create_run(
     .await?;
     tx.commit().await?;
     state.runs_queued.notify_one();
-    Ok((StatusCode::ACCEPTED, Json(run)))
+    Ok(run)
 }
 
 /// Runs, newest first (the board; district boards and centers see them too, and their own
 /// district's part of each draft).
 #[utoipa::path(get, path = "/api/v1/runs", tag = "scheduling", responses((status = 200, body = Vec<Run>)))]
 async fn list_runs(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Run>>> {
+    Ok(Json(list(&state, &user).await?))
+}
+
+/// The latest 200 runs, newest first.
+pub async fn list(state: &AppState, user: &AuthUser) -> Result<Vec<Run>> {
     user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let rows: Vec<Row> = on!(conn.conn(), |c| {
@@ -292,7 +302,7 @@ async fn list_runs(State(state): State<AppState>, user: AuthUser) -> Result<Json
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(rows.into_iter().map(Row::view).collect::<Result<_>>()?))
+    rows.into_iter().map(Row::view).collect()
 }
 
 pub async fn find(c: Conn<'_>, id: i64) -> Result<Run> {
@@ -345,7 +355,7 @@ pub fn by_session(pairs: &[Pair], ids: &HashMap<String, i64>) -> BTreeMap<i64, B
 }
 
 /// A run with its draft, limited to the sessions of `district` when given.
-async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<RunDetail> {
+pub async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<RunDetail> {
     let run = find(c.reborrow(), id).await?;
     let (problem, solution) = files(c.reborrow(), id).await?;
     let Some(solution) = solution else {
@@ -550,6 +560,12 @@ async fn change_draft(
     Path((id, session)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<DraftChange>,
 ) -> Result<Json<RunDetail>> {
+    Ok(Json(change(&state, &user, id, session, &body.person_ids).await?))
+}
+
+/// Sets who takes a session in a draft, within the rules (province board only): the API, and
+/// the planning page.
+pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, people: &[i64]) -> Result<RunDetail> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let run = find(tx.conn(), id).await?;
@@ -565,7 +581,7 @@ async fn change_draft(
     let ids = person_ids(tx.conn()).await?;
     let codes: HashMap<i64, &String> = ids.iter().map(|(code, id)| (*id, code)).collect();
     let mut assignments: Vec<Pair> = solution.assignments.into_iter().filter(|p| p.session != key).collect();
-    for (i, person) in body.person_ids.iter().enumerate() {
+    for (i, person) in people.iter().enumerate() {
         let code = codes.get(person).ok_or_else(|| {
             ApiError::invalid(
                 format!("person_ids[{i}]"),
@@ -602,17 +618,17 @@ async fn change_draft(
     });
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "change_draft",
         "solve_run",
         id,
         None::<&()>,
-        Some(&serde_json::json!({"session_id": session, "person_ids": body.person_ids})),
+        Some(&serde_json::json!({"session_id": session, "person_ids": people})),
     )
     .await?;
     let after = detail(tx.conn(), id, None).await?;
     tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 /// Why a run has no draft to change or publish.
