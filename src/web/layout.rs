@@ -73,6 +73,9 @@ pub fn page(p: &Page, title: &str, body: Markup) -> Markup {
                     Scope::Province | Scope::District(_) => {
                         a href="/coverage" { (tr(lang, "Bao phủ theo huyện", "Coverage by district")) }
                         a href="/report" { (tr(lang, "Báo cáo năm", "Yearly report")) }
+                        @if p.user.scope == Scope::Province {
+                            a href="/planning" { (tr(lang, "Lập lịch", "Planning")) }
+                        }
                     }
                     Scope::Person(_) => {
                         a href="/my" { (tr(lang, "Lịch của tôi", "My schedule")) }

@@ -6,6 +6,7 @@ mod boards;
 mod layout;
 mod login;
 mod me;
+mod planning;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query, Request};
@@ -35,6 +36,15 @@ pub fn router() -> Router<AppState> {
         .route("/coverage", get(boards::coverage))
         .route("/coverage/district/{id}", get(boards::district))
         .route("/report", get(boards::report))
+        .route("/planning", get(planning::overview))
+        .route("/planning/runs", post(planning::start))
+        .route("/planning/runs/{id}", get(planning::run))
+        .route("/planning/runs/{id}/publish", post(planning::publish_run))
+        .route(
+            "/planning/runs/{id}/sessions/{session}",
+            get(planning::session).post(planning::give),
+        )
+        .route("/planning/runs/{id}/sessions/{session}/pin", post(planning::pin))
         .route("/my", get(me::schedule))
         .route("/my/feed", post(me::issue_feed))
         .route("/my/unavailability", post(me::mark_unavailable))

@@ -304,3 +304,119 @@ async fn a_lecturer_sees_the_week_takes_a_calendar_link_and_says_when_they_canno
         twice.text
     );
 }
+
+#[tokio::test]
+async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_pages() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    for (username, role, scope) in [
+        ("admin.web", UserRole::ProvinceAdmin, None),
+        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
+        ("gv.lan", UserRole::Lecturer, Some(p.near)),
+    ] {
+        app.account(username, role, scope).await;
+    }
+    for username in ["bt.d01", "gv.lan"] {
+        let mut b = Browser::signed_in(&app, username).await;
+        assert_eq!(b.get("/planning").await.status, StatusCode::FORBIDDEN, "{username}");
+        let refused = b
+            .post("/planning/runs", &[("from", "2027-03-01"), ("to", "2027-03-31")])
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{username}");
+    }
+    let mut admin = Browser::signed_in(&app, "admin.web").await;
+    assert!(admin.get("/planning").await.text.contains("id=\"new-run\""));
+    let started = admin
+        .post(
+            "/planning/runs",
+            &[
+                ("from", "2027-03-01"),
+                ("to", "2027-03-31"),
+                ("time_limit_seconds", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let run_page = started.location().to_string();
+    let run: i64 = run_page.rsplit('/').next().unwrap().parse().unwrap();
+    let watching = admin.get(&run_page).await.text;
+    assert!(watching.contains(&format!("data-run=\"{run}\"")) && watching.contains("/api/v1/runs/"));
+    assert_eq!(settled(&p.admin, run).await["status"], "finished");
+
+    let draft = admin.get(&run_page).await.text;
+    assert!(draft.contains("id=\"changes\"") && draft.contains("data-live=\"no\""));
+    assert_eq!(
+        draft.matches("Nguyễn Thị Lan").count(),
+        2,
+        "both half-days go to Lan: {draft}"
+    );
+    let detail = p.admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
+    let morning = detail["draft"]["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["person_id"] == p.near)
+        .unwrap()["session_id"]
+        .as_i64()
+        .unwrap();
+    let who = admin
+        .get(&format!("/planning/runs/{run}/sessions/{morning}"))
+        .await
+        .text;
+    assert!(
+        who.contains("Nguyễn Thị Lan") && who.contains("Thạch Sô Phênh"),
+        "{who}"
+    );
+    let given = admin
+        .post(
+            &format!("/planning/runs/{run}/sessions/{morning}"),
+            &[("person_id", &p.far.to_string())],
+        )
+        .await;
+    assert_eq!(given.location(), run_page);
+    assert!(admin.get(&run_page).await.text.contains("Thạch Sô Phênh"));
+    // A change that breaks a rule is refused with the rule, as a page.
+    let refused = admin
+        .post(
+            &format!("/planning/runs/{run}/sessions/{morning}"),
+            &[("person_id", &p.rapporteur.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(is_page(&refused) && refused.text.contains("BCV01"));
+
+    let published = admin.post(&format!("/planning/runs/{run}/publish"), &[]).await;
+    assert!(published.location().starts_with(&format!("{run_page}?published=")));
+    assert!(
+        admin
+            .get(published.location())
+            .await
+            .text
+            .contains("Đã công bố phiên bản")
+    );
+
+    // Phênh falls ill; the planning page lists what to re-plan and re-plans those days.
+    p.admin
+        .post(
+            &format!("/api/v1/people/{}/unavailability", p.far),
+            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-02T00:00:00+07:00"}),
+        )
+        .await
+        .ok(201);
+    let overview = admin.get("/planning").await.text;
+    assert!(overview.contains("id=\"replan\"") && overview.contains("Thạch Sô Phênh"));
+    let replan = admin
+        .post(
+            "/planning/runs",
+            &[
+                ("from", "2027-03-01"),
+                ("to", "2027-03-01"),
+                ("time_limit_seconds", "60"),
+            ],
+        )
+        .await;
+    let replan: i64 = replan.location().rsplit('/').next().unwrap().parse().unwrap();
+    let redone = settled(&p.admin, replan).await;
+    assert_eq!(redone["draft"]["changes"][0]["after"], json!([p.near]));
+}

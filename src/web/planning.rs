@@ -1,0 +1,382 @@
+//! The province board's planning pages: start a solve run and watch it, review its draft
+//! against the published schedule, change a session by hand or pin someone (with "who can take
+//! this session?"), publish, and re-plan what illness or leave broke.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::Page;
+use super::layout::{clock, date, page, tr};
+use crate::db::Conn;
+use crate::error::{Lang, Result};
+use crate::on;
+use crate::reports::yearly::reason_label;
+use crate::scheduling::problem::Scope as Period;
+use crate::scheduling::{board, publish, runs};
+use crate::state::AppState;
+use crate::time::ZONE;
+use crate::vocab::RunStatus;
+
+/// What a session is, for a line of a page.
+struct SessionLabel {
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    title: String,
+    district: String,
+}
+
+async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, SessionLabel>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>, String, Option<String>, String)> = on!(c, |c| {
+        // The ids are numbers from the database, joined here: no user text reaches the SQL.
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.session_id, s.starts_at, s.ends_at, t.name, COALESCE(pc.name, b.title), d.name \
+             FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
+             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
+             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id WHERE s.session_id IN ({list})"
+        )))
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(id, starts_at, ends_at, topic, part_of, district)| {
+            let title = match part_of {
+                Some(p) => format!("{topic} – {p}"),
+                None => topic,
+            };
+            (
+                id,
+                SessionLabel {
+                    starts_at,
+                    ends_at,
+                    title,
+                    district,
+                },
+            )
+        })
+        .collect())
+}
+
+async fn person_names(c: Conn<'_>) -> Result<HashMap<i64, String>> {
+    Ok(on!(c, |c| {
+        sqlx::query_as::<_, (i64, String)>("SELECT person_id, full_name FROM person")
+            .fetch_all(&mut *c)
+            .await?
+    })
+    .into_iter()
+    .collect())
+}
+
+fn when(s: Option<&SessionLabel>) -> Markup {
+    html! {
+        @if let Some(s) = s {
+            (date(s.starts_at)) " " (clock(s.starts_at)) "–" (clock(s.ends_at))
+        }
+    }
+}
+
+fn what(s: Option<&SessionLabel>) -> Markup {
+    html! {
+        @if let Some(s) = s { (s.title) br; span.muted { (s.district) } }
+    }
+}
+
+fn status_label(lang: Lang, status: RunStatus) -> &'static str {
+    match lang {
+        Lang::Vi => status.label(),
+        Lang::En => status.as_str(),
+    }
+}
+
+/// The planning page: start a run, what needs re-planning, the runs so far.
+pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> {
+    let lang = p.lang;
+    p.user.require_admin()?;
+    let list = runs::list(&state, &p.user).await?;
+    let today = Utc::now().with_timezone(&ZONE).date_naive();
+    let horizon = Period::checked(today, today + Duration::days(365), None)?;
+    let mut conn = state.db.acquire().await?;
+    let broken = publish::broken(conn.conn(), &horizon, None).await?;
+    let ids: BTreeSet<i64> = broken.iter().map(|b| b.session_id).collect();
+    let labels = session_labels(conn.conn(), &ids).await?;
+    let names = person_names(conn.conn()).await?;
+    let days: Vec<NaiveDate> = broken.iter().map(|b| b.starts_at.date_naive()).collect();
+    let body = html! {
+        h2 { (tr(lang, "Lập lịch", "Schedule")) }
+        form #new-run method="post" action="/planning/runs" {
+            label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" required; }
+            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" required; }
+            label { (tr(lang, "Thời gian giải tối đa (giây)", "Time limit (seconds)")) br;
+                input type="number" name="time_limit_seconds" value="60" min="1" max="3600"; }
+            button type="submit" { (tr(lang, "Bắt đầu giải", "Start solving")) }
+        }
+        h2 { (tr(lang, "Cần xếp lại", "Needs re-planning")) }
+        @if broken.is_empty() {
+            p.muted { (tr(lang, "Không có buổi nào.", "Nothing.")) }
+        } @else {
+            table #replan {
+                thead { tr {
+                    th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
+                    th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Lý do", "Why")) }
+                } }
+                tbody { @for b in &broken { tr {
+                    td { (when(labels.get(&b.session_id))) }
+                    td.text { (what(labels.get(&b.session_id))) }
+                    td.text { (names.get(&b.person_id).map_or("", String::as_str)) }
+                    td.text { @if b.reason == "inactive" { (tr(lang, "Không còn hoạt động", "Inactive")) } @else { (tr(lang, "Vắng", "Unavailable")) } }
+                } } }
+            }
+            @if let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) {
+                form #replan-form method="post" action="/planning/runs" {
+                    input type="hidden" name="from" value=(first);
+                    input type="hidden" name="to" value=(last);
+                    input type="hidden" name="time_limit_seconds" value="60";
+                    button type="submit" {
+                        (tr(lang, "Xếp lại từ ", "Re-plan from ")) (first.format("%d/%m/%Y"))
+                        (tr(lang, " đến ", " to ")) (last.format("%d/%m/%Y"))
+                    }
+                }
+            }
+        }
+        h2 { (tr(lang, "Các lượt giải", "Runs")) }
+        table #runs {
+            thead { tr {
+                th { "#" } th { (tr(lang, "Khoảng thời gian", "Period")) } th { (tr(lang, "Trạng thái", "Status")) }
+                th { (tr(lang, "Mục tiêu", "Objective")) } th { (tr(lang, "Người tạo", "By")) }
+            } }
+            tbody { @for r in &list { tr {
+                td { a href={ "/planning/runs/" (r.id) } { (r.id) } }
+                td { (r.from.format("%d/%m/%Y")) " – " (r.to.format("%d/%m/%Y")) }
+                td.text { (status_label(lang, r.status)) }
+                td { @if let Some(x) = r.progress.incumbent { (x) } }
+                td.text { (r.created_by) }
+            } } }
+        }
+    };
+    Ok(page(&p, tr(lang, "Lập lịch", "Planning"), body))
+}
+
+#[derive(Deserialize)]
+pub struct NewRun {
+    from: NaiveDate,
+    to: NaiveDate,
+    time_limit_seconds: Option<f64>,
+}
+
+pub async fn start(State(state): State<AppState>, p: Page, Form(form): Form<NewRun>) -> Result<Redirect> {
+    let run = runs::create(
+        &state,
+        &p.user,
+        runs::RunInput {
+            from: form.from,
+            to: form.to,
+            district_ids: None,
+            time_limit_seconds: form.time_limit_seconds,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/planning/runs/{}", run.id)))
+}
+
+#[derive(Deserialize)]
+pub struct Published {
+    published: Option<i64>,
+}
+
+/// Follows the run while it solves (the page asks the API each second and reloads at the end).
+const LIVE: &str = r#"
+const box = document.getElementById('progress');
+if (box && box.dataset.live === 'yes') {
+  const show = (id, v) => { const e = document.getElementById(id); if (e) e.textContent = v ?? '–'; };
+  const tick = async () => {
+    const r = await fetch('/api/v1/runs/' + box.dataset.run, { credentials: 'same-origin' });
+    if (r.ok) {
+      const run = await r.json();
+      const p = run.progress;
+      show('elapsed', p.elapsed_seconds == null ? null : p.elapsed_seconds.toFixed(1));
+      show('incumbent', p.incumbent);
+      show('bound', p.bound);
+      show('gap', p.gap == null ? null : (100 * p.gap).toFixed(2) + '%');
+      if (run.status !== 'queued' && run.status !== 'running') { location.reload(); return; }
+    }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 1000);
+}
+"#;
+
+/// A run: its progress, live while it solves; then its draft against the published schedule.
+pub async fn run(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<Published>,
+) -> Result<Markup> {
+    let lang = p.lang;
+    p.user.require_admin()?;
+    let mut conn = state.db.acquire().await?;
+    let detail = runs::detail(conn.conn(), id, None).await?;
+    let run = &detail.run;
+    let live = matches!(run.status, RunStatus::Queued | RunStatus::Running);
+    let mut ids: BTreeSet<i64> = BTreeSet::new();
+    if let Some(d) = &detail.draft {
+        ids.extend(d.changes.iter().map(|c| c.session_id));
+        ids.extend(d.uncovered.iter().map(|u| u.session_id));
+    }
+    let labels = session_labels(conn.conn(), &ids).await?;
+    let names = person_names(conn.conn()).await?;
+    let people = |list: &[i64]| {
+        list.iter()
+            .map(|q| names.get(q).map_or("?", String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let g = &run.progress;
+    let body = html! {
+        @if let Some(v) = q.published {
+            p.ok role="status" { (tr(lang, "Đã công bố phiên bản ", "Published as version ")) (v) "." }
+        }
+        p {
+            (run.from.format("%d/%m/%Y")) " – " (run.to.format("%d/%m/%Y")) " · "
+            strong #status { (status_label(lang, run.status)) }
+            @if let Some(f) = &run.failure { " · " span.error { (f) } }
+        }
+        table #progress data-run=(run.id) data-live=(if live { "yes" } else { "no" }) {
+            tbody {
+                tr { th { (tr(lang, "Thời gian (giây)", "Elapsed (s)")) } td #elapsed { @if let Some(x) = g.elapsed_seconds { (format!("{x:.1}")) } } }
+                tr { th { (tr(lang, "Lời giải tốt nhất", "Best objective")) } td #incumbent { @if let Some(x) = g.incumbent { (x) } } }
+                tr { th { (tr(lang, "Cận dưới", "Bound")) } td #bound { @if let Some(x) = g.bound { (x) } } }
+                tr { th { (tr(lang, "Khoảng cách", "Gap")) } td #gap { @if let Some(x) = g.gap { (format!("{:.2}%", 100.0 * x)) } } }
+            }
+        }
+        @if let (false, Some(d)) = (live, &detail.draft) {
+            p {
+                (tr(lang, "Lời giải: ", "Solution: ")) strong { (format!("{:?}", d.solver_status).to_lowercase()) }
+                " · " (d.objective) " (" (tr(lang, "cận dưới ", "bound ")) (d.bound) ")"
+            }
+            h2 { (tr(lang, "Thay đổi so với lịch đã công bố", "Changes from the published schedule")) }
+            table #changes {
+                thead { tr {
+                    th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
+                    th { (tr(lang, "Trước", "Before")) } th { (tr(lang, "Sau", "After")) } th {}
+                } }
+                tbody { @for c in &d.changes { tr {
+                    td { (when(labels.get(&c.session_id))) }
+                    td.text { (what(labels.get(&c.session_id))) }
+                    td.text { (people(&c.before)) }
+                    td.text { (people(&c.after)) }
+                    td { a href={ "/planning/runs/" (id) "/sessions/" (c.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
+                } } }
+            }
+            @if !d.uncovered.is_empty() {
+                h2 { (tr(lang, "Buổi thiếu người", "Short sessions")) }
+                table #uncovered {
+                    tbody { @for u in &d.uncovered { tr {
+                        td { (when(labels.get(&u.session_id))) }
+                        td.text { (what(labels.get(&u.session_id))) }
+                        td.text {
+                            (tr(lang, "Thiếu ", "Short of ")) (u.missing) ": "
+                            (reason_label(serde_json::to_value(u.reason).ok().as_ref().and_then(|v| v.as_str()).unwrap_or(""), lang))
+                            br; span.muted { (u.detail) }
+                        }
+                        td { a href={ "/planning/runs/" (id) "/sessions/" (u.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
+                    } } }
+                }
+            }
+            @if matches!(run.status, RunStatus::Finished | RunStatus::Cancelled) {
+                form #publish method="post" action={ "/planning/runs/" (id) "/publish" } {
+                    button type="submit" { (tr(lang, "Công bố lịch này", "Publish this schedule")) }
+                }
+            }
+        }
+        script { (PreEscaped(LIVE)) }
+    };
+    Ok(page(&p, &format!("{} #{id}", tr(lang, "Lượt giải", "Run")), body))
+}
+
+pub async fn publish_run(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> Result<Redirect> {
+    let published = publish::publish(&state, &p.user, id).await?;
+    Ok(Redirect::to(&format!(
+        "/planning/runs/{id}?published={}",
+        published.version.id
+    )))
+}
+
+/// Who can take a session, to change the draft or pin them.
+pub async fn session(State(state): State<AppState>, p: Page, Path((id, session)): Path<(i64, i64)>) -> Result<Markup> {
+    let lang = p.lang;
+    let candidates = board::candidates(&state, &p.user, session).await?;
+    let mut conn = state.db.acquire().await?;
+    let labels = session_labels(conn.conn(), &BTreeSet::from([session])).await?;
+    let label = labels.get(&session);
+    let body = html! {
+        p { (when(label)) " · " (what(label)) }
+        p.muted { (tr(lang, "Những người nhận được buổi này theo lịch đã công bố, tốt nhất trước.",
+                       "Who could take this session in the published schedule, best first.")) }
+        table #candidates {
+            thead { tr {
+                th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Đi lại (phút)", "Travel (min)")) }
+                th { (tr(lang, "Số buổi trong tháng", "Sessions this month")) } th { (tr(lang, "Chi phí", "Cost")) } th {}
+            } }
+            tbody { @for c in &candidates { tr {
+                td.text { (c.name) " " span.muted { (c.code) } }
+                td { (c.travel_minutes) }
+                td { (c.load) }
+                td { (c.cost) }
+                td {
+                    form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) } {
+                        input type="hidden" name="person_id" value=(c.person_id);
+                        button type="submit" { (tr(lang, "Giao trong bản nháp", "Give in the draft")) }
+                    }
+                    " "
+                    form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) "/pin" } {
+                        input type="hidden" name="person_id" value=(c.person_id);
+                        button type="submit" { (tr(lang, "Ghim", "Pin")) }
+                    }
+                }
+            } } }
+        }
+        p { a href={ "/planning/runs/" (id) } { (tr(lang, "← Về lượt giải", "← Back to the run")) } }
+    };
+    Ok(page(
+        &p,
+        tr(lang, "Ai nhận được buổi này?", "Who can take this session?"),
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Chosen {
+    person_id: i64,
+}
+
+pub async fn give(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, session)): Path<(i64, i64)>,
+    Form(form): Form<Chosen>,
+) -> Result<Redirect> {
+    runs::change(&state, &p.user, id, session, &[form.person_id]).await?;
+    Ok(Redirect::to(&format!("/planning/runs/{id}")))
+}
+
+pub async fn pin(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, session)): Path<(i64, i64)>,
+    Form(form): Form<Chosen>,
+) -> Result<Redirect> {
+    board::pin(&state, &p.user, session, form.person_id).await?;
+    Ok(Redirect::to(&format!("/planning/runs/{id}")))
+}
