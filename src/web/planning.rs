@@ -31,12 +31,15 @@ struct SessionLabel {
     district: String,
 }
 
+/// Session id, start, end, topic, class or conference, district.
+type LabelRow = (i64, DateTime<Utc>, DateTime<Utc>, String, Option<String>, String);
+
 async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, SessionLabel>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>, String, Option<String>, String)> = on!(c, |c| {
+    let rows: Vec<LabelRow> = on!(c, |c| {
         // The ids are numbers from the database, joined here: no user text reaches the SQL.
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT s.session_id, s.starts_at, s.ends_at, t.name, COALESCE(pc.name, b.title), d.name \
