@@ -44,7 +44,7 @@ main{padding:1rem;max-width:80rem;margin:auto}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border:1px solid #d9e2ec;padding:.3rem .45rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child,td.text{text-align:left}
-thead th{background:#eef2f7}
+thead th{background:#eef2f7;text-align:left}
 .scroll{overflow-x:auto}
 .muted{color:#627d98;font-size:.85rem}
 .error{background:#fde8e8;border:1px solid #f5b5b5;padding:.6rem;border-radius:.3rem}

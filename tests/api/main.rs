@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod browser;
 mod cli;
 mod demo;
 mod errors;
