@@ -33,13 +33,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// A class of an approved plan.
-    planned_class_id: i64,
+    pub planned_class_id: i64,
     /// Where the class meets, e.g. `Hội trường Trung tâm chính trị huyện Trần Đề`.
-    venue: String,
+    pub venue: String,
     /// The venue's district; the center's district when absent.
-    district_id: Option<i64>,
+    pub district_id: Option<i64>,
     /// As many half-days as the program has.
-    slots: Vec<Slot>,
+    pub slots: Vec<Slot>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -212,6 +212,11 @@ async fn create_request(
     user: AuthUser,
     ApiJson(body): ApiJson<RequestInput>,
 ) -> Result<(StatusCode, Json<ClassRequest>)> {
+    Ok((StatusCode::CREATED, Json(create(&state, &user, body).await?)))
+}
+
+/// Checks and stores a center's request (the API, and the center's page).
+pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Result<ClassRequest> {
     let venue = valid_name("venue", &body.venue)?;
     let mut tx = state.db.begin().await?;
     type Planned = (i64, i64, String, i32, i64);
@@ -294,10 +299,10 @@ async fn create_request(
         &user.username,
     )
     .await?;
-    let created = find(tx.conn(), &user, id).await?;
+    let created = find(tx.conn(), user, id).await?;
     audit::record(
         tx.conn(),
-        &Actor::from(&user),
+        &Actor::from(user),
         "create",
         "class_request",
         id,
@@ -306,7 +311,7 @@ async fn create_request(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Stores a checked request as submitted.

@@ -80,7 +80,9 @@ pub fn page(p: &Page, title: &str, body: Markup) -> Markup {
                     Scope::Person(_) => {
                         a href="/my" { (tr(lang, "Lịch của tôi", "My schedule")) }
                     }
-                    Scope::Center { .. } => {}
+                    Scope::Center { .. } => {
+                        a href="/center" { (tr(lang, "Lớp của trung tâm", "The center's classes")) }
+                    }
                 }
                 a href={ "/lang/" (other) "?next=" (switch) } lang=(other) { (other_name) }
                 span { (p.user.username) }

@@ -3,6 +3,7 @@
 //! same functions as the API; an anonymous visitor is sent to the sign-in page.
 
 mod boards;
+mod center;
 mod layout;
 mod login;
 mod me;
@@ -45,6 +46,8 @@ pub fn router() -> Router<AppState> {
             get(planning::session).post(planning::give),
         )
         .route("/planning/runs/{id}/sessions/{session}/pin", post(planning::pin))
+        .route("/center", get(center::classes))
+        .route("/center/requests", post(center::request))
         .route("/my", get(me::schedule))
         .route("/my/feed", post(me::issue_feed))
         .route("/my/unavailability", post(me::mark_unavailable))
@@ -91,8 +94,7 @@ async fn home(page: Result<Page, Response>) -> Response {
     };
     let to = match page.user.scope {
         Scope::Province | Scope::District(_) => "/coverage",
-        // The centers' pages (their classes and requests) are still to come.
-        Scope::Center { .. } => "/api/docs",
+        Scope::Center { .. } => "/center",
         Scope::Person(_) => "/my",
     };
     Redirect::to(to).into_response()

@@ -1,7 +1,7 @@
 //! End to end in a real headless Chromium, driven over WebDriver (chromedriver): each kind of
 //! user signs in; the coverage page's figures match the API's; a district opens; the board runs
-//! a solve, watches it finish and publishes; a lecturer reports an illness and the board
-//! re-plans; the report downloads. Screenshots of the main pages go to
+//! a solve, watches it finish and publishes; a center follows its class; a lecturer reports an
+//! illness and the board re-plans; the report downloads. Screenshots of the main pages go to
 //! `target/e2e-screenshots/` (the test's artifacts).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
@@ -246,6 +246,12 @@ async fn each_user_in_a_real_browser() {
     assert!(own.contains("Thành phố Sóc Trăng") && !own.contains("Huyện Trần Đề"));
     sign_out(&c).await;
     sign_in(&c, &app, "tt.d01").await;
+    let classes = text(&c, "section.class").await;
+    assert!(
+        classes.contains("Lớp Sơ cấp LLCT khóa 1/2027") && classes.contains("Đã xếp lịch"),
+        "{classes}"
+    );
+    screenshot(&c, "center").await;
     c.goto(&url(&app, "/coverage")).await.unwrap();
     assert!(text(&c, "p.error").await.contains("quyền"));
     c.delete_all_cookies().await.unwrap();

@@ -8,7 +8,7 @@ use roster::vocab::UserRole;
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
-use crate::planning::planning;
+use crate::planning::{plan, planning};
 use crate::scheduling::{march, sessions, settled, start_run};
 
 /// A browser that keeps its cookies and does not follow redirects.
@@ -144,7 +144,12 @@ async fn signing_in_and_out_and_where_each_account_lands() {
         .await;
     assert_eq!(away.location(), "/");
 
-    for (username, home) in [("admin.web", "/coverage"), ("bt.d01", "/coverage"), ("gv.lan", "/my")] {
+    for (username, home) in [
+        ("admin.web", "/coverage"),
+        ("bt.d01", "/coverage"),
+        ("tt.d01", "/center"),
+        ("gv.lan", "/my"),
+    ] {
         let mut b = Browser::signed_in(&app, username).await;
         assert_eq!(b.get("/").await.location(), home, "{username}");
     }
@@ -191,13 +196,15 @@ async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
         d1.as_str(),
         d2.as_str(),
         "/report?year=2027",
+        "/planning",
+        "/center",
         "/my",
     ];
     for (username, allowed) in [
-        ("admin.web", [true, true, true, true, false]),
-        ("bt.d01", [true, true, false, true, false]),
-        ("tt.d01", [false, false, false, false, false]),
-        ("gv.lan", [false, false, false, false, true]),
+        ("admin.web", [true, true, true, true, true, false, false]),
+        ("bt.d01", [true, true, false, true, false, false, false]),
+        ("tt.d01", [false, false, false, false, false, true, false]),
+        ("gv.lan", [false, false, false, false, false, false, true]),
     ] {
         let mut b = Browser::signed_in(&app, username).await;
         for (path, allowed) in pages.iter().zip(allowed) {
@@ -419,4 +426,67 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
     let replan: i64 = replan.location().rsplit('/').next().unwrap().parse().unwrap();
     let redone = settled(&p.admin, replan).await;
     assert_eq!(redone["draft"]["changes"][0]["after"], json!([p.near]));
+}
+
+#[tokio::test]
+async fn a_center_requests_lecturers_for_a_planned_class_and_follows_it() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (_, planned) = plan(&p, true).await;
+    // A class of a plan still in draft is not offered.
+    p.admin
+        .post(
+            "/api/v1/plans",
+            json!({"district_id": p.w.d2, "year": 2027, "classes": [{
+                "program_id": p.program, "center_id": p.w.center2, "name": "Lớp chưa duyệt",
+                "months": [5], "trainees": 30, "women": 10, "ethnic_minority": 5}]}),
+        )
+        .await
+        .ok(201);
+    app.account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
+    app.account("tt.d11", UserRole::CenterCoordinator, Some(p.w.center2))
+        .await;
+    let mut other = Browser::signed_in(&app, "tt.d11").await;
+    let nothing = other.get("/center").await.text;
+    assert!(!nothing.contains("Lớp chưa duyệt") && nothing.contains("Chưa có lớp nào."));
+
+    let mut center = Browser::signed_in(&app, "tt.d01").await;
+    let offered = center.get("/center").await.text;
+    assert!(offered.contains("Lớp Sơ cấp LLCT khóa 1/2027") && offered.contains("Chưa đề nghị"));
+    assert!(
+        offered.contains("name=\"date_1\"") && !offered.contains("name=\"date_2\""),
+        "two half-days"
+    );
+    let planned = planned.to_string();
+    let form = [
+        ("planned_class_id", planned.as_str()),
+        ("venue", "Hội trường Trung tâm Chính trị"),
+        ("date_0", "2027-03-01"),
+        ("half_0", "morning"),
+        ("date_1", "2027-03-01"),
+        ("half_1", "afternoon"),
+    ];
+    let sent = center.post("/center/requests", &form).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert!(sent.location().starts_with("/center?sent="));
+    let id = sent.location().rsplit('=').next().unwrap().to_string();
+    let following = center.get(sent.location()).await.text;
+    assert!(following.contains("Đã gửi đề nghị số") && following.contains("<strong>Đã gửi</strong>"));
+    let request = p.admin.get(&format!("/api/v1/requests/{id}")).await.ok(200).clone();
+    assert_eq!(request["slots"].as_array().unwrap().len(), 2);
+    let again = center.post("/center/requests", &form).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(is_page(&again) && again.text.contains("đã có yêu cầu"));
+    p.admin
+        .post(&format!("/api/v1/requests/{id}/accept"), json!({}))
+        .await
+        .ok(200);
+    assert!(
+        center
+            .get("/center")
+            .await
+            .text
+            .contains("<strong>Đã chấp nhận</strong>")
+    );
 }
