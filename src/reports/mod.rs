@@ -3,6 +3,7 @@
 
 pub mod coverage;
 mod facts;
+pub mod loads;
 pub mod sessions;
 pub mod yearly;
 

@@ -2,11 +2,11 @@
 
 use axum::extract::{Path, Query, State};
 use chrono::{Datelike, Utc};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::Page;
 use super::layout::{clock, date, decimal, page, tr};
+use super::{Page, chart};
 use crate::error::{Lang, Result};
 use crate::reports::coverage::Cell;
 use crate::reports::yearly::{self, reason_label};
@@ -75,6 +75,15 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
     let district = reported_district(&p.user, None)?;
     let year = q.year()?;
     let c = reports::coverage(&state, year, district).await?;
+    let mut conn = state.db.acquire().await?;
+    let loads = reports::loads::of_year(conn.conn(), year, district).await?;
+    drop(conn);
+    let chart = chart::loads(
+        &loads,
+        tr(lang, "Số buổi", "Sessions"),
+        tr(lang, "Phút đi lại (một chiều)", "Travel minutes (one way)"),
+    )
+    .map_err(|e| anyhow::anyhow!("drawing the load chart: {e}"))?;
     let body = html! {
         (year_switch(lang, "/coverage", year))
         p.legend.muted {
@@ -134,6 +143,12 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
                     }
                 }
             }
+        }
+        h2 { (tr(lang, "Tải theo người", "Load by person")) }
+        @if loads.is_empty() {
+            p.muted { (tr(lang, "Chưa có buổi nào được xếp.", "Nothing scheduled yet.")) }
+        } @else {
+            div #loads .scroll { (PreEscaped(chart)) }
         }
     };
     Ok(page(

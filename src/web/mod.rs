@@ -4,6 +4,7 @@
 
 mod boards;
 mod center;
+mod chart;
 mod layout;
 mod login;
 mod me;

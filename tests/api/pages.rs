@@ -233,6 +233,9 @@ async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
         .unwrap();
     assert!(row.contains("Thành phố Sóc Trăng") && row.contains("2/2"), "{row}");
     assert_eq!(api["total"]["sessions"], 3);
+    // The load chart names everyone with sessions: Lan two, the rapporteur one.
+    let chart = coverage.split("id=\"loads\"").nth(1).unwrap();
+    assert!(chart.contains("<svg") && chart.contains("Nguyễn Thị Lan") && chart.contains("Lâm Văn Đức"));
     // The board of D01 sees its district only.
     let mut board = Browser::signed_in(&app, "bt.d01").await;
     let own = board.get("/coverage?year=2027").await.text;
