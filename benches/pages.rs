@@ -26,7 +26,10 @@ async fn main() {
                 .execute(&admin)
                 .await
                 .unwrap();
-            (format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0), "PostgreSQL")
+            (
+                format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0),
+                "PostgreSQL",
+            )
         }
         Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
     };
@@ -90,10 +93,12 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(detail["status"], "finished", "{detail}");
-    let status = post(&format!("/api/v1/runs/{id}/publish"), json!({})).await.unwrap().status();
+    let status = post(&format!("/api/v1/runs/{id}/publish"), json!({}))
+        .await
+        .unwrap()
+        .status();
     assert!(status.is_success());
-    let coverage: Value =
-        serde_json::from_slice(&get(format!("/api/v1/reports/coverage?year={year}")).await).unwrap();
+    let coverage: Value = serde_json::from_slice(&get(format!("/api/v1/reports/coverage?year={year}")).await).unwrap();
     let district = coverage["districts"][0]["district_id"].as_i64().unwrap();
     println!(
         "Demo province, {year} solved ({}) and published: {} sessions in {} districts; {backend}, {ROUNDS} requests each.\n",

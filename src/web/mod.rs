@@ -25,8 +25,6 @@ use crate::auth::{AuthUser, Scope};
 use crate::error::{ApiError, Lang};
 use crate::state::AppState;
 
-pub use layout::tr;
-
 const LANG_COOKIE: &str = "roster_lang";
 
 pub fn router() -> Router<AppState> {
