@@ -247,6 +247,37 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
                 }
             }
         }
+        h2 { (tr(lang, "Lớp theo chương trình", "Classes by program")) }
+        div.scroll {
+            table #programs {
+                thead { tr {
+                    th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Chương trình", "Program")) }
+                    th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) } th { (tr(lang, "Lớp đã tổ chức", "Classes held")) }
+                    th { (tr(lang, "Học viên", "Trainees")) } th { (tr(lang, "Nữ", "Women")) }
+                    th { (tr(lang, "Dân tộc thiểu số", "Ethnic minorities")) }
+                } }
+                tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.programs { tr {
+                    td { (d.district_name) } td.text { (x.program_name) }
+                    td { (x.classes_planned) } td { (x.classes_held) } td { (x.trainees) } td { (x.women) } td { (x.ethnic_minority) }
+                } } } }
+            }
+        }
+        h2 { (tr(lang, "Hội nghị theo nghị quyết", "Conferences by resolution")) }
+        div.scroll {
+            table #resolutions {
+                thead { tr {
+                    th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Nghị quyết", "Resolution")) }
+                    th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) } th { (tr(lang, "Đã tổ chức", "Held")) }
+                    th { (tr(lang, "BCV cơ sở", "Grassroots rapporteurs")) } th { (tr(lang, "BCV cấp huyện", "District rapporteurs")) }
+                    th { (tr(lang, "BCV cấp tỉnh", "Province rapporteurs")) }
+                } }
+                tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.resolutions { tr {
+                    td { (d.district_name) } td.text { (x.topic_name) }
+                    td { (x.conferences_planned) } td { (x.conferences_held) } td { (x.rapporteurs_grassroots) }
+                    td { (x.rapporteurs_district) } td { (x.rapporteurs_province) }
+                } } } }
+            }
+        }
     };
     Ok(page(
         &p,

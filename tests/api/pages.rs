@@ -247,6 +247,10 @@ async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
     let report = admin.get("/report?year=2027").await.text;
     assert!(report.contains("/api/v1/reports/yearly?format=xlsx&amp;year=2027"));
     assert!(report.contains("Toàn tỉnh"));
+    let programs = report.split("id=\"programs\"").nth(1).unwrap();
+    assert!(programs.contains("Sơ cấp lý luận chính trị"));
+    let resolutions = report.split("id=\"resolutions\"").nth(1).unwrap();
+    assert!(resolutions.contains("Nghị quyết Trung ương 8 khóa XIII"));
 }
 
 #[tokio::test]
