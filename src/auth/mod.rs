@@ -1,8 +1,8 @@
 //! Who is calling, and what they may touch.
 //!
-//! A caller is identified by a browser session cookie (after `POST /api/v1/auth/login`) or by an
-//! API token: sent as a bearer token, or as the password of HTTP Basic authentication (how
-//! calendar apps subscribe to a district's feed; the user name must be the token's account). The account's role says what it may do and its scope says where:
+//! A caller is identified by a browser session cookie (after `POST /api/v1/auth/login`) or by a
+//! bearer API token. Calendar feeds also take the token as an HTTP Basic password (see
+//! [`basic_user`]): only there, since browsers replay Basic credentials on cross-site posts. The account's role says what it may do and its scope says where:
 //! `province_admin` everywhere, `district_board` in one district, `center_coordinator` at one
 //! center (and its district), `lecturer` for one person only.
 
@@ -113,15 +113,10 @@ impl FromRequestParts<AppState> for AuthUser {
             .and_then(|v| v.split_once(' '));
         let mut conn = state.db.acquire().await?;
         let user = if let Some((scheme, credentials)) = authorization {
-            match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => tokens::authenticate(conn.conn(), credentials.trim()).await?,
-                "basic" => match basic_credentials(credentials) {
-                    Some((username, token)) => tokens::authenticate(conn.conn(), &token)
-                        .await?
-                        .filter(|user| user.username == username),
-                    None => None,
-                },
-                _ => None,
+            if scheme.eq_ignore_ascii_case("bearer") {
+                tokens::authenticate(conn.conn(), credentials.trim()).await?
+            } else {
+                None
             }
         } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
             session::authenticate(conn.conn(), cookie.value()).await?
@@ -165,14 +160,29 @@ impl AccountRow {
     }
 }
 
-/// The user name and password of HTTP Basic credentials (RFC 7617), if well formed.
-fn basic_credentials(encoded: &str) -> Option<(String, String)> {
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let (username, password) = String::from_utf8(decoded)
-        .ok()?
-        .split_once(':')
-        .map(|(u, p)| (u.to_string(), p.to_string()))?;
-    Some((username, password))
+/// The account behind HTTP Basic credentials (RFC 7617) whose password is one of its API
+/// tokens, if the request carries such: how calendar apps subscribe to a district's feed.
+pub async fn basic_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Option<AuthUser>> {
+    let Some(encoded) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, credentials)| credentials.trim())
+    else {
+        return Ok(None);
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|d| String::from_utf8(d).ok());
+    let Some((username, token)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+        return Ok(None);
+    };
+    let mut conn = state.db.acquire().await?;
+    Ok(tokens::authenticate(conn.conn(), token)
+        .await?
+        .filter(|user| user.username == username))
 }
 
 /// A fresh random secret (256 bits, URL-safe) for a cookie or a token.

@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::{AuthUser, Scope, secret_hash};
+use crate::auth::{AuthUser, Scope, basic_user, secret_hash};
 use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
@@ -227,7 +227,7 @@ fn ics_id(file: &str) -> Result<i64> {
 }
 
 /// A person's feed, at the secret link from `POST /api/v1/people/{id}/feed`. No login: an
-/// unknown or revoked link is a 404 that tells nothing more.
+/// unknown or revoked link, or one of a deactivated person, is a 404 that tells nothing more.
 #[utoipa::path(get, path = "/feeds/person/{token}", tag = "feeds", security(()),
     params(("token" = String, Path, description = "The link's secret, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
@@ -240,8 +240,9 @@ async fn person_feed(State(state): State<AppState>, Path(file): Path<String>, he
             let mut conn = state.db.acquire().await?;
             let found: Option<(i64, i64)> = on!(conn.conn(), |c| {
                 sqlx::query_as(
-                    "SELECT person_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
-                     FROM feed_token WHERE token_hash = $1 AND revoked_at IS NULL",
+                    "SELECT t.person_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
+                     FROM feed_token t JOIN person p ON p.person_id = t.person_id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND p.active = TRUE",
                 )
                 .bind(&hash)
                 .fetch_optional(&mut *c)
@@ -263,6 +264,11 @@ impl FromRequestParts<AppState> for FeedReader {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> std::result::Result<Self, Response> {
+        match basic_user(state, &parts.headers).await {
+            Ok(Some(user)) => return Ok(FeedReader(user)),
+            Ok(None) => {}
+            Err(e) => return Err(e.into_response()),
+        }
         AuthUser::from_request_parts(parts, state)
             .await
             .map(FeedReader)

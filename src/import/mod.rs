@@ -76,7 +76,10 @@ async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body
             format!("The file is too large (at most {} MB).", FILE_LIMIT / 1024 / 1024),
         )
     })?;
-    Ok(Json(import(&state.db, &Actor::from(&user), bytes.into()).await?))
+    let report = import(&state.db, &Actor::from(&user), bytes.into()).await?;
+    // An import may deactivate people: their feed links stop answering at once.
+    state.feeds.forget_links();
+    Ok(Json(report))
 }
 
 /// Reads, checks and stores a file of people; used by the API and by `roster import people`.

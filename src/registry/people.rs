@@ -915,6 +915,8 @@ async fn update_person(
     )
     .await?;
     tx.commit().await?;
+    // A deactivated person's feed link stops answering at once.
+    state.feeds.forget_links();
     Ok(Json(after))
 }
 
@@ -938,6 +940,7 @@ async fn delete_person(State(state): State<AppState>, user: AuthUser, Path(id): 
     )
     .await?;
     tx.commit().await?;
+    state.feeds.forget_links();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -74,7 +74,13 @@ impl FromRequestParts<AppState> for Page {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let lang = page_lang(&parts.headers);
-        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        // After a form is sent, a language switch goes back to the start (the form's address
+        // has no page of its own).
+        let here = match parts.method {
+            axum::http::Method::GET => parts.uri.path_and_query().map_or("/", |p| p.as_str()),
+            _ => "/",
+        }
+        .to_string();
         match AuthUser::from_request_parts(parts, state).await {
             Ok(user) => Ok(Page { lang, user, here }),
             Err(e) if e.status == StatusCode::UNAUTHORIZED => {
@@ -104,10 +110,18 @@ struct NextPath {
     next: Option<String>,
 }
 
-/// Only a path on this site may follow a sign-in or a language switch.
+/// Only a path on this site may follow a sign-in or a language switch: one slash, then no
+/// second slash or backslash, and no control character (browsers drop tabs and newlines, so
+/// `/\t/evil.example` would become `//evil.example`).
 pub fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_string())
+    next.filter(|n| {
+        let mut chars = n.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or_else(|| "/".to_string())
 }
 
 /// Switches the pages' language, then goes back.
@@ -139,4 +153,26 @@ async fn html_errors(request: Request, next: Next) -> Response {
         .cloned()
         .unwrap_or_else(|| ApiError::from_status(status));
     (status, layout::error_page(lang, &error)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_follow() {
+        for (next, to) in [
+            ("/coverage?year=2027", "/coverage?year=2027"),
+            ("/", "/"),
+            ("//evil.example/x", "/"),
+            ("/\\evil.example", "/"),
+            ("/\t/evil.example", "/"),
+            ("/\n/evil.example", "/"),
+            ("https://evil.example", "/"),
+            ("coverage", "/"),
+        ] {
+            assert_eq!(local_path(Some(next.to_string())), to, "{next:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

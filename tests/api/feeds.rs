@@ -446,6 +446,23 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
     lan.delete(&path).await.problem(404, "not_found");
     assert_eq!(lan.get(&path).await.ok(200)["issued_at"], Value::Null);
     assert_eq!(anonymous.get("/feeds/person/.ics").await.status, 404);
+
+    // A deactivated person's link stops working at once.
+    let third = issue(&app, &p.admin, p.near).await;
+    assert_eq!(anonymous.get(&third).await.status, 200);
+    p.admin
+        .put(
+            &format!("/api/v1/people/{}", p.near),
+            crate::helpers::person(
+                "GV001",
+                "Nguyễn Thị Lan",
+                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
+                       "active": false}),
+            ),
+        )
+        .await
+        .ok(200);
+    assert_eq!(tells(&anonymous.get(&third).await), tells(&unknown));
 }
 
 #[tokio::test]
@@ -511,6 +528,13 @@ async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
     };
     assert_eq!(basic("bt.d01", &token).get(&d1).await.status, 200);
     assert_eq!(basic("bt.d01", &token).get(&d2).await.status, 403);
+    // Only the feeds take Basic credentials: browsers replay them on cross-site posts.
+    assert_eq!(basic("bt.d01", &token).get("/api/v1/me").await.status, 401);
+    let page = basic("bt.d01", &token).get("/coverage").await;
+    assert!(
+        String::from_utf8_lossy(&page.bytes).contains("name=\"password\""),
+        "a page sends Basic callers to sign in"
+    );
     for (user, password) in [
         ("bt.d11", token.as_str()),
         ("bt.d01", crate::helpers::PASSWORD),
