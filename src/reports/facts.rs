@@ -1,7 +1,7 @@
 //! What a year's reports count, read once from the database: the year's sessions with who
 //! takes them now and why the rest are uncovered, its approved plans' classes and its briefings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
@@ -14,6 +14,8 @@ pub struct Facts {
     /// The districts reported on, in code order: (id, name).
     pub districts: Vec<(i64, String)>,
     pub sessions: Vec<SessionFact>,
+    /// The classes of the year whose every session (in any district) has its people.
+    pub held_classes: HashSet<i64>,
     pub planned_classes: Vec<PlannedClass>,
     pub briefings: HashMap<i64, Briefing>,
 }
@@ -183,6 +185,20 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
             rapporteur_level: h.rapporteur_level,
         });
     }
+    // A class is held when every one of its sessions has its people, wherever they meet: the
+    // district filter below must not hide a class's sessions in another district.
+    let mut short_classes: HashSet<i64> = HashSet::new();
+    let mut classes_with_sessions: HashSet<i64> = HashSet::new();
+    for s in &sessions {
+        if let Some(class) = s.class_id {
+            classes_with_sessions.insert(class);
+            let staffed = by_session.get(&s.session_id).map_or(0, Vec::len) as i64;
+            if staffed < s.needs {
+                short_classes.insert(class);
+            }
+        }
+    }
+    let held_classes = classes_with_sessions.difference(&short_classes).copied().collect();
     let sessions = sessions
         .into_iter()
         .filter(|s| in_scope(s.district_id))
@@ -212,6 +228,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
     Ok(Facts {
         districts: districts.into_iter().filter(|(id, _)| in_scope(*id)).collect(),
         sessions,
+        held_classes,
         planned_classes: planned
             .into_iter()
             .filter(|p| in_scope(p.district_id))

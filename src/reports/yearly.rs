@@ -126,7 +126,6 @@ pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
         .enumerate()
         .map(|(i, (id, _))| (*id, i))
         .collect();
-    let mut class_sessions: HashMap<i64, Vec<&SessionFact>> = HashMap::new();
     let mut briefing_sessions: HashMap<i64, Vec<&SessionFact>> = HashMap::new();
 
     for s in &facts.sessions {
@@ -148,9 +147,6 @@ pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
             work.sessions += 1;
             work.hours += s.hours;
         }
-        if let Some(class) = s.class_id {
-            class_sessions.entry(class).or_default().push(s);
-        }
         if let Some(briefing) = s.briefing_id {
             briefing_sessions.entry(briefing).or_default().push(s);
         }
@@ -169,7 +165,7 @@ pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
                 ..Default::default()
             });
         line.classes_planned += 1;
-        if held(c.class_id.and_then(|id| class_sessions.get(&id))) {
+        if c.class_id.is_some_and(|id| facts.held_classes.contains(&id)) {
             line.classes_held += 1;
             line.trainees += c.trainees;
             line.women += c.women;

@@ -2,8 +2,9 @@
 //! (with a QR code and a one-tap `webcal://`), and a form to say when they cannot come.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::response::Redirect;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -153,9 +154,22 @@ fn weekday(lang: Lang, t: DateTime<Utc>) -> &'static str {
     }
 }
 
-pub async fn schedule(State(state): State<AppState>, p: Page) -> Result<Markup> {
+/// After an unavailability was recorded, the page shows its days.
+#[derive(Deserialize)]
+pub struct Recorded {
+    away_from: Option<NaiveDate>,
+    away_to: Option<NaiveDate>,
+}
+
+pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Recorded>) -> Result<Markup> {
     let person = person(&p)?;
-    render(&state, &p, person, Notice::None).await
+    let notice = match (q.away_from, q.away_to) {
+        (Some(from), Some(to)) => {
+            Notice::Unavailable(format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")))
+        }
+        _ => Notice::None,
+    };
+    render(&state, &p, person, notice).await
 }
 
 pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderMap) -> Result<Markup> {
@@ -171,25 +185,28 @@ pub struct AwayForm {
     reason: Option<String>,
 }
 
-pub async fn mark_unavailable(State(state): State<AppState>, p: Page, Form(form): Form<AwayForm>) -> Result<Markup> {
+pub async fn mark_unavailable(State(state): State<AppState>, p: Page, Form(form): Form<AwayForm>) -> Result<Redirect> {
     let person = person(&p)?;
-    let start_of = |day: NaiveDate| {
-        let midnight = day.and_hms_opt(0, 0, 0).expect("midnight");
-        ZONE.from_local_datetime(&midnight)
-            .single()
-            .expect("no clock change")
-            .fixed_offset()
+    // Midnight, local time; the earliest one where history repeated it, none where it skipped it.
+    let start_of = |day: NaiveDate, field: &str| {
+        ZONE.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.fixed_offset())
+            .ok_or_else(|| ApiError::invalid(field, "invalid_date", "Ngày không hợp lệ.", "Not a valid date."))
     };
     let end = form
         .to
         .succ_opt()
-        .ok_or_else(|| ApiError::invalid("to", "date_out_of_range", "Ngày không hợp lệ.", "Not a valid date."))?;
+        .ok_or_else(|| ApiError::invalid("to", "invalid_date", "Ngày không hợp lệ.", "Not a valid date."))?;
     let input = UnavailabilityInput {
-        start: start_of(form.from),
-        end: start_of(end),
+        start: start_of(form.from, "from")?,
+        end: start_of(end, "to")?,
         reason: form.reason,
     };
     availability::add(&state, &p.user, person, input).await?;
-    let when = format!("{} – {}", form.from.format("%d/%m/%Y"), form.to.format("%d/%m/%Y"));
-    render(&state, &p, person, Notice::Unavailable(when)).await
+    // Redirected, so that reloading the page does not send the form again.
+    Ok(Redirect::to(&format!(
+        "/my?away_from={}&away_to={}",
+        form.from, form.to
+    )))
 }

@@ -295,8 +295,14 @@ async fn a_lecturer_sees_the_week_takes_a_calendar_link_and_says_when_they_canno
             &[("from", "2027-03-01"), ("to", "2027-03-01"), ("reason", "Ốm")],
         )
         .await;
-    assert_eq!(away.status, StatusCode::OK, "{}", away.text);
-    assert!(away.text.contains("01/03/2027 – 01/03/2027"));
+    assert_eq!(away.status, StatusCode::SEE_OTHER, "{}", away.text);
+    let recorded = lan.get(away.location()).await.text;
+    assert!(recorded.contains("01/03/2027 – 01/03/2027"));
+    // A midnight the local clock skipped (1 April 1947) is refused, not a crash.
+    let skipped = lan
+        .post("/my/unavailability", &[("from", "1947-04-01"), ("to", "1947-04-01")])
+        .await;
+    assert_eq!(skipped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", skipped.text);
     let replan = p
         .admin
         .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")

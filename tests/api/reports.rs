@@ -171,3 +171,39 @@ async fn boards_read_their_own_districts_report_only() {
         .clone();
     assert_eq!(one["districts"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_class_meeting_in_another_district_counts_as_held_in_its_own_districts_report() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (_, planned) = crate::planning::plan(&p, true).await;
+    // D01's class meets in D11.
+    let mut body = crate::planning::request_body(planned, &[("2027-03-01", "morning"), ("2027-03-01", "afternoon")]);
+    body["district_id"] = json!(p.w.d2);
+    let request = p.admin.post("/api/v1/requests", body).await.ok(201)["id"]
+        .as_i64()
+        .unwrap();
+    p.admin
+        .post(&format!("/api/v1/requests/{request}/accept"), json!({}))
+        .await
+        .ok(200);
+    let run = start_run(&p.admin, march()).await;
+    assert_eq!(settled(&p.admin, run).await["status"], "finished");
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    let board = app.account("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)).await;
+    let own = board.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
+    let line = &own["districts"][0]["programs"][0];
+    assert_eq!(
+        (line["classes_planned"].as_i64(), line["classes_held"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(line["trainees"], 60);
+    let all = p.admin.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
+    assert_eq!(
+        all["districts"][0]["programs"], own["districts"][0]["programs"],
+        "the same as the province's row"
+    );
+}
