@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::Page;
 use super::layout::{clock, date, page, tr};
 use crate::db::Conn;
-use crate::error::{Lang, Result};
+use crate::error::{ApiError, Lang, Result};
 use crate::on;
 use crate::reports::yearly::reason_label;
 use crate::scheduling::problem::Scope as Period;
@@ -28,11 +28,22 @@ struct SessionLabel {
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     title: String,
+    district_id: i64,
     district: String,
+    needs: i64,
 }
 
-/// Session id, start, end, topic, class or conference, district.
-type LabelRow = (i64, DateTime<Utc>, DateTime<Utc>, String, Option<String>, String);
+#[derive(sqlx::FromRow)]
+struct LabelRow {
+    session_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    topic: String,
+    part_of: Option<String>,
+    district_id: i64,
+    district: String,
+    needs: i64,
+}
 
 async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, SessionLabel>> {
     if ids.is_empty() {
@@ -42,7 +53,8 @@ async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64,
     let rows: Vec<LabelRow> = on!(c, |c| {
         // The ids are numbers from the database, joined here: no user text reaches the SQL.
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT s.session_id, s.starts_at, s.ends_at, t.name, COALESCE(pc.name, b.title), d.name \
+            "SELECT s.session_id, s.starts_at, s.ends_at, t.name AS topic, COALESCE(pc.name, b.title) AS part_of, \
+                    s.district_id, d.name AS district, s.needs \
              FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
              LEFT JOIN course_class cc ON cc.class_id = s.class_id \
              LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
@@ -53,20 +65,20 @@ async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64,
     });
     Ok(rows
         .into_iter()
-        .map(|(id, starts_at, ends_at, topic, part_of, district)| {
-            let title = match part_of {
-                Some(p) => format!("{topic} – {p}"),
-                None => topic,
+        .map(|r| {
+            let title = match r.part_of {
+                Some(p) => format!("{} – {p}", r.topic),
+                None => r.topic,
             };
-            (
-                id,
-                SessionLabel {
-                    starts_at,
-                    ends_at,
-                    title,
-                    district,
-                },
-            )
+            let label = SessionLabel {
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                title,
+                district_id: r.district_id,
+                district: r.district,
+                needs: r.needs,
+            };
+            (r.session_id, label)
         })
         .collect())
 }
@@ -115,6 +127,8 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
     let labels = session_labels(conn.conn(), &ids).await?;
     let names = person_names(conn.conn()).await?;
     let days: Vec<NaiveDate> = broken.iter().map(|b| b.starts_at.date_naive()).collect();
+    let districts: BTreeSet<i64> = labels.values().map(|l| l.district_id).collect();
+    let districts = districts.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let body = html! {
         h2 { (tr(lang, "Lập lịch", "Schedule")) }
         form #new-run method="post" action="/planning/runs" {
@@ -144,6 +158,7 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
                 form #replan-form method="post" action="/planning/runs" {
                     input type="hidden" name="from" value=(first);
                     input type="hidden" name="to" value=(last);
+                    input type="hidden" name="districts" value=(districts);
                     input type="hidden" name="time_limit_seconds" value="60";
                     button type="submit" {
                         (tr(lang, "Xếp lại từ ", "Re-plan from ")) (first.format("%d/%m/%Y"))
@@ -174,17 +189,35 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
 pub struct NewRun {
     from: NaiveDate,
     to: NaiveDate,
+    /// District ids, comma-separated; all districts when absent.
+    districts: Option<String>,
     time_limit_seconds: Option<f64>,
 }
 
 pub async fn start(State(state): State<AppState>, p: Page, Form(form): Form<NewRun>) -> Result<Redirect> {
+    let district_ids = match form.districts.as_deref().filter(|d| !d.is_empty()) {
+        None => None,
+        Some(list) => Some(
+            list.split(',')
+                .map(|d| d.trim().parse::<i64>())
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|_| {
+                    ApiError::invalid(
+                        "districts",
+                        "invalid_field",
+                        "Danh sách huyện không hợp lệ.",
+                        "Not a list of districts.",
+                    )
+                })?,
+        ),
+    };
     let run = runs::create(
         &state,
         &p.user,
         runs::RunInput {
             from: form.from,
             to: form.to,
-            district_ids: None,
+            district_ids,
             time_limit_seconds: form.time_limit_seconds,
         },
     )
@@ -317,14 +350,40 @@ pub async fn publish_run(State(state): State<AppState>, p: Page, Path(id): Path<
 }
 
 /// Who can take a session, to change the draft or pin them.
+/// Who takes a session in a run's draft now.
+async fn draft_holders(c: Conn<'_>, run: i64, session: i64) -> Result<Vec<i64>> {
+    let detail = runs::detail(c, run, None).await?;
+    Ok(detail
+        .draft
+        .map(|d| {
+            d.assignments
+                .iter()
+                .filter(|a| a.session_id == session)
+                .map(|a| a.person_id)
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Who can take a session: give it to them in the draft, in place of someone on it or beside
+/// them when it needs more people, or pin them.
 pub async fn session(State(state): State<AppState>, p: Page, Path((id, session)): Path<(i64, i64)>) -> Result<Markup> {
     let lang = p.lang;
     let candidates = board::candidates(&state, &p.user, session).await?;
     let mut conn = state.db.acquire().await?;
     let labels = session_labels(conn.conn(), &BTreeSet::from([session])).await?;
     let label = labels.get(&session);
+    let holders = draft_holders(conn.conn(), id, session).await?;
+    let names = person_names(conn.conn()).await?;
+    let name = |q: &i64| names.get(q).map_or("?", String::as_str);
+    let room = label.is_some_and(|l| (holders.len() as i64) < l.needs);
     let body = html! {
         p { (when(label)) " · " (what(label)) }
+        p {
+            (tr(lang, "Trong bản nháp: ", "In the draft: "))
+            @if holders.is_empty() { (tr(lang, "chưa có ai", "nobody")) }
+            @else { (holders.iter().map(name).collect::<Vec<_>>().join(", ")) }
+        }
         p.muted { (tr(lang, "Những người nhận được buổi này theo lịch đã công bố, tốt nhất trước.",
                        "Who could take this session in the published schedule, best first.")) }
         table #candidates {
@@ -337,12 +396,22 @@ pub async fn session(State(state): State<AppState>, p: Page, Path((id, session))
                 td { (c.travel_minutes) }
                 td { (c.load) }
                 td { (c.cost) }
-                td {
-                    form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) } {
-                        input type="hidden" name="person_id" value=(c.person_id);
-                        button type="submit" { (tr(lang, "Giao trong bản nháp", "Give in the draft")) }
+                td.text {
+                    @for h in &holders {
+                        form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) } {
+                            input type="hidden" name="person_id" value=(c.person_id);
+                            input type="hidden" name="replace" value=(h);
+                            button type="submit" { (tr(lang, "Thay ", "Instead of ")) (name(h)) }
+                        }
+                        " "
                     }
-                    " "
+                    @if room {
+                        form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) } {
+                            input type="hidden" name="person_id" value=(c.person_id);
+                            button type="submit" { (tr(lang, "Thêm vào bản nháp", "Add in the draft")) }
+                        }
+                        " "
+                    }
                     form.inline method="post" action={ "/planning/runs/" (id) "/sessions/" (session) "/pin" } {
                         input type="hidden" name="person_id" value=(c.person_id);
                         button type="submit" { (tr(lang, "Ghim", "Pin")) }
@@ -362,6 +431,8 @@ pub async fn session(State(state): State<AppState>, p: Page, Path((id, session))
 #[derive(Deserialize)]
 pub struct Chosen {
     person_id: i64,
+    /// Who the chosen person replaces; none to add them beside the others.
+    replace: Option<i64>,
 }
 
 pub async fn give(
@@ -370,7 +441,13 @@ pub async fn give(
     Path((id, session)): Path<(i64, i64)>,
     Form(form): Form<Chosen>,
 ) -> Result<Redirect> {
-    runs::change(&state, &p.user, id, session, &[form.person_id]).await?;
+    p.user.require_admin()?;
+    let mut conn = state.db.acquire().await?;
+    let mut people = draft_holders(conn.conn(), id, session).await?;
+    drop(conn);
+    people.retain(|q| Some(*q) != form.replace && *q != form.person_id);
+    people.push(form.person_id);
+    runs::change(&state, &p.user, id, session, &people).await?;
     Ok(Redirect::to(&format!("/planning/runs/{id}")))
 }
 

@@ -388,10 +388,14 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
         who.contains("Nguyễn Thị Lan") && who.contains("Thạch Sô Phênh"),
         "{who}"
     );
+    assert!(
+        who.contains("Thay Nguyễn Thị Lan") && !who.contains("Thêm vào bản nháp"),
+        "one place, taken"
+    );
     let given = admin
         .post(
             &format!("/planning/runs/{run}/sessions/{morning}"),
-            &[("person_id", &p.far.to_string())],
+            &[("person_id", &p.far.to_string()), ("replace", &p.near.to_string())],
         )
         .await;
     assert_eq!(given.location(), run_page);
@@ -400,7 +404,10 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
     let refused = admin
         .post(
             &format!("/planning/runs/{run}/sessions/{morning}"),
-            &[("person_id", &p.rapporteur.to_string())],
+            &[
+                ("person_id", &p.rapporteur.to_string()),
+                ("replace", &p.far.to_string()),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
