@@ -26,7 +26,7 @@ pub fn clock(t: DateTime<Utc>) -> String {
     t.with_timezone(&ZONE).format("%H:%M").to_string()
 }
 
-/// A number as Vietnamese and English readers write it: 1.234,5 or 1,234.5.
+/// A number with one decimal, as Vietnamese and English readers write it: 3,5 or 3.5.
 pub fn decimal(lang: Lang, x: f64) -> String {
     let text = format!("{x:.1}");
     match lang {

@@ -433,6 +433,10 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
         .ok(201);
     let overview = admin.get("/planning").await.text;
     assert!(overview.contains("id=\"replan\"") && overview.contains("Thạch Sô Phênh"));
+    assert!(
+        overview.contains(&format!("name=\"districts\" value=\"{}\"", p.w.d1)),
+        "the re-plan keeps to the broken sessions' district"
+    );
     let replan = admin
         .post(
             "/planning/runs",
