@@ -175,7 +175,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
         .fetch_all(&mut *c)
         .await?
     });
-    let reasons = reasons(c).await?;
+    let reasons = reasons(c, year).await?;
 
     let mut by_session: HashMap<i64, Vec<Holder>> = HashMap::new();
     for h in holders {
@@ -259,14 +259,21 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
     })
 }
 
-/// Why each session was last left short: from the newest published run that had it in its
-/// problem (its draft as published, hand changes included). Session ids are `S<id>`.
-async fn reasons(c: Conn<'_>) -> Result<HashMap<i64, String>> {
+/// Why each session of `year` was last left short: from the newest published run over a
+/// period in that year that had it in its problem (its draft as published, hand changes
+/// included). Session ids are `S<id>`.
+async fn reasons(c: Conn<'_>, year: i32) -> Result<HashMap<i64, String>> {
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year"),
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year"),
+    );
     let solutions: Vec<Option<String>> = on!(c, |c| {
         sqlx::query_scalar(
             "SELECT r.solution FROM schedule_version v JOIN solve_run r ON r.run_id = v.run_id \
-             ORDER BY v.version_id DESC",
+             WHERE r.period_start <= $2 AND r.period_end >= $1 ORDER BY v.version_id DESC",
         )
+        .bind(first)
+        .bind(last)
         .fetch_all(&mut *c)
         .await?
     });
