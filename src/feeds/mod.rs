@@ -27,7 +27,6 @@ use sha2::{Digest, Sha256};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::{AuthUser, Scope, basic_user, secret_hash};
-use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
 use crate::state::AppState;
@@ -137,15 +136,6 @@ impl FeedCache {
     pub fn forget_links(&self) {
         self.links.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
-}
-
-/// The latest published schedule version (0 before the first).
-async fn latest_version(c: Conn<'_>) -> Result<i64> {
-    Ok(on!(c, |c| {
-        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version_id), 0) FROM schedule_version")
-            .fetch_one(&mut *c)
-            .await?
-    }))
 }
 
 /// The feed as a response: from the cache when it shows `version`, otherwise rendered now.
@@ -303,7 +293,7 @@ async fn district_feed(
         return Err(ApiError::forbidden());
     }
     let mut conn = state.db.acquire().await?;
-    let version = latest_version(conn.conn()).await?;
+    let version = crate::scheduling::runs::latest_version(conn.conn()).await?;
     drop(conn);
     serve(&state, FeedKey::District(id), version, &headers).await
 }
@@ -331,23 +321,7 @@ async fn center_feed(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let id = ics_id(&file)?;
-    let mut conn = state.db.acquire().await?;
-    let found: Option<(i64, i64)> = on!(conn.conn(), |c| {
-        sqlx::query_as(
-            "SELECT district_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
-             FROM center WHERE center_id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    drop(conn);
-    let (district, version) = found.ok_or_else(|| ApiError::not_found("trung tâm", "Center"))?;
-    if !can_read_center(&user, id, district) {
-        return Err(ApiError::forbidden());
-    }
-    serve(&state, FeedKey::Center(id), version, &headers).await
+    center_scoped_feed(&state, &user, FeedKey::Center(ics_id(&file)?), &headers).await
 }
 
 /// A class's feed: its published sessions. For whoever may read its center's feed.
@@ -362,24 +336,36 @@ async fn class_feed(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let id = ics_id(&file)?;
-    let mut conn = state.db.acquire().await?;
-    let found: Option<(i64, i64, i64)> = on!(conn.conn(), |c| {
-        sqlx::query_as(
+    center_scoped_feed(&state, &user, FeedKey::Class(ics_id(&file)?), &headers).await
+}
+
+/// A center's or a class's feed, for whoever may read that center's feeds.
+async fn center_scoped_feed(state: &AppState, user: &AuthUser, key: FeedKey, headers: &HeaderMap) -> Result<Response> {
+    let (sql, vi, en) = match key {
+        FeedKey::Center(_) => (
+            "SELECT center_id, district_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
+             FROM center WHERE center_id = $1",
+            "trung tâm",
+            "Center",
+        ),
+        _ => (
             "SELECT ce.center_id, ce.district_id, (SELECT COALESCE(MAX(version_id), 0) FROM schedule_version) \
              FROM course_class cc JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
              JOIN center ce ON ce.center_id = pc.center_id WHERE cc.class_id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?
+            "lớp",
+            "Class",
+        ),
+    };
+    let mut conn = state.db.acquire().await?;
+    let found: Option<(i64, i64, i64)> = on!(conn.conn(), |c| {
+        sqlx::query_as(sql).bind(key.id()).fetch_optional(&mut *c).await?
     });
     drop(conn);
-    let (center, district, version) = found.ok_or_else(|| ApiError::not_found("lớp", "Class"))?;
-    if !can_read_center(&user, center, district) {
+    let (center, district, version) = found.ok_or_else(|| ApiError::not_found(vi, en))?;
+    if !can_read_center(user, center, district) {
         return Err(ApiError::forbidden());
     }
-    serve(&state, FeedKey::Class(id), version, &headers).await
+    serve(state, key, version, headers).await
 }
 
 #[cfg(test)]
