@@ -34,8 +34,19 @@ struct Row {
     needs: i64,
 }
 
-pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Vec<SessionLine>> {
+impl SessionLine {
+    /// How many more people it needs.
+    pub fn short(&self) -> i64 {
+        (self.needs - self.holders.len() as i64).max(0)
+    }
+}
+
+/// The district's name and its sessions of the year, or `None` for an unknown district.
+pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Option<(String, Vec<SessionLine>)>> {
     let facts = facts::load(c.reborrow(), year, Some(district)).await?;
+    let Some((_, name)) = facts.districts.into_iter().next() else {
+        return Ok(None);
+    };
     let reasons: HashMap<i64, Option<String>> = facts.sessions.into_iter().map(|s| (s.id, s.reason)).collect();
     let (from, to) = year_bounds(year);
     let rows: Vec<Row> = on!(c.reborrow(), |c| {
@@ -71,7 +82,7 @@ pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Ve
     for (session, name) in names {
         holders.entry(session).or_default().push(name);
     }
-    Ok(rows
+    let lines = rows
         .into_iter()
         .map(|r| SessionLine {
             starts_at: r.starts_at,
@@ -85,5 +96,6 @@ pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Ve
             holders: holders.remove(&r.session_id).unwrap_or_default(),
             reason: reasons.get(&r.session_id).cloned().flatten(),
         })
-        .collect())
+        .collect();
+    Ok(Some((name, lines)))
 }

@@ -168,17 +168,17 @@ pub async fn district(
     let lang = p.lang;
     reported_district(&p.user, Some(id))?;
     let year = q.year()?;
-    let coverage = reports::coverage(&state, year, Some(id)).await?;
-    let Some(d) = coverage.districts.first() else {
-        return Err(crate::error::ApiError::not_found("huyện", "District"));
-    };
     let mut conn = state.db.acquire().await?;
-    let sessions = reports::sessions::of_district(conn.conn(), year, id).await?;
+    let (name, sessions) = reports::sessions::of_district(conn.conn(), year, id)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::not_found("huyện", "District"))?;
+    let covered = sessions.iter().filter(|s| s.short() == 0).count();
+    let rate = (!sessions.is_empty()).then(|| covered as f64 / sessions.len() as f64);
     let body = html! {
         (year_switch(lang, &format!("/coverage/district/{id}"), year))
         p {
-            (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (d.total.covered) " / " (d.total.sessions) }
-            " (" (percent(lang, d.total.rate())) ")"
+            (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (covered) " / " (sessions.len()) }
+            " (" (percent(lang, rate)) ")"
         }
         div.scroll {
             table #sessions {
@@ -192,7 +192,7 @@ pub async fn district(
                 } }
                 tbody {
                     @for s in &sessions {
-                        @let short = (s.needs - s.holders.len() as i64).max(0);
+                        @let short = s.short();
                         tr.short[short > 0] {
                             td { (date(s.starts_at)) }
                             td { (clock(s.starts_at)) "–" (clock(s.ends_at)) }
@@ -213,7 +213,7 @@ pub async fn district(
             }
         }
     };
-    Ok(page(&p, &d.district_name, body))
+    Ok(page(&p, &name, body))
 }
 
 /// The yearly report, with its downloads.
