@@ -12,7 +12,7 @@ use roster::vocab::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{Caller, Reply, TestApp, spawn_app};
-use crate::planning::{Planning, planning};
+use crate::planning::{Planning, deactivate_near, planning};
 use crate::scheduling::{holders, march, sessions, settled, start_run};
 
 const MODULE: &str = "Chủ nghĩa Mác – Lênin; phép biện chứng, duy vật \\ lịch sử";
@@ -450,18 +450,7 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
     // A deactivated person's link stops working at once.
     let third = issue(&app, &p.admin, p.near).await;
     assert_eq!(anonymous.get(&third).await.status, 200);
-    p.admin
-        .put(
-            &format!("/api/v1/people/{}", p.near),
-            crate::helpers::person(
-                "GV001",
-                "Nguyễn Thị Lan",
-                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
-                       "active": false}),
-            ),
-        )
-        .await
-        .ok(200);
+    deactivate_near(&p).await;
     assert_eq!(tells(&anonymous.get(&third).await), tells(&unknown));
 }
 

@@ -71,6 +71,22 @@ pub async fn planning(app: &TestApp) -> Planning {
     }
 }
 
+/// Deactivates the lecturer living in D01, keeping the rest of her record.
+pub async fn deactivate_near(p: &Planning) {
+    p.admin
+        .put(
+            &format!("/api/v1/people/{}", p.near),
+            crate::helpers::person(
+                "GV001",
+                "Nguyễn Thị Lan",
+                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
+                       "active": false}),
+            ),
+        )
+        .await
+        .ok(200);
+}
+
 /// A plan of D01 for 2027 with one class of the program at center 1; approved when asked.
 pub async fn plan(p: &Planning, approve: bool) -> (i64, i64) {
     let plan = p

@@ -8,7 +8,7 @@ use roster_solver::{Pair, check, format};
 use serde_json::{Value, json};
 
 use crate::helpers::{Caller, TestApp, spawn_app};
-use crate::planning::{Planning, plan, planning, request_body};
+use crate::planning::{Planning, deactivate_near, plan, planning, request_body};
 
 /// Waits for a run to leave `queued` and `running`; returns it.
 pub async fn settled(admin: &Caller, run: i64) -> Value {
@@ -575,18 +575,7 @@ async fn a_replan_moves_the_sessions_of_someone_deactivated() {
         .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
         .await
         .ok(200);
-    p.admin
-        .put(
-            &format!("/api/v1/people/{}", p.near),
-            crate::helpers::person(
-                "GV001",
-                "Nguyễn Thị Lan",
-                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
-                       "active": false}),
-            ),
-        )
-        .await
-        .ok(200);
+    deactivate_near(&p).await;
     let broken = p
         .admin
         .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
