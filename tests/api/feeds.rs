@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Caller, Reply, TestApp, spawn_app};
 use crate::planning::{Planning, deactivate_near, planning};
-use crate::scheduling::{holders, march, sessions, settled, start_run};
+use crate::scheduling::{holders, publish_march, sessions};
 
 const MODULE: &str = "Chủ nghĩa Mác – Lênin; phép biện chứng, duy vật \\ lịch sử";
 const CONTACT: &str = "Đ/c Lan; ĐT 0912 345 678, máy lẻ 2";
@@ -77,25 +77,6 @@ async fn issue(app: &TestApp, caller: &Caller, person: i64) -> String {
     );
     assert!(link["qr_svg"].as_str().unwrap().contains("<svg"));
     path
-}
-
-/// Publishes a March run in which `session` goes to `person` by hand (or as solved when none).
-async fn publish_march(admin: &Caller, change: Option<(i64, i64)>) {
-    let run = start_run(admin, march()).await;
-    assert_eq!(settled(admin, run).await["status"], "finished");
-    if let Some((session, person)) = change {
-        admin
-            .put(
-                &format!("/api/v1/runs/{run}/sessions/{session}"),
-                json!({"person_ids": [person]}),
-            )
-            .await
-            .ok(200);
-    }
-    admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
 }
 
 /// What the readers must find for a class session of the test.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
 use crate::planning::{plan, planning};
-use crate::scheduling::{march, sessions, settled, start_run};
+use crate::scheduling::{publish_march, sessions, settled};
 
 /// A browser that keeps its cookies and does not follow redirects.
 struct Browser {
@@ -175,12 +175,7 @@ async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
     let app = spawn_app().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
-    let run = start_run(&p.admin, march()).await;
-    assert_eq!(settled(&p.admin, run).await["status"], "finished");
-    p.admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
+    publish_march(&p.admin, None).await;
     for (username, role, scope) in [
         ("admin.web", UserRole::ProvinceAdmin, None),
         ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
@@ -258,12 +253,7 @@ async fn a_lecturer_sees_the_week_takes_a_calendar_link_and_says_when_they_canno
     let app = spawn_app().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
-    let run = start_run(&p.admin, march()).await;
-    assert_eq!(settled(&p.admin, run).await["status"], "finished");
-    p.admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
+    publish_march(&p.admin, None).await;
     app.account("gv.lan", UserRole::Lecturer, Some(p.near)).await;
     let mut lan = Browser::signed_in(&app, "gv.lan").await;
     let mine = lan.get("/my").await.text;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 use crate::planning::planning;
-use crate::scheduling::{march, sessions, settled, start_run};
+use crate::scheduling::{publish_march, sessions};
 
 fn briefing(p: &crate::planning::Planning, date: &str, language: Option<&str>) -> Value {
     json!({"topic_id": p.w.resolution, "district_id": p.w.d2, "venue": "Nhà văn hóa xã Trung Bình",
@@ -32,12 +32,7 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
             .await
             .ok(201);
     }
-    let run = start_run(&p.admin, march()).await;
-    assert_eq!(settled(&p.admin, run).await["status"], "finished");
-    p.admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
+    publish_march(&p.admin, None).await;
 
     let report = p.admin.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
     let d1 = &report["districts"][0];
@@ -187,12 +182,7 @@ async fn a_class_meeting_in_another_district_counts_as_held_in_its_own_districts
         .post(&format!("/api/v1/requests/{request}/accept"), json!({}))
         .await
         .ok(200);
-    let run = start_run(&p.admin, march()).await;
-    assert_eq!(settled(&p.admin, run).await["status"], "finished");
-    p.admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
+    publish_march(&p.admin, None).await;
     let board = app.account("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)).await;
     let own = board.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
     let line = &own["districts"][0]["programs"][0];

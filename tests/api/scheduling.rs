@@ -31,6 +31,25 @@ pub fn march() -> Value {
     json!({"from": "2027-03-01", "to": "2027-03-31", "time_limit_seconds": 30})
 }
 
+/// Publishes a March run in which `session` goes to `person` by hand (or as solved when none).
+pub async fn publish_march(admin: &Caller, change: Option<(i64, i64)>) {
+    let run = start_run(admin, march()).await;
+    assert_eq!(settled(admin, run).await["status"], "finished");
+    if let Some((session, person)) = change {
+        admin
+            .put(
+                &format!("/api/v1/runs/{run}/sessions/{session}"),
+                json!({"person_ids": [person]}),
+            )
+            .await
+            .ok(200);
+    }
+    admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+}
+
 /// A class of two half-days on 1 March 2027 in D01, and a briefing on 2 March in D11.
 pub async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
     let (_, planned) = plan(p, true).await;
@@ -569,12 +588,7 @@ async fn a_replan_moves_the_sessions_of_someone_deactivated() {
     let app = spawn_app().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
-    let run = start_run(&p.admin, march()).await;
-    settled(&p.admin, run).await;
-    p.admin
-        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-        .await
-        .ok(200);
+    publish_march(&p.admin, None).await;
     deactivate_near(&p).await;
     let broken = p
         .admin
