@@ -5,53 +5,23 @@
 //! `cargo bench --bench pages` runs on SQLite; with `ROSTER_BENCH_POSTGRES=postgres://…/postgres`
 //! it runs on a fresh database on that PostgreSQL server instead.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Datelike;
-use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use serde_json::{Value, json};
 
 const ROUNDS: usize = 200;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let bench_db = format!("roster_bench_pages_{}", std::process::id());
-    let (url, backend) = match std::env::var("ROSTER_BENCH_POSTGRES") {
-        Ok(server) => {
-            let admin = sqlx::PgPool::connect(&server).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {bench_db}")))
-                .execute(&admin)
-                .await
-                .unwrap();
-            (
-                format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0),
-                "PostgreSQL",
-            )
-        }
-        Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
-    };
-    let db = Db::connect(&url).await.unwrap();
+    let bench = common::BenchDb::fresh("pages").await;
+    let (db, backend) = (bench.db.clone(), bench.backend);
     roster::demo::load(&db).await.unwrap();
-    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
-    let base = format!("http://{}", server.local_addr());
-    tokio::spawn(server.run(std::future::pending()));
+    let base = common::serve(&db).await;
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": roster::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = common::sign_in(&client, &base, "admin", roster::demo::DEMO_PASSWORD).await;
     let get = |path: String| {
         let (client, base, cookie) = (client.clone(), base.clone(), cookie.clone());
         async move {
@@ -129,4 +99,5 @@ async fn main() {
             size / 1024
         );
     }
+    bench.finish().await;
 }

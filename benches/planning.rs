@@ -9,13 +9,12 @@
 //! it runs on a fresh database on that PostgreSQL server instead. `ROSTER_BENCH_TIME_LIMIT`
 //! sets the year run's time limit in seconds (default 60).
 
+mod common;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Duration as Days, NaiveDate};
-use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use serde_json::{Value, json};
 
 const CLASSES: usize = 720;
@@ -71,48 +70,16 @@ fn ids(list: &Value, pick: impl Fn(&Value) -> bool) -> Vec<i64> {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let bench_db = format!("roster_bench_planning_{}", std::process::id());
-    let postgres = std::env::var("ROSTER_BENCH_POSTGRES").ok().map(|server| {
-        (
-            server.clone(),
-            format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0),
-        )
-    });
-    if let Some((server, _)) = &postgres {
-        let admin = sqlx::PgPool::connect(server).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {bench_db}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-    }
-    let (url, backend) = match &postgres {
-        Some((_, url)) => (url.clone(), "PostgreSQL"),
-        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
-    };
     let time_limit: f64 = std::env::var("ROSTER_BENCH_TIME_LIMIT")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60.0);
-    let db = Db::connect(&url).await.unwrap();
+    let bench = common::BenchDb::fresh("planning").await;
+    let (db, backend) = (bench.db.clone(), bench.backend);
     roster::demo::load(&db).await.unwrap();
-    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
-    let base = format!("http://{}", server.local_addr());
-    tokio::spawn(server.run(std::future::pending()));
+    let base = common::serve(&db).await;
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": roster::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = common::sign_in(&client, &base, "admin", roster::demo::DEMO_PASSWORD).await;
     let api = Api { base, client, cookie };
 
     // The demo's registry, plus three programs of four two-half-day modules.
@@ -280,13 +247,5 @@ async fn main() {
         republished["removed"],
     );
     assert!(week.0.weekday() == chrono::Weekday::Mon);
-    db.close().await;
-    if let Some((server, _)) = postgres {
-        let admin = sqlx::PgPool::connect(&server).await.unwrap();
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {bench_db} WITH (FORCE)"
-        )))
-        .execute(&admin)
-        .await;
-    }
+    bench.finish().await;
 }

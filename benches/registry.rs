@@ -5,13 +5,13 @@
 //! `cargo bench --bench registry` runs on SQLite; with `ROSTER_BENCH_POSTGRES=postgres://…/postgres`
 //! it runs on a fresh database on that PostgreSQL server instead.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use roster::audit::Actor;
 use roster::auth::users::{self, NewUser};
 use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use roster::vocab::UserRole;
 use serde_json::{Value, json};
 
@@ -116,24 +116,8 @@ fn median_and_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let bench_db = format!("roster_bench_{}", std::process::id());
-    let postgres = match std::env::var("ROSTER_BENCH_POSTGRES") {
-        Ok(server) => {
-            let admin = sqlx::PgPool::connect(&server).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {bench_db}")))
-                .execute(&admin)
-                .await
-                .unwrap();
-            Some((admin, format!("{}/{bench_db}", server.rsplit_once('/').unwrap().0)))
-        }
-        Err(_) => None,
-    };
-    let (url, backend) = match &postgres {
-        Some((_, url)) => (url.clone(), "PostgreSQL"),
-        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite"),
-    };
-    let db = Db::connect(&url).await.unwrap();
+    let bench = common::BenchDb::fresh("registry").await;
+    let (db, backend) = (bench.db.clone(), bench.backend);
     let mut tx = db.begin().await.unwrap();
     let new = NewUser {
         username: "bench".into(),
@@ -146,23 +130,9 @@ async fn main() {
     };
     users::insert(tx.conn(), &Actor::command_line(), new).await.unwrap();
     tx.commit().await.unwrap();
-    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
-    let base = format!("http://{}", server.local_addr());
-    tokio::spawn(server.run(std::future::pending()));
+    let base = common::serve(&db).await;
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "bench", "password": "mật-khẩu-đo"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = common::sign_in(&client, &base, "bench", "mật-khẩu-đo").await;
     let token: Value = client
         .post(format!("{base}/api/v1/tokens"))
         .header("cookie", cookie)
@@ -274,11 +244,5 @@ async fn main() {
             p95.as_secs_f64() * 1000.0
         );
     }
-    db.close().await;
-    if let Some((admin, _)) = postgres {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {bench_db} WITH (FORCE)")))
-            .execute(&admin)
-            .await
-            .unwrap();
-    }
+    bench.finish().await;
 }
