@@ -94,18 +94,19 @@ async fn coverage_report(
     Ok(Json(coverage(&state, year, district).await?))
 }
 
+async fn facts(state: &AppState, year: i32, district: Option<i64>) -> Result<facts::Facts> {
+    let mut conn = state.db.acquire().await?;
+    facts::load(conn.conn(), year, district).await
+}
+
 /// The coverage of a year, for one district or all.
 pub async fn coverage(state: &AppState, year: i32, district: Option<i64>) -> Result<coverage::Coverage> {
-    let mut conn = state.db.acquire().await?;
-    let facts = facts::load(conn.conn(), year, district).await?;
-    Ok(coverage::compute(year, &facts))
+    Ok(coverage::compute(year, &facts(state, year, district).await?))
 }
 
 /// The yearly report of a year, for one district or all.
 pub async fn yearly(state: &AppState, year: i32, district: Option<i64>) -> Result<yearly::YearlyReport> {
-    let mut conn = state.db.acquire().await?;
-    let facts = facts::load(conn.conn(), year, district).await?;
-    Ok(yearly::compute(year, &facts))
+    Ok(yearly::compute(year, &facts(state, year, district).await?))
 }
 
 /// The yearly report (due before 22 February): per district, classes planned and held by

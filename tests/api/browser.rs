@@ -10,11 +10,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use roster::vocab::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
-use crate::planning::planning;
+use crate::planning::{one_account_of_each_kind, planning};
 use crate::scheduling::sessions;
 
 /// chromedriver on a free port, stopped when dropped.
@@ -172,14 +171,7 @@ async fn each_user_in_a_real_browser() {
     let app = spawn_app().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
-    for (username, role, scope) in [
-        ("admin.web", UserRole::ProvinceAdmin, None),
-        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
-        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
-        ("gv.lan", UserRole::Lecturer, Some(p.near)),
-    ] {
-        app.account(username, role, scope).await;
-    }
+    one_account_of_each_kind(&app, &p).await;
     let driver = start_driver().await;
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, profile.path()).await;

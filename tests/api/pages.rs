@@ -8,7 +8,7 @@ use roster::vocab::UserRole;
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
-use crate::planning::{plan, planning};
+use crate::planning::{one_account_of_each_kind, plan, planning};
 use crate::scheduling::{publish_march, sessions, settled};
 
 /// A browser that keeps its cookies and does not follow redirects.
@@ -99,14 +99,7 @@ fn is_page(got: &Got) -> bool {
 async fn signing_in_and_out_and_where_each_account_lands() {
     let app = spawn_app().await;
     let p = planning(&app).await;
-    for (username, role, scope) in [
-        ("admin.web", UserRole::ProvinceAdmin, None),
-        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
-        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
-        ("gv.lan", UserRole::Lecturer, Some(p.near)),
-    ] {
-        app.account(username, role, scope).await;
-    }
+    one_account_of_each_kind(&app, &p).await;
     let mut anonymous = Browser::new(&app);
     assert_eq!(anonymous.get("/").await.location(), "/login");
     let sent_away = anonymous.get("/coverage?year=2027").await;
@@ -176,14 +169,7 @@ async fn every_page_for_every_kind_of_account_with_the_apis_figures() {
     let p = planning(&app).await;
     sessions(&app, &p).await;
     publish_march(&p.admin, None).await;
-    for (username, role, scope) in [
-        ("admin.web", UserRole::ProvinceAdmin, None),
-        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
-        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
-        ("gv.lan", UserRole::Lecturer, Some(p.near)),
-    ] {
-        app.account(username, role, scope).await;
-    }
+    one_account_of_each_kind(&app, &p).await;
     let d1 = format!("/coverage/district/{}?year=2027", p.w.d1);
     let d2 = format!("/coverage/district/{}?year=2027", p.w.d2);
     let pages = [
@@ -320,13 +306,7 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
     let app = spawn_app().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
-    for (username, role, scope) in [
-        ("admin.web", UserRole::ProvinceAdmin, None),
-        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
-        ("gv.lan", UserRole::Lecturer, Some(p.near)),
-    ] {
-        app.account(username, role, scope).await;
-    }
+    one_account_of_each_kind(&app, &p).await;
     for username in ["bt.d01", "gv.lan"] {
         let mut b = Browser::signed_in(&app, username).await;
         assert_eq!(b.get("/planning").await.status, StatusCode::FORBIDDEN, "{username}");

@@ -71,6 +71,19 @@ pub async fn planning(app: &TestApp) -> Planning {
     }
 }
 
+/// One account of each kind: `admin.web` (the province), `bt.d01` (D01's board), `tt.d01`
+/// (center 1) and `gv.lan` (the lecturer living in D01).
+pub async fn one_account_of_each_kind(app: &TestApp, p: &Planning) {
+    for (username, role, scope) in [
+        ("admin.web", UserRole::ProvinceAdmin, None),
+        ("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)),
+        ("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1)),
+        ("gv.lan", UserRole::Lecturer, Some(p.near)),
+    ] {
+        app.account(username, role, scope).await;
+    }
+}
+
 /// Deactivates the lecturer living in D01, keeping the rest of her record.
 pub async fn deactivate_near(p: &Planning) {
     p.admin
