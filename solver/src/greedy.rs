@@ -51,7 +51,7 @@ impl<'i, 'a> Ledger<'i, 'a> {
         }
     }
 
-    fn release(&mut self, q: usize, s: usize) {
+    pub fn release(&mut self, q: usize, s: usize) {
         self.held[q].retain(|&t| t != s);
         for b in self.instance.sessions[s].buckets {
             if let Some(n) = self.counts.get_mut(&(q, b)) {

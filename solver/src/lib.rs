@@ -10,12 +10,13 @@ mod evaluate;
 pub mod format;
 pub mod generate;
 mod greedy;
+mod improve;
 mod instance;
 mod manual;
 mod model;
 pub mod problem;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -145,7 +146,14 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         Ok(i) => i,
         Err(e) => return Solution::error(e.code, e.message),
     };
-    let start = greedy::assign(&instance);
+    let limit = options
+        .time_limit
+        .or(problem.time_limit_seconds)
+        .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok());
+    // The local search gets at most a tenth of the time before HiGHS and the last twentieth
+    // after it. Where it ends on time rather than on a local optimum, HiGHS starts elsewhere,
+    // and an optimal answer may be another of equal objective.
+    let start = improve::improve(&instance, &greedy::assign(&instance), limit.map(|t| started + t / 10));
     let to_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
         let mut v: Vec<Pair> = pairs
             .iter()
@@ -184,11 +192,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     report(Some(&start), 0.0);
     let model_options = model::Options {
-        deadline: options
-            .time_limit
-            .or(problem.time_limit_seconds)
-            .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok())
-            .map(|t| started + t),
+        deadline: limit.map(|t| started + t - t / 20),
         threads: options.threads,
         cancel: &options.control.cancel,
         on_progress: &|p: model::Progress| report(p.improved.as_deref(), p.bound),
@@ -206,6 +210,15 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             // Every term is non-negative, so 0 is always a valid bound.
             Err(_) => (start, None, false, 0.0, 0, 0),
         };
+    // An unproven answer may still be improved by the local search (HiGHS's incumbent too:
+    // its heuristics leave moves behind); the model's objective then no longer applies.
+    let (pairs, model_objective) = if proven_optimal || options.control.cancel.load(Ordering::Relaxed) {
+        (pairs, model_objective)
+    } else {
+        let better = improve::improve(&instance, &pairs, limit.map(|t| started + t));
+        let same = better == pairs;
+        (better, model_objective.filter(|_| same))
+    };
     let terms = evaluate::terms(&instance, &pairs);
     let objective = terms.total();
     // The model and the evaluation must price the assignment alike; if they ever differ, the

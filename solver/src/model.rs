@@ -3,7 +3,9 @@
 //! Variables: a binary x[p,s] for each eligible pair only; per session the empty places
 //! u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s]; per continuity group and
 //! person a y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group
-//! c[g] ≥ Σ y − 1; L_full_time and L_rapporteur ≥ each such person's load.
+//! c[g] ≥ Σ y − 1, and c[g] ≥ the share of a session held by people who can hold no other
+//! place of the group, less its empty places; L_full_time and L_rapporteur ≥ each such
+//! person's load.
 //! Rows: Σ_p x[p,s] ≤ needs; cliques of pairwise-conflicting sessions, travel counted (found
 //! once for everybody, restricted to each person's eligible sessions); caps per day, week and
 //! month where a person's eligible sessions could exceed them.
@@ -110,6 +112,19 @@ fn most_without_overlap(instance: &Instance, sessions: &[usize]) -> u32 {
     taken
 }
 
+/// Whether one person can take at most one of these sessions: each two conflict, or share a
+/// day, week or month where the person's cap is 1.
+fn at_most_one(instance: &Instance, q: usize, sessions: &[usize]) -> bool {
+    let caps = instance.people[q].caps;
+    sessions.iter().enumerate().all(|(i, &a)| {
+        sessions[i + 1..].iter().all(|&b| {
+            instance.conflict(a, b)
+                || (0..3)
+                    .any(|k| caps[k] == Some(1) && instance.sessions[a].buckets[k] == instance.sessions[b].buckets[k])
+        })
+    })
+}
+
 pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
     let p = instance.problem;
     let w = &p.weights;
@@ -166,6 +181,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     }
 
     // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
+    let mut empty: Vec<Option<Variable>> = vec![None; instance.sessions.len()];
     for (s, info) in instance.sessions.iter().enumerate() {
         if info.eligible.is_empty() {
             continue;
@@ -181,6 +197,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         let (u, _) = add(&mut vars, variable().min(0), (info.needs as f64 - taken).max(0.0));
         objective.add_mul(w.uncovered as f64, u);
         rows.push((e + u).geq(info.needs as f64));
+        empty[s] = Some(u);
     }
 
     // No one in two places at once: each clique restricted to a person's eligible sessions.
@@ -248,6 +265,54 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
                 .filter(|(q, list)| list.iter().any(|&s| chosen.contains(&(s, **q))))
                 .count() as f64;
             let (c, _) = add(&mut vars, variable().min(0), f64::max(0.0, distinct - 1.0));
+            // Splits the LP would not see. Someone who can hold only one place of a group of
+            // single places splits it as soon as another place is filled, so with e the group's
+            // empty places over (places − 1):
+            //   per such person p:      c ≥ Σ_s x[p,s] − e;
+            //   per session s, with E the such people who may hold it: c ≥ Σ_{p∈E} x[p,s] − e
+            //   (the empty places other than s).
+            // Without them the LP gives such a person half of each of two places for nothing.
+            if sessions.iter().all(|&s| instance.sessions[s].needs == 1) {
+                let share = 1.0 / (places - 1) as f64;
+                // c + e, and the part of e that is constant (places nobody may take).
+                let split_floor = |except: Option<usize>| {
+                    let mut e = Expression::from(c);
+                    let mut never_filled = 0.0;
+                    for &t in sessions.iter().filter(|&&t| Some(t) != except) {
+                        match empty[t] {
+                            Some(u) => e.add_mul(share, u),
+                            None => never_filled += share,
+                        }
+                    }
+                    (e, never_filled)
+                };
+                let alone: Vec<(usize, &Vec<usize>)> = people
+                    .iter()
+                    .filter(|(q, list)| at_most_one(instance, **q, list))
+                    .map(|(q, list)| (*q, list))
+                    .collect();
+                for &(q, list) in alone.iter().filter(|(_, list)| list.len() > 1) {
+                    let (mut e, never_filled) = split_floor(None);
+                    for &s in list {
+                        e.add_mul(-1.0, x[&(s, q)]);
+                    }
+                    rows.push(e.geq(-never_filled));
+                }
+                for &s in &sessions {
+                    let holders: Vec<usize> = alone
+                        .iter()
+                        .filter(|(_, list)| list.contains(&s))
+                        .map(|(q, _)| *q)
+                        .collect();
+                    if !holders.is_empty() {
+                        let (mut e, never_filled) = split_floor(Some(s));
+                        for q in holders {
+                            e.add_mul(-1.0, x[&(s, q)]);
+                        }
+                        rows.push(e.geq(-never_filled));
+                    }
+                }
+            }
             let mut sum = Expression::with_capacity(people.len() + 1);
             for (q, list) in people {
                 let used = list.iter().any(|&s| chosen.contains(&(s, q)));
@@ -329,6 +394,9 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     highs.set_option("mip_rel_gap", 0.0);
     highs.set_option("mip_abs_gap", 0.999);
     highs.set_option("random_seed", 0);
+    // Symmetry detection found nothing to use in these models and cost the year instance 15 s
+    // before its first LP.
+    highs.set_option("mip_detect_symmetry", false);
     if let Some(deadline) = options.deadline {
         let left = deadline
             .saturating_duration_since(std::time::Instant::now())
@@ -458,5 +526,37 @@ extern "C" fn on_callback(
         .unwrap_or(false);
     if stop && !input.is_null() {
         unsafe { (*input).user_interrupt = 1 };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::read_problem;
+
+    #[test]
+    fn one_of_a_day_is_at_most_one_where_the_day_cap_is_1_or_the_sessions_overlap() {
+        let session = |id: &str, start: &str, end: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-01T{start}:00+07:00", "end": "2027-03-01T{end}:00+07:00",
+                    "district": "D1", "qualification": "SC-01"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{{"id": "D1"}}],
+                "travel_minutes": {{"D1": {{"D1": 0}}}},
+                "people": [{{"id": "P1", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"], "max_per_day": 1}},
+                           {{"id": "P2", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"], "max_per_day": 2}}],
+                "sessions": [{}, {}, {}], "weights": {{}}}}"#,
+            session("S1", "07:30", "11:00"),
+            session("S2", "13:30", "17:00"),
+            session("S3", "10:00", "12:00")
+        );
+        let problem = read_problem(&text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        assert!(at_most_one(&instance, 0, &[0, 1]));
+        assert!(!at_most_one(&instance, 1, &[0, 1]));
+        assert!(at_most_one(&instance, 1, &[0, 2]));
+        assert!(at_most_one(&instance, 1, &[1]));
     }
 }

@@ -298,6 +298,40 @@ fn continuity_keeps_one_lecturer_on_a_module_and_needs_two_pays_one() {
 }
 
 #[test]
+fn a_lecturer_who_can_take_one_half_day_splits_the_module_when_that_is_cheapest() {
+    // P1 lives in D1 but takes one session a day; P2 travels 45 minutes to each. P2 on both
+    // costs 90; P1 on one and P2 on the other costs 45 + 30 of continuity. With the group's
+    // other place empty, P1 pays no continuity.
+    let people = json!([
+        lecturer("P1", json!({"max_per_day": 1})),
+        lecturer("P2", json!({"home_district": "D2"}))
+    ]);
+    let weights = json!({"uncovered": 100, "travel_minute": 1, "continuity": 30});
+    let p = problem(json!({
+        "people": people.clone(),
+        "sessions": [class("S1", "07:30", "11:00", json!({"group": "G"})), class("S2", "13:30", "17:00", json!({"group": "G"}))],
+        "weights": weights
+    }));
+    let s = solved(&p);
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!((s.objective, s.objective_terms.continuity), (75, 30));
+    assert_eq!(pairs(&s).iter().filter(|(_, q)| q == "P1").count(), 1);
+
+    // P2 now lives 150 minutes away, more than an empty place costs.
+    let alone = problem(json!({
+        "people": people,
+        "sessions": [class("S1", "07:30", "11:00", json!({"group": "G"})), class("S2", "13:30", "17:00", json!({"group": "G"}))],
+        "travel_minutes": {"D1": {"D1": 0, "D2": 150}, "D2": {"D1": 150, "D2": 0}},
+        "weights": weights
+    }));
+    let s = solved(&alone);
+    assert_eq!(
+        (s.objective, s.objective_terms.continuity, s.uncovered.len()),
+        (100, 0, 1)
+    );
+}
+
+#[test]
 fn max_load_spreads_work_and_part_time_and_language_terms_count() {
     let p = problem(json!({
         "people": [lecturer("FT1", json!({})), lecturer("FT2", json!({"home_district": "D2"}))],
