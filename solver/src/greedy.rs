@@ -11,7 +11,13 @@ pub struct Ledger<'i, 'a> {
     instance: &'i Instance<'a>,
     pub held: Vec<Vec<usize>>,
     counts: HashMap<(usize, Bucket), u32>,
+    /// Most sessions a full-time lecturer, and a rapporteur, may hold: not a rule of the
+    /// problem, a target the starting assignment can aim its max-load terms at.
+    pub ceiling: Ceiling,
 }
+
+/// Load ceilings for full-time lecturers and for rapporteurs; `None` is none.
+pub type Ceiling = [Option<usize>; 2];
 
 impl<'i, 'a> Ledger<'i, 'a> {
     pub fn new(instance: &'i Instance<'a>) -> Self {
@@ -19,6 +25,7 @@ impl<'i, 'a> Ledger<'i, 'a> {
             instance,
             held: vec![Vec::new(); instance.people.len()],
             counts: HashMap::new(),
+            ceiling: [None, None],
         }
     }
 
@@ -41,7 +48,15 @@ impl<'i, 'a> Ledger<'i, 'a> {
     }
 
     pub fn can_take(&self, q: usize, s: usize) -> bool {
-        !self.held[q].contains(&s) && self.conflicts(q, s).next().is_none() && !self.at_cap(q, s)
+        !self.held[q].contains(&s) && self.conflicts(q, s).next().is_none() && !self.at_cap(q, s) && !self.at_ceiling(q)
+    }
+
+    fn at_ceiling(&self, q: usize) -> bool {
+        let person = &self.instance.people[q];
+        [person.full_time, person.rapporteur]
+            .into_iter()
+            .zip(self.ceiling)
+            .any(|(member, ceiling)| member && ceiling.is_some_and(|c| self.held[q].len() >= c))
     }
 
     pub fn take(&mut self, q: usize, s: usize) {
@@ -157,12 +172,14 @@ impl Shared {
     }
 }
 
-/// (session, person) pairs of a feasible assignment that keeps every pin. Sessions in time
-/// order take, one place at a time, the free eligible person whose cost to the objective is
-/// lowest, while that cost is below leaving the place empty.
-pub fn assign(instance: &Instance) -> Vec<(usize, usize)> {
+/// (session, person) pairs of a feasible assignment that keeps every pin and no load over
+/// `ceiling`. The `first` pairs are taken first, in order, where the rules allow; then sessions
+/// in time order take, one place at a time, the free eligible person whose cost to the
+/// objective is lowest, while that cost is below leaving the place empty.
+pub fn assign(instance: &Instance, ceiling: Ceiling, first: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let w = &instance.problem.weights;
     let mut ledger = Ledger::new(instance);
+    ledger.ceiling = ceiling;
     let mut shared = Shared {
         group_people: HashMap::new(),
         load: vec![0; instance.people.len()],
@@ -174,13 +191,24 @@ pub fn assign(instance: &Instance) -> Vec<(usize, usize)> {
         shared.take(instance, s, q);
         chosen.push((s, q));
     }
-    let pins = instance.pins_by_session();
+    let mut filled: Vec<u32> = vec![0; instance.sessions.len()];
+    for &(s, _) in &chosen {
+        filled[s] += 1;
+    }
+    for &(s, q) in first {
+        if filled[s] < instance.sessions[s].needs && ledger.can_take(q, s) {
+            ledger.take(q, s);
+            shared.take(instance, s, q);
+            chosen.push((s, q));
+            filled[s] += 1;
+        }
+    }
     let previous: std::collections::HashSet<(usize, usize)> = instance.previous.iter().copied().collect();
     let mut order: Vec<usize> = (0..instance.sessions.len()).collect();
     order.sort_by_key(|&s| (instance.sessions[s].start, s));
     for s in order {
-        let mut filled = pins.get(&s).map_or(0, |p| p.len() as u32);
-        while filled < instance.sessions[s].needs {
+        let filled = &mut filled[s];
+        while *filled < instance.sessions[s].needs {
             let best = instance.sessions[s]
                 .eligible
                 .iter()
@@ -195,7 +223,7 @@ pub fn assign(instance: &Instance) -> Vec<(usize, usize)> {
                     ledger.take(q, s);
                     shared.take(instance, s, q);
                     chosen.push((s, q));
-                    filled += 1;
+                    *filled += 1;
                 }
                 _ => break,
             }

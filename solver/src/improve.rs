@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use crate::greedy::Ledger;
+use crate::greedy::{Ceiling, Ledger};
 use crate::instance::Instance;
 
 /// A session handed from one person to another: (session, from, to).
@@ -31,7 +31,7 @@ struct Search<'i, 'a> {
 }
 
 impl<'i, 'a> Search<'i, 'a> {
-    fn new(instance: &'i Instance<'a>, pairs: &[(usize, usize)], deadline: Option<Instant>) -> Self {
+    fn new(instance: &'i Instance<'a>, pairs: &[(usize, usize)], ceiling: Ceiling, deadline: Option<Instant>) -> Self {
         let groups = instance
             .sessions
             .iter()
@@ -58,6 +58,7 @@ impl<'i, 'a> Search<'i, 'a> {
         for &(s, q) in pairs {
             search.apply(s, None, Some(q));
         }
+        search.ledger.ceiling = ceiling;
         search
     }
 
@@ -370,9 +371,14 @@ impl<'i, 'a> Search<'i, 'a> {
 }
 
 /// A better (or the same) feasible assignment: moves are searched until none lowers the
-/// objective, or until `deadline`.
-pub fn improve(instance: &Instance, pairs: &[(usize, usize)], deadline: Option<Instant>) -> Vec<(usize, usize)> {
-    let mut search = Search::new(instance, pairs, deadline);
+/// objective, or until `deadline`. No move takes a load over `ceiling`.
+pub fn improve(
+    instance: &Instance,
+    pairs: &[(usize, usize)],
+    ceiling: Ceiling,
+    deadline: Option<Instant>,
+) -> Vec<(usize, usize)> {
+    let mut search = Search::new(instance, pairs, ceiling, deadline);
     loop {
         let mut improved = search.single_moves();
         improved |= search.join_groups();
@@ -432,7 +438,7 @@ mod tests {
     /// The improved assignment, after checking that it keeps every rule and costs no more.
     fn improved(problem: &Problem, start: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let instance = Instance::new(problem).unwrap();
-        let better = improve(&instance, start, None);
+        let better = improve(&instance, start, [None, None], None);
         let pairs: Vec<Pair> = better
             .iter()
             .map(|&(s, q)| Pair {
@@ -520,7 +526,7 @@ mod tests {
                 seed,
             });
             let instance = Instance::new(&p).unwrap();
-            let start = assign(&instance);
+            let start = assign(&instance, [None, None], &[]);
             let better = improved(&p, &start);
             assert!(
                 terms(&instance, &better).total() < terms(&instance, &start).total(),

@@ -2,7 +2,7 @@
 //! calendar days, ISO weeks and months in the problem's time zone, and each session gets the
 //! people eligible for it. Every way a problem can break the format is found here.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
 use chrono_tz::Tz;
@@ -298,15 +298,6 @@ impl<'a> Instance<'a> {
         let (sa, sb) = (&self.sessions[a], &self.sessions[b]);
         let (first, second) = if sa.start <= sb.start { (sa, sb) } else { (sb, sa) };
         first.start == second.start || second.start - first.end < self.travel[first.district][second.district] * 60
-    }
-
-    /// The pinned people of each session.
-    pub fn pins_by_session(&self) -> HashMap<usize, HashSet<usize>> {
-        let mut out: HashMap<usize, HashSet<usize>> = HashMap::new();
-        for &(s, q) in &self.pinned {
-            out.entry(s).or_default().insert(q);
-        }
-        out
     }
 
     /// The weighted cost of one assignment that does not depend on the others: travel from

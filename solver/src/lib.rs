@@ -138,6 +138,32 @@ fn whole_bound(bound: f64, objective: i64) -> i64 {
     ((bound - 1e-6).ceil() as i64).clamp(0, objective)
 }
 
+/// A start that follows the LP relaxation: its pairs by falling value first, then the greedy,
+/// under load ceilings at the LP's highest loads, then the local search with and without them.
+/// Single moves cannot lower a highest load that many people share; the LP shows how low it
+/// can go.
+fn guided_start(
+    instance: &instance::Instance,
+    relaxed: &[((usize, usize), f64)],
+    deadline: Option<Instant>,
+) -> Vec<(usize, usize)> {
+    let mut ranked = relaxed.to_vec();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let first: Vec<(usize, usize)> = ranked.iter().map(|&(pair, _)| pair).collect();
+    let mut load = vec![0.0; instance.people.len()];
+    for &((_, q), value) in relaxed {
+        load[q] += value;
+    }
+    let ceiling = [0, 1].map(|k| {
+        (0..load.len())
+            .filter(|&q| [instance.people[q].full_time, instance.people[q].rapporteur][k])
+            .map(|q| (load[q] - 1e-6).ceil().max(0.0) as usize)
+            .max()
+    });
+    let pairs = improve::improve(instance, &greedy::assign(instance, ceiling, &first), ceiling, deadline);
+    improve::improve(instance, &pairs, [None, None], deadline)
+}
+
 /// Solves a problem. A problem that breaks the format, or pins that break a rule, give an
 /// `error` solution; a time limit gives a `feasible` one with the proven bound.
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
@@ -150,10 +176,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         .time_limit
         .or(problem.time_limit_seconds)
         .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok());
-    // The local search gets at most a tenth of the time before HiGHS and the last twentieth
-    // after it. Where it ends on time rather than on a local optimum, HiGHS starts elsewhere,
-    // and an optimal answer may be another of equal objective.
-    let start = improve::improve(&instance, &greedy::assign(&instance), limit.map(|t| started + t / 10));
+    let at_fraction = |part: u32, whole: u32| limit.map(|t| started + t * part / whole);
+    let start = improve::improve(
+        &instance,
+        &greedy::assign(&instance, [None, None], &[]),
+        [None, None],
+        at_fraction(1, 10),
+    );
     let to_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
         let mut v: Vec<Pair> = pairs
             .iter()
@@ -191,14 +220,29 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         });
     };
     report(Some(&start), 0.0);
-    let model_options = model::Options {
-        deadline: limit.map(|t| started + t - t / 20),
+    let on_progress = |p: model::Progress| report(p.improved.as_deref(), p.bound);
+    let model_options = |relaxation_only: bool, deadline: Option<Instant>| model::Options {
+        deadline,
         threads: options.threads,
         cancel: &options.control.cancel,
-        on_progress: &|p: model::Progress| report(p.improved.as_deref(), p.bound),
+        on_progress: &on_progress,
+        relaxation_only,
     };
+    // The LP relaxation, with up to 40 % of the time, gives a bound and proposes another start.
+    let mut lp_bound = 0.0;
+    let mut start = start;
+    if let Ok(lp) = model::solve(&instance, &start, &model_options(true, at_fraction(2, 5)))
+        && !lp.relaxed.is_empty()
+    {
+        lp_bound = lp.bound;
+        let guided = guided_start(&instance, &lp.relaxed, at_fraction(1, 2));
+        report(Some(&guided), lp_bound);
+        if evaluate::terms(&instance, &guided).total() < evaluate::terms(&instance, &start).total() {
+            start = guided;
+        }
+    }
     let (pairs, model_objective, proven_optimal, bound, variables, constraints) =
-        match model::solve(&instance, &start, &model_options) {
+        match model::solve(&instance, &start, &model_options(false, at_fraction(9, 10))) {
             Ok(o) => (
                 o.pairs,
                 o.model_objective,
@@ -207,15 +251,15 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
                 o.variables,
                 o.constraints,
             ),
-            // Every term is non-negative, so 0 is always a valid bound.
-            Err(_) => (start, None, false, 0.0, 0, 0),
+            Err(_) => (start, None, false, lp_bound, 0, 0),
         };
+    let bound = bound.max(lp_bound);
     // An unproven answer may still be improved by the local search (HiGHS's incumbent too:
     // its heuristics leave moves behind); the model's objective then no longer applies.
     let (pairs, model_objective) = if proven_optimal || options.control.cancel.load(Ordering::Relaxed) {
         (pairs, model_objective)
     } else {
-        let better = improve::improve(&instance, &pairs, limit.map(|t| started + t));
+        let better = improve::improve(&instance, &pairs, [None, None], at_fraction(39, 40));
         let same = better == pairs;
         (better, model_objective.filter(|_| same))
     };
@@ -251,5 +295,57 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             solver: "highs".to_string(),
         },
         error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{Size, generate};
+
+    #[test]
+    fn the_lp_guided_start_keeps_every_rule_and_brings_the_highest_loads_down() {
+        let problem = generate(Size {
+            people: 60,
+            sessions: 300,
+            months: 2,
+            seed: 7,
+        });
+        let instance = instance::Instance::new(&problem).unwrap();
+        let plain = improve::improve(
+            &instance,
+            &greedy::assign(&instance, [None, None], &[]),
+            [None, None],
+            None,
+        );
+        let never = AtomicBool::new(false);
+        let lp = model::solve(
+            &instance,
+            &plain,
+            &model::Options {
+                deadline: None,
+                threads: 1,
+                cancel: &never,
+                on_progress: &|_| {},
+                relaxation_only: true,
+            },
+        )
+        .unwrap();
+        let guided = guided_start(&instance, &lp.relaxed, None);
+        let as_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
+            pairs
+                .iter()
+                .map(|&(s, q)| Pair {
+                    session: problem.sessions[s].id.clone(),
+                    person: problem.people[q].id.clone(),
+                })
+                .collect()
+        };
+        let report = check::check_assignments(&problem, &as_pairs(&guided));
+        assert_eq!(report.violations, Vec::<String>::new());
+        let (plain, guided) = (evaluate::terms(&instance, &plain), evaluate::terms(&instance, &guided));
+        assert!(guided.total() >= lp.bound.ceil() as i64);
+        assert!(guided.max_load < plain.max_load, "{guided:?} against {plain:?}");
+        assert!(guided.total() < plain.total(), "{guided:?} against {plain:?}");
     }
 }

@@ -33,6 +33,8 @@ pub struct Outcome {
     pub bound: f64,
     pub variables: usize,
     pub constraints: usize,
+    /// With `Options::relaxation_only` and an optimal LP: each x above 0 with its value.
+    pub relaxed: Vec<((usize, usize), f64)>,
 }
 
 pub struct Options<'a> {
@@ -43,6 +45,8 @@ pub struct Options<'a> {
     pub cancel: &'a AtomicBool,
     /// Told of each better assignment, and of the bound as it rises.
     pub on_progress: &'a (dyn Fn(Progress) + Sync),
+    /// Solve the LP relaxation only: `bound` is its optimum and `relaxed` its x values.
+    pub relaxation_only: bool,
 }
 
 /// What HiGHS has reached so far, constant part included.
@@ -381,6 +385,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             bound: constant as f64,
             variables,
             constraints,
+            relaxed: Vec::new(),
         });
     }
     let mut model = vars.minimise(objective).using(good_lp::solvers::highs::highs);
@@ -397,6 +402,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     // Symmetry detection found nothing to use in these models and cost the year instance 15 s
     // before its first LP.
     highs.set_option("mip_detect_symmetry", false);
+    highs.set_option("solve_relaxation", options.relaxation_only);
     if let Some(deadline) = options.deadline {
         let left = deadline
             .saturating_duration_since(std::time::Instant::now())
@@ -415,8 +421,32 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
     let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
     let status = solved.status();
-    let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     let columns = solved.get_solution().columns().to_vec();
+    if options.relaxation_only {
+        let optimal = status == highs::HighsModelStatus::Optimal;
+        return Ok(Outcome {
+            pairs: start.to_vec(),
+            model_objective: None,
+            proven_optimal: false,
+            bound: if optimal {
+                solved.objective_value() + constant as f64
+            } else {
+                0.0
+            },
+            variables,
+            constraints,
+            relaxed: if optimal {
+                x_column
+                    .iter()
+                    .map(|&(pair, column)| (pair, columns[column]))
+                    .filter(|&(_, value)| value > 1e-6)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
     let pairs = if has_solution {
         chosen_pairs(&x_column, &columns)
@@ -434,6 +464,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         },
         variables,
         constraints,
+        relaxed: Vec::new(),
     })
 }
 
