@@ -1,6 +1,7 @@
-//! A quick feasible assignment: the starting solution handed to HiGHS, so that a time limit
-//! always leaves an incumbent. Sessions in time order take, one by one, the cheapest free
-//! eligible people whose cost is below the cost of leaving the place empty. Pins first.
+//! A quick feasible assignment, where the local search starts: sessions in time order take,
+//! one by one, the cheapest free eligible people whose cost is below the cost of leaving the
+//! place empty. Pins first. The ledger of who holds what is shared with the local search and
+//! with the reasons for uncovered sessions.
 
 use std::collections::HashMap;
 
@@ -76,59 +77,6 @@ impl<'i, 'a> Ledger<'i, 'a> {
     }
 }
 
-/// Continuity repair: in each group split between people, hands the sessions of the others
-/// to the person holding most of it, where that person is free and the move saves more
-/// (continuity) than it costs in travel, part-time and language terms.
-fn join_groups(instance: &Instance, ledger: &mut Ledger, chosen: &mut [(usize, usize)]) {
-    let w = &instance.problem.weights;
-    if w.continuity == 0 {
-        return;
-    }
-    let mut by_group: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, &(s, _)) in chosen.iter().enumerate() {
-        if let Some(g) = instance.sessions[s].group {
-            by_group.entry(g).or_default().push(i);
-        }
-    }
-    let pinned: std::collections::HashSet<(usize, usize)> = instance.pinned.iter().copied().collect();
-    let mut groups: Vec<(usize, Vec<usize>)> = by_group.into_iter().collect();
-    groups.sort();
-    for (_, entries) in groups {
-        let mut count: HashMap<usize, usize> = HashMap::new();
-        for &i in &entries {
-            *count.entry(chosen[i].1).or_default() += 1;
-        }
-        if count.len() < 2 {
-            continue;
-        }
-        let Some((&keeper, _)) = count.iter().max_by_key(|&(&q, &n)| (n, std::cmp::Reverse(q))) else {
-            continue;
-        };
-        for &i in &entries {
-            let (s, q) = chosen[i];
-            if q == keeper || pinned.contains(&(s, q)) || instance.sessions[s].eligible.binary_search(&keeper).is_err()
-            {
-                continue;
-            }
-            let on_session = chosen.iter().any(|&(t, p)| t == s && p == keeper);
-            let alone = count[&q] == 1; // moving q's only session here removes a distinct person
-            let saving = if alone { w.continuity } else { 0 };
-            if on_session || instance.pair_cost(s, keeper) - instance.pair_cost(s, q) >= saving {
-                continue;
-            }
-            ledger.release(q, s);
-            if ledger.can_take(keeper, s) {
-                ledger.take(keeper, s);
-                chosen[i] = (s, keeper);
-                *count.get_mut(&q).expect("counted") -= 1;
-                *count.entry(keeper).or_default() += 1;
-            } else {
-                ledger.take(q, s);
-            }
-        }
-    }
-}
-
 /// What the objective's shared terms depend on, kept up to date as people are assigned.
 struct Shared {
     group_people: HashMap<usize, Vec<usize>>,
@@ -196,7 +144,7 @@ pub fn assign(instance: &Instance, ceiling: Ceiling, first: &[(usize, usize)]) -
         filled[s] += 1;
     }
     for &(s, q) in first {
-        if filled[s] < instance.sessions[s].needs && ledger.can_take(q, s) {
+        if filled[s] < instance.sessions[s].needs && ledger.can_take(q, s) && instance.pair_cost(s, q) < w.uncovered {
             ledger.take(q, s);
             shared.take(instance, s, q);
             chosen.push((s, q));
@@ -229,50 +177,6 @@ pub fn assign(instance: &Instance, ceiling: Ceiling, first: &[(usize, usize)]) -
             }
         }
     }
-    join_groups(instance, &mut ledger, &mut chosen);
     chosen.sort();
     chosen
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::format::read_problem;
-
-    #[test]
-    fn a_split_group_is_joined_when_that_saves() {
-        let session = |id: &str, start: &str, end: &str, district: &str| {
-            format!(
-                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-01T{start}:00+07:00", "end": "2027-03-01T{end}:00+07:00",
-                    "district": "{district}", "qualification": "SC-01", "group": "C1/SC-01"}}"#
-            )
-        };
-        let person = |id: &str, home: &str| {
-            format!(
-                r#"{{"id": "{id}", "roles": ["lecturer_full_time"], "home_district": "{home}", "qualifications": ["SC-01"]}}"#
-            )
-        };
-        let text = format!(
-            r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh",
-                "districts": [{{"id": "D1"}}, {{"id": "D2"}}],
-                "travel_minutes": {{"D1": {{"D1": 0, "D2": 20}}, "D2": {{"D1": 20, "D2": 0}}}},
-                "people": [{}, {}], "sessions": [{}, {}],
-                "weights": {{"uncovered": 10000, "travel_minute": 1, "continuity": 30}}}}"#,
-            person("P1", "D1"),
-            person("P2", "D2"),
-            session("S1", "07:30", "11:00", "D1"),
-            session("S2", "13:30", "17:00", "D2")
-        );
-        let problem = read_problem(&text).unwrap();
-        let instance = Instance::new(&problem).unwrap();
-        let mut ledger = Ledger::new(&instance);
-        // A split start, as caps or session order can leave it: P1 on S1, P2 on S2. Handing S2
-        // to P1 costs 20 minutes of travel and saves 30 of continuity. Ties go to the lower id.
-        let mut chosen = vec![(0, 0), (1, 1)];
-        ledger.take(0, 0);
-        ledger.take(1, 1);
-        join_groups(&instance, &mut ledger, &mut chosen);
-        assert_eq!(chosen, [(0, 0), (1, 0)]);
-        assert_eq!(ledger.held[1], Vec::<usize>::new());
-    }
 }

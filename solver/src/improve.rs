@@ -1,10 +1,9 @@
-//! Local search on a feasible assignment, so that HiGHS starts from a better incumbent: a
+//! Local search on a feasible assignment, for HiGHS's starts and for an unproven answer: a
 //! session moves to another person (or an empty place is filled), a split group moves to one
 //! person, and everyone at the highest load hands one session on. A move is kept only when it
 //! lowers the objective and breaks no rule; pins never move.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use crate::greedy::{Ceiling, Ledger};
 use crate::instance::Instance;
@@ -27,11 +26,11 @@ struct Search<'i, 'a> {
     highest: [i64; 2],
     pinned: HashSet<(usize, usize)>,
     previous: HashSet<(usize, usize)>,
-    deadline: Option<Instant>,
+    stop: &'i dyn Fn() -> bool,
 }
 
 impl<'i, 'a> Search<'i, 'a> {
-    fn new(instance: &'i Instance<'a>, pairs: &[(usize, usize)], ceiling: Ceiling, deadline: Option<Instant>) -> Self {
+    fn new(instance: &'i Instance<'a>, pairs: &[(usize, usize)], ceiling: Ceiling, stop: &'i dyn Fn() -> bool) -> Self {
         let groups = instance
             .sessions
             .iter()
@@ -50,7 +49,7 @@ impl<'i, 'a> Search<'i, 'a> {
             highest: [0; 2],
             pinned: instance.pinned.iter().copied().collect(),
             previous: instance.previous.iter().copied().collect(),
-            deadline,
+            stop,
         };
         for (k, class) in search.classes().into_iter().enumerate() {
             search.at_load[k][0] = class.len() as u32;
@@ -62,8 +61,8 @@ impl<'i, 'a> Search<'i, 'a> {
         search
     }
 
-    fn out_of_time(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
+    fn stopped(&self) -> bool {
+        (self.stop)()
     }
 
     /// The people of each load class.
@@ -194,7 +193,7 @@ impl<'i, 'a> Search<'i, 'a> {
     fn single_moves(&mut self) -> bool {
         let mut improved = false;
         for s in 0..self.instance.sessions.len() {
-            if self.out_of_time() {
+            if self.stopped() {
                 break;
             }
             for from in self.holders[s].clone() {
@@ -233,7 +232,7 @@ impl<'i, 'a> Search<'i, 'a> {
         groups.sort();
         let mut improved = false;
         for (g, sessions) in groups {
-            if self.out_of_time() {
+            if self.stopped() {
                 break;
             }
             if self.distinct[g] < 2 {
@@ -277,7 +276,7 @@ impl<'i, 'a> Search<'i, 'a> {
         let mut improved = false;
         for (k, class) in self.classes().into_iter().enumerate() {
             let highest = self.highest[k];
-            if highest == 0 || self.out_of_time() {
+            if highest == 0 || self.stopped() {
                 continue;
             }
             let top: Vec<usize> = class.iter().copied().filter(|&q| self.load[q] == highest).collect();
@@ -371,19 +370,20 @@ impl<'i, 'a> Search<'i, 'a> {
 }
 
 /// A better (or the same) feasible assignment: moves are searched until none lowers the
-/// objective, or until `deadline`. No move takes a load over `ceiling`.
+/// objective (each lowers a whole number, so that comes), or until `stop` says so. No move
+/// takes a load over `ceiling`.
 pub fn improve(
     instance: &Instance,
     pairs: &[(usize, usize)],
     ceiling: Ceiling,
-    deadline: Option<Instant>,
+    stop: &dyn Fn() -> bool,
 ) -> Vec<(usize, usize)> {
-    let mut search = Search::new(instance, pairs, ceiling, deadline);
+    let mut search = Search::new(instance, pairs, ceiling, stop);
     loop {
         let mut improved = search.single_moves();
         improved |= search.join_groups();
         improved |= search.lower_highest();
-        if !improved || search.out_of_time() {
+        if !improved || search.stopped() {
             return search.pairs();
         }
     }
@@ -438,7 +438,7 @@ mod tests {
     /// The improved assignment, after checking that it keeps every rule and costs no more.
     fn improved(problem: &Problem, start: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let instance = Instance::new(problem).unwrap();
-        let better = improve(&instance, start, [None, None], None);
+        let better = improve(&instance, start, [None, None], &|| false);
         let pairs: Vec<Pair> = better
             .iter()
             .map(|&(s, q)| Pair {

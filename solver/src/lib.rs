@@ -1,8 +1,9 @@
 //! The Roster scheduler: assigns lecturers and rapporteurs to sessions.
 //!
 //! A plain-data [`Problem`] in, a [`Solution`] out; no I/O (JSON is in [`format`]). The model
-//! is an exact integer program solved by HiGHS, started from a greedy assignment so that a time
-//! limit always leaves an incumbent. [`check`] verifies any solution against its problem,
+//! is an exact integer program solved by HiGHS, started from the better of two assignments (a
+//! greedy one and one guided by the LP relaxation, each improved by a local search), so that a
+//! time limit always leaves an incumbent. [`check`] verifies any solution against its problem,
 //! independently of the model.
 
 pub mod check;
@@ -145,7 +146,7 @@ fn whole_bound(bound: f64, objective: i64) -> i64 {
 fn guided_start(
     instance: &instance::Instance,
     relaxed: &[((usize, usize), f64)],
-    deadline: Option<Instant>,
+    stop: &dyn Fn() -> bool,
 ) -> Vec<(usize, usize)> {
     let mut ranked = relaxed.to_vec();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -160,8 +161,8 @@ fn guided_start(
             .map(|q| (load[q] - 1e-6).ceil().max(0.0) as usize)
             .max()
     });
-    let pairs = improve::improve(instance, &greedy::assign(instance, ceiling, &first), ceiling, deadline);
-    improve::improve(instance, &pairs, [None, None], deadline)
+    let pairs = improve::improve(instance, &greedy::assign(instance, ceiling, &first), ceiling, stop);
+    improve::improve(instance, &pairs, [None, None], stop)
 }
 
 /// Solves a problem. A problem that breaks the format, or pins that break a rule, give an
@@ -177,11 +178,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         .or(problem.time_limit_seconds)
         .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok());
     let at_fraction = |part: u32, whole: u32| limit.map(|t| started + t * part / whole);
+    let cancelled = || options.control.cancel.load(Ordering::Relaxed);
+    // The starts are not cut by the clock, so that an optimal answer never depends on it.
     let start = improve::improve(
         &instance,
         &greedy::assign(&instance, [None, None], &[]),
         [None, None],
-        at_fraction(1, 10),
+        &cancelled,
     );
     let to_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
         let mut v: Vec<Pair> = pairs
@@ -220,7 +223,12 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         });
     };
     report(Some(&start), 0.0);
-    let on_progress = |p: model::Progress| report(p.improved.as_deref(), p.bound);
+    // The LP's bound holds while HiGHS's own is still below it.
+    let lp_bound = Mutex::new(0.0_f64);
+    let on_progress = |p: model::Progress| {
+        let lp_bound = *lp_bound.lock().unwrap_or_else(|e| e.into_inner());
+        report(p.improved.as_deref(), p.bound.max(lp_bound));
+    };
     let model_options = |relaxation_only: bool, deadline: Option<Instant>| model::Options {
         deadline,
         threads: options.threads,
@@ -228,15 +236,16 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         on_progress: &on_progress,
         relaxation_only,
     };
-    // The LP relaxation, with up to 40 % of the time, gives a bound and proposes another start.
-    let mut lp_bound = 0.0;
+    // The LP relaxation, until half the time limit, gives a bound and proposes another start.
+    // Only an LP cut by that limit, while HiGHS later proves an optimum in the other half, can
+    // make an optimal answer depend on the clock: another assignment of the same objective.
     let mut start = start;
-    if let Ok(lp) = model::solve(&instance, &start, &model_options(true, at_fraction(2, 5)))
+    if let Ok(lp) = model::solve(&instance, &start, &model_options(true, at_fraction(1, 2)))
         && !lp.relaxed.is_empty()
     {
-        lp_bound = lp.bound;
-        let guided = guided_start(&instance, &lp.relaxed, at_fraction(1, 2));
-        report(Some(&guided), lp_bound);
+        *lp_bound.lock().unwrap_or_else(|e| e.into_inner()) = lp.bound;
+        let guided = guided_start(&instance, &lp.relaxed, &cancelled);
+        report(Some(&guided), lp.bound);
         if evaluate::terms(&instance, &guided).total() < evaluate::terms(&instance, &start).total() {
             start = guided;
         }
@@ -251,15 +260,17 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
                 o.variables,
                 o.constraints,
             ),
-            Err(_) => (start, None, false, lp_bound, 0, 0),
+            Err(_) => (start, None, false, 0.0, 0, 0),
         };
-    let bound = bound.max(lp_bound);
+    let bound = bound.max(lp_bound.into_inner().unwrap_or_else(|e| e.into_inner()));
     // An unproven answer may still be improved by the local search (HiGHS's incumbent too:
     // its heuristics leave moves behind); the model's objective then no longer applies.
-    let (pairs, model_objective) = if proven_optimal || options.control.cancel.load(Ordering::Relaxed) {
+    let (pairs, model_objective) = if proven_optimal || cancelled() {
         (pairs, model_objective)
     } else {
-        let better = improve::improve(&instance, &pairs, [None, None], at_fraction(39, 40));
+        let deadline = at_fraction(39, 40);
+        let stop = || cancelled() || deadline.is_some_and(|d| Instant::now() >= d);
+        let better = improve::improve(&instance, &pairs, [None, None], &stop);
         let same = better == pairs;
         (better, model_objective.filter(|_| same))
     };
@@ -316,7 +327,7 @@ mod tests {
             &instance,
             &greedy::assign(&instance, [None, None], &[]),
             [None, None],
-            None,
+            &|| false,
         );
         let never = AtomicBool::new(false);
         let lp = model::solve(
@@ -331,7 +342,7 @@ mod tests {
             },
         )
         .unwrap();
-        let guided = guided_start(&instance, &lp.relaxed, None);
+        let guided = guided_start(&instance, &lp.relaxed, &|| false);
         let as_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
             pairs
                 .iter()
@@ -344,7 +355,7 @@ mod tests {
         let report = check::check_assignments(&problem, &as_pairs(&guided));
         assert_eq!(report.violations, Vec::<String>::new());
         let (plain, guided) = (evaluate::terms(&instance, &plain), evaluate::terms(&instance, &guided));
-        assert!(guided.total() >= lp.bound.ceil() as i64);
+        assert!(guided.total() as f64 >= lp.bound - 1e-6, "the LP is a lower bound");
         assert!(guided.max_load < plain.max_load, "{guided:?} against {plain:?}");
         assert!(guided.total() < plain.total(), "{guided:?} against {plain:?}");
     }
