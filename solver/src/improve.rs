@@ -283,7 +283,14 @@ impl<'i, 'a> Search<'i, 'a> {
             let mut done: Vec<Move> = Vec::new();
             let mut total = 0;
             for q in top {
-                let Some((d, moves)) = self.cheapest_handover(k, q, highest) else {
+                // Pricing every handover of many people at the top takes a while: a stop
+                // undoes the ones made so far.
+                let handover = if self.stopped() {
+                    None
+                } else {
+                    self.cheapest_handover(k, q, highest)
+                };
+                let Some((d, moves)) = handover else {
                     total = i64::MAX;
                     break;
                 };
