@@ -3,9 +3,9 @@
 //! Variables: a binary x[p,s] for each eligible pair only; per session the empty places
 //! u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s]; per continuity group and
 //! person a y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group
-//! c[g] ≥ Σ y − 1, and c[g] ≥ the share of a session held by people who can hold no other
-//! place of the group, less its empty places; L_full_time and L_rapporteur ≥ each such
-//! person's load.
+//! c[g] ≥ Σ y − 1, and c[g] ≥ what people who can hold only one place of the group hold of
+//! it, less its other empty places over (places − 1); L_full_time and L_rapporteur ≥ each
+//! such person's load.
 //! Rows: Σ_p x[p,s] ≤ needs; cliques of pairwise-conflicting sessions, travel counted (found
 //! once for everybody, restricted to each person's eligible sessions); caps per day, week and
 //! month where a person's eligible sessions could exceed them.
