@@ -53,8 +53,8 @@ impl<'i, 'a> Ledger<'i, 'a> {
     }
 
     fn at_ceiling(&self, q: usize) -> bool {
-        let person = &self.instance.people[q];
-        [person.full_time, person.rapporteur]
+        self.instance.people[q]
+            .load_classes()
             .into_iter()
             .zip(self.ceiling)
             .any(|(member, ceiling)| member && ceiling.is_some_and(|c| self.held[q].len() >= c))
@@ -91,8 +91,7 @@ impl Shared {
             self.group_people.entry(g).or_default().push(q);
         }
         self.load[q] += 1;
-        let person = &instance.people[q];
-        for (k, member) in [person.full_time, person.rapporteur].into_iter().enumerate() {
+        for (k, member) in instance.people[q].load_classes().into_iter().enumerate() {
             if member {
                 self.highest[k] = self.highest[k].max(self.load[q]);
             }
@@ -110,8 +109,7 @@ impl Shared {
                 w.continuity
             };
         }
-        let person = &instance.people[q];
-        for (k, member) in [person.full_time, person.rapporteur].into_iter().enumerate() {
+        for (k, member) in instance.people[q].load_classes().into_iter().enumerate() {
             if member && self.load[q] + 1 > self.highest[k] {
                 cost += w.max_load;
             }

@@ -67,16 +67,11 @@ impl<'i, 'a> Search<'i, 'a> {
 
     /// The people of each load class.
     fn classes(&self) -> [Vec<usize>; 2] {
-        let people = &self.instance.people;
-        [
-            (0..people.len()).filter(|&q| people[q].full_time).collect(),
-            (0..people.len()).filter(|&q| people[q].rapporteur).collect(),
-        ]
+        [0, 1].map(|k| (0..self.instance.people.len()).filter(|&q| self.member(k, q)).collect())
     }
 
     fn member(&self, k: usize, q: usize) -> bool {
-        let person = &self.instance.people[q];
-        if k == 0 { person.full_time } else { person.rapporteur }
+        self.instance.people[q].load_classes()[k]
     }
 
     /// What moving session `s` from `from` to `to` changes in the objective (`None` is an empty
@@ -446,13 +441,7 @@ mod tests {
     fn improved(problem: &Problem, start: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let instance = Instance::new(problem).unwrap();
         let better = improve(&instance, start, [None, None], &|| false);
-        let pairs: Vec<Pair> = better
-            .iter()
-            .map(|&(s, q)| Pair {
-                session: problem.sessions[s].id.clone(),
-                person: problem.people[q].id.clone(),
-            })
-            .collect();
+        let pairs = crate::pairs_by_id(problem, &better);
         assert_eq!(check_assignments(problem, &pairs).violations, Vec::<String>::new());
         assert!(terms(&instance, &better).total() <= terms(&instance, start).total());
         better

@@ -69,6 +69,13 @@ pub struct PersonInfo {
     pub caps: [Option<u32>; 3],
 }
 
+impl PersonInfo {
+    /// Whether the person counts in each max-load term: full-time lecturers, rapporteurs.
+    pub fn load_classes(&self) -> [bool; 2] {
+        [self.full_time, self.rapporteur]
+    }
+}
+
 #[derive(Debug)]
 pub struct Instance<'a> {
     pub problem: &'a Problem,

@@ -133,6 +133,19 @@ fn index_pairs(problem: &Problem, pairs: &[Pair]) -> Result<Vec<(usize, usize)>,
     Ok(out)
 }
 
+/// (session, person) index pairs as ids, sorted.
+fn pairs_by_id(problem: &Problem, pairs: &[(usize, usize)]) -> Vec<Pair> {
+    let mut v: Vec<Pair> = pairs
+        .iter()
+        .map(|&(s, q)| Pair {
+            session: problem.sessions[s].id.clone(),
+            person: problem.people[q].id.clone(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// HiGHS's bound as the format gives it: the objective is a whole number, so the bound rounds
 /// up; it is never below 0 nor above the objective.
 fn whole_bound(bound: f64, objective: i64) -> i64 {
@@ -157,7 +170,7 @@ fn guided_start(
     }
     let ceiling = [0, 1].map(|k| {
         (0..load.len())
-            .filter(|&q| [instance.people[q].full_time, instance.people[q].rapporteur][k])
+            .filter(|&q| instance.people[q].load_classes()[k])
             .map(|q| (load[q] - 1e-6).ceil().max(0.0) as usize)
             .max()
     });
@@ -186,17 +199,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         [None, None],
         &cancelled,
     );
-    let to_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
-        let mut v: Vec<Pair> = pairs
-            .iter()
-            .map(|&(s, q)| Pair {
-                session: problem.sessions[s].id.clone(),
-                person: problem.people[q].id.clone(),
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let to_pairs = |pairs: &[(usize, usize)]| pairs_by_id(problem, pairs);
     // The incumbent is priced by `evaluate`, like the solution, so progress and answer agree.
     let best = Mutex::new(evaluate::terms(&instance, &start).total());
     let report = |improved: Option<&[(usize, usize)]>, bound: f64| {
@@ -343,16 +346,7 @@ mod tests {
         )
         .unwrap();
         let guided = guided_start(&instance, &lp.relaxed, &|| false);
-        let as_pairs = |pairs: &[(usize, usize)]| -> Vec<Pair> {
-            pairs
-                .iter()
-                .map(|&(s, q)| Pair {
-                    session: problem.sessions[s].id.clone(),
-                    person: problem.people[q].id.clone(),
-                })
-                .collect()
-        };
-        let report = check::check_assignments(&problem, &as_pairs(&guided));
+        let report = check::check_assignments(&problem, &pairs_by_id(&problem, &guided));
         assert_eq!(report.violations, Vec::<String>::new());
         let (plain, guided) = (evaluate::terms(&instance, &plain), evaluate::terms(&instance, &guided));
         assert!(guided.total() as f64 >= lp.bound - 1e-6, "the LP is a lower bound");

@@ -333,15 +333,9 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
 
     // Fair load: L ≥ each full-time lecturer's load, and each rapporteur's.
     if w.max_load > 0 {
-        for full_time in [true, false] {
+        for k in 0..2 {
             let group: Vec<usize> = (0..instance.people.len())
-                .filter(|&q| {
-                    if full_time {
-                        instance.people[q].full_time
-                    } else {
-                        instance.people[q].rapporteur
-                    }
-                })
+                .filter(|&q| instance.people[q].load_classes()[k])
                 .collect();
             if group.is_empty() {
                 continue;
