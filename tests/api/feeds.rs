@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Caller, Reply, TestApp, spawn_app};
 use crate::planning::{Planning, deactivate_near, planning};
-use crate::scheduling::{holders, publish_march, sessions};
+use crate::scheduling::{holders, march_schedule, publish_march, sessions};
 
 const MODULE: &str = "Chủ nghĩa Mác – Lênin; phép biện chứng, duy vật \\ lịch sử";
 const CONTACT: &str = "Đ/c Lan; ĐT 0912 345 678, máy lẻ 2";
@@ -225,12 +225,7 @@ async fn published(app: &TestApp) -> Setup {
         .as_i64()
         .unwrap();
     publish_march(&p.admin, None).await;
-    let schedule = p
-        .admin
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let schedule = march_schedule(&p.admin).await;
     let class_sessions: Vec<i64> = schedule
         .as_array()
         .unwrap()

@@ -5,6 +5,7 @@ use roster::vocab::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{Caller, TestApp, World, create_person, spawn_app, world};
+use crate::scheduling::march_schedule;
 
 /// A province ready to plan: the small world, travel times, three people and a program of one
 /// two-half-day module.
@@ -84,20 +85,24 @@ pub async fn one_account_of_each_kind(app: &TestApp, p: &Planning) {
     }
 }
 
-/// Deactivates the lecturer living in D01, keeping the rest of her record.
-pub async fn deactivate_near(p: &Planning) {
+/// Updates the lecturer living in D01: her record as made, with `changes` over it.
+pub async fn update_near(p: &Planning, changes: Value) {
+    let mut fields = json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module]});
+    for (k, v) in changes.as_object().unwrap() {
+        fields[k] = v.clone();
+    }
     p.admin
         .put(
             &format!("/api/v1/people/{}", p.near),
-            crate::helpers::person(
-                "GV001",
-                "Nguyễn Thị Lan",
-                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
-                       "active": false}),
-            ),
+            crate::helpers::person("GV001", "Nguyễn Thị Lan", fields),
         )
         .await
         .ok(200);
+}
+
+/// Deactivates the lecturer living in D01, keeping the rest of her record.
+pub async fn deactivate_near(p: &Planning) {
+    update_near(p, json!({"active": false})).await;
 }
 
 /// A plan of D01 for 2027 with one class of the program at center 1; approved when asked.
@@ -192,12 +197,7 @@ async fn a_request_for_a_class_of_an_approved_plan_becomes_a_class_with_its_sess
         .post(&format!("/api/v1/requests/{}/accept", request["id"]), json!({}))
         .await
         .problem(409, "request_decided");
-    let schedule = p
-        .admin
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let schedule = march_schedule(&p.admin).await;
     let sessions = schedule.as_array().unwrap();
     assert_eq!(sessions.len(), 2, "one session per module half-day");
     assert_eq!(sessions[0]["starts_at"], "2027-03-01T07:30:00+07:00");

@@ -50,6 +50,15 @@ pub async fn publish_march(admin: &Caller, change: Option<(i64, i64)>) {
         .ok(200);
 }
 
+/// The published schedule of March 2027, as `caller` may see it.
+pub async fn march_schedule(caller: &Caller) -> Value {
+    caller
+        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone()
+}
+
 /// A class of two half-days on 1 March 2027 in D01, and a briefing on 2 March in D11.
 pub async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
     let (_, planned) = plan(p, true).await;
@@ -142,12 +151,7 @@ async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_wh
         .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
         .await
         .problem(409, "already_published");
-    let schedule = p
-        .admin
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let schedule = march_schedule(&p.admin).await;
     assert_eq!(holders(&schedule, "person_ids"), first);
 
     // The lecturer falls ill over the class; the board re-plans.
@@ -205,12 +209,7 @@ async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_wh
     let problem_text = p.admin.get(&format!("/api/v1/runs/{replan}/problem")).await;
     let problem = format::read_problem(std::str::from_utf8(&problem_text.bytes).unwrap()).unwrap();
     let codes = [(p.near, "GV001"), (p.far, "GV002"), (p.rapporteur, "BCV01")];
-    let schedule = p
-        .admin
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let schedule = march_schedule(&p.admin).await;
     let pairs: Vec<Pair> = holders(&schedule, "person_ids")
         .into_iter()
         .map(|(s, q)| Pair {
@@ -342,12 +341,7 @@ async fn runs_refuse_an_empty_period_a_second_run_a_finished_cancel_and_a_stale_
         .problem(409, "stale_draft");
     let versions = p.admin.get("/api/v1/schedule/versions").await.ok(200).clone();
     assert_eq!(versions.as_array().unwrap().len(), 1, "the stale draft changed nothing");
-    let schedule = p
-        .admin
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let schedule = march_schedule(&p.admin).await;
     assert_eq!(
         holders(&schedule, "person_ids"),
         [(schedule[2]["session_id"].as_i64().unwrap(), p.rapporteur)]
@@ -433,11 +427,7 @@ async fn only_the_board_runs_and_publishes_and_districts_see_only_their_part_of_
         .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
         .await
         .ok(200);
-    let mine = lecturer
-        .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
-        .await
-        .ok(200)
-        .clone();
+    let mine = march_schedule(&lecturer).await;
     assert_eq!(mine.as_array().unwrap().len(), 2, "the lecturer's own two sessions");
 }
 
@@ -486,18 +476,7 @@ async fn racing_workers_claim_each_run_once() {
 async fn a_short_run_counts_published_sessions_of_the_month_against_caps() {
     let app = spawn_app().await;
     let p = planning(&app).await;
-    p.admin
-        .put(
-            &format!("/api/v1/people/{}", p.near),
-            crate::helpers::person(
-                "GV001",
-                "Nguyễn Thị Lan",
-                json!({"home_district_id": p.w.d1, "center_id": p.w.center1, "qualification_ids": [p.w.module],
-                       "max_per_month": 2}),
-            ),
-        )
-        .await
-        .ok(200);
+    crate::planning::update_near(&p, json!({"max_per_month": 2})).await;
     p.admin
         .post(
             &format!("/api/v1/people/{}/unavailability", p.far),
