@@ -1,14 +1,19 @@
 //! The integer program, built with good_lp and solved by HiGHS.
 //!
-//! Variables: a binary x[p,s] for each eligible pair only; per session the empty places
-//! u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s]; per continuity group and
-//! person a y[p,g] ≥ x[p,s] (continuous: minimisation drives it to 0 or 1); per group
-//! c[g] ≥ Σ y − 1, and c[g] ≥ what people who can hold only one place of the group hold of
-//! it, less its other empty places over (places − 1); L_full_time and L_rapporteur ≥ each
+//! Columns: a binary per eligible (person, session) pair; in a *pair group* (a continuity
+//! group of exactly two single-place sessions), a binary per person who may hold both, giving
+//! them both. x[p,s], "p holds s", is the sum of the columns giving s to p. Continuous: per
+//! session the empty places u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s];
+//! per continuity group c[g] ≥ the people holding it − 1; L_full_time and L_rapporteur ≥ each
 //! such person's load.
-//! Rows: Σ_p x[p,s] ≤ needs; cliques of pairwise-conflicting sessions, travel counted (found
-//! once for everybody, restricted to each person's eligible sessions); caps per day, week and
-//! month where a person's eligible sessions could exceed them.
+//! Continuity: in a pair group, c[g] ≥ the group's columns at 1, less one (the column giving
+//! both counts one person, with no linking rows: a third of the year's rows were those). In
+//! other groups, y[p,g] ≥ x[p,s] per person and session (continuous: minimisation drives it to
+//! 0 or 1) and c[g] ≥ Σ_p y[p,g] − 1. In a group of single places, also c[g] ≥ what people who
+//! can hold only one place of it hold, less its other empty places over (places − 1).
+//! Rows: Σ_p x[p,s] ≤ needs; pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
+//! travel counted (found once for everybody, restricted to each person's eligible sessions);
+//! caps per day, week and month where a person's eligible sessions could exceed them.
 //! The objective's constant part (places and previous pairs nobody eligible can fill) is added
 //! outside.
 
@@ -129,6 +134,42 @@ fn at_most_one(instance: &Instance, q: usize, sessions: &[usize]) -> bool {
     })
 }
 
+/// A group of exactly two sessions of one place each.
+fn pair_group(instance: &Instance, sessions: &[usize]) -> Option<[usize; 2]> {
+    match sessions {
+        &[a, b] if instance.sessions[a].needs == 1 && instance.sessions[b].needs == 1 => Some([a, b]),
+        _ => None,
+    }
+}
+
+/// The binary columns that give sessions to people; x[p,s] is the sum of those giving s to p.
+#[derive(Default)]
+struct Columns {
+    /// Per eligible (session, person) pair: its own column.
+    single: HashMap<(usize, usize), Variable>,
+    /// Per (session, person) in a pair group where the person may hold both: the column giving
+    /// them both sessions.
+    both: HashMap<(usize, usize), Variable>,
+    /// Each column's index with a pair it gives (a column giving both appears twice).
+    pairs: Vec<((usize, usize), usize)>,
+}
+
+impl Columns {
+    /// Adds coefficient × x[p,s] to `e`.
+    fn add_x(&self, e: &mut Expression, pair: (usize, usize), coefficient: f64) {
+        e.add_mul(coefficient, self.single[&pair]);
+        if let Some(&both) = self.both.get(&pair) {
+            e.add_mul(coefficient, both);
+        }
+    }
+
+    fn x(&self, pair: (usize, usize)) -> Expression {
+        let mut e = Expression::with_capacity(2);
+        self.add_x(&mut e, pair, 1.0);
+        e
+    }
+}
+
 pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
     let p = instance.problem;
     let w = &p.weights;
@@ -140,23 +181,46 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         (vars.add(def), start_values.len() - 1)
     };
     let chosen: HashSet<(usize, usize)> = start.iter().copied().collect();
-    let pins: HashSet<(usize, usize)> = instance.pinned.iter().copied().collect();
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (s, info) in instance.sessions.iter().enumerate() {
+        if let Some(g) = info.group {
+            members.entry(g).or_default().push(s);
+        }
+    }
+    // Pair groups, with the people who may hold both of their sessions.
+    let pair_groups: Vec<([usize; 2], Vec<usize>)> = if w.continuity > 0 {
+        members
+            .values()
+            .filter_map(|m| pair_group(instance, m))
+            .map(|pair| {
+                let both = instance.sessions[pair[0]]
+                    .eligible
+                    .iter()
+                    .copied()
+                    .filter(|&q| instance.sessions[pair[1]].eligible.contains(&q) && !at_most_one(instance, q, &pair))
+                    .collect();
+                (pair, both)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let held_both: HashSet<(usize, usize)> = pair_groups
+        .iter()
+        .flat_map(|(pair, both)| both.iter().map(move |&q| (pair, q)))
+        .filter(|(pair, q)| pair.iter().all(|&s| chosen.contains(&(s, *q))))
+        .flat_map(|(pair, q)| pair.map(|s| (s, q)))
+        .collect();
 
-    // x[p,s] for eligible pairs; pins are fixed to 1.
-    let mut x: HashMap<(usize, usize), Variable> = HashMap::new();
-    let mut x_column: Vec<((usize, usize), usize)> = Vec::new();
+    let mut columns = Columns::default();
     let mut by_person: Vec<Vec<usize>> = vec![Vec::new(); instance.people.len()];
     let mut objective = Expression::with_capacity(instance.sessions.len() * 8);
     for (s, info) in instance.sessions.iter().enumerate() {
         for &q in &info.eligible {
-            let def = if pins.contains(&(s, q)) {
-                variable().binary().min(1)
-            } else {
-                variable().binary()
-            };
-            let (v, column) = add(&mut vars, def, if chosen.contains(&(s, q)) { 1.0 } else { 0.0 });
-            x.insert((s, q), v);
-            x_column.push(((s, q), column));
+            let value = chosen.contains(&(s, q)) && !held_both.contains(&(s, q));
+            let (v, column) = add(&mut vars, variable().binary(), if value { 1.0 } else { 0.0 });
+            columns.single.insert((s, q), v);
+            columns.pairs.push(((s, q), column));
             by_person[q].push(s);
             let cost = instance.pair_cost(s, q);
             if cost != 0 {
@@ -164,7 +228,24 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             }
         }
     }
+    for (pair, both) in &pair_groups {
+        for &q in both {
+            let value = held_both.contains(&(pair[0], q));
+            let (v, column) = add(&mut vars, variable().binary(), if value { 1.0 } else { 0.0 });
+            let cost: i64 = pair.iter().map(|&s| instance.pair_cost(s, q)).sum();
+            if cost != 0 {
+                objective.add_mul(cost as f64, v);
+            }
+            for &s in pair {
+                columns.both.insert((s, q), v);
+                columns.pairs.push(((s, q), column));
+            }
+        }
+    }
     let mut rows: Vec<good_lp::Constraint> = Vec::new();
+    for &pin in &instance.pinned {
+        rows.push(columns.x(pin).geq(1.0));
+    }
 
     // k[p,s] ≥ 1 − x[p,s] for a previous pair: its change, priced `change`. Like u[s] below, it
     // keeps every binary's cost at or above zero. Before its first LP, HiGHS partitions the
@@ -172,15 +253,15 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     // negative costs on x and the conflict cliques, that took minutes at year scale.
     let mut lost_previous = 0;
     for &(s, q) in &instance.previous {
-        let Some(&held) = x.get(&(s, q)) else {
+        if !columns.single.contains_key(&(s, q)) {
             lost_previous += 1;
             continue;
-        };
+        }
         if w.change > 0 {
             let kept = chosen.contains(&(s, q));
             let (k, _) = add(&mut vars, variable().min(0), if kept { 0.0 } else { 1.0 });
             objective.add_mul(w.change as f64, k);
-            rows.push((k + held).geq(1.0));
+            rows.push((k + columns.x((s, q))).geq(1.0));
         }
     }
 
@@ -192,7 +273,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         }
         let mut e = Expression::with_capacity(info.eligible.len() + 1);
         for &q in &info.eligible {
-            e.add_mul(1.0, x[&(s, q)]);
+            columns.add_x(&mut e, (s, q), 1.0);
         }
         if info.eligible.len() as u32 > info.needs {
             rows.push(e.clone().leq(info.needs as f64));
@@ -206,17 +287,17 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
 
     // No one in two places at once: each clique restricted to a person's eligible sessions.
     for clique in conflict_cliques(instance) {
-        let mut holders: BTreeMap<usize, Vec<Variable>> = BTreeMap::new();
+        let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &s in &clique {
             for &q in &instance.sessions[s].eligible {
-                holders.entry(q).or_default().push(x[&(s, q)]);
+                holders.entry(q).or_default().push(s);
             }
         }
-        for (_, list) in holders {
+        for (q, list) in holders {
             if list.len() > 1 {
                 let mut e = Expression::with_capacity(list.len());
-                for v in list {
-                    e.add_mul(1.0, v);
+                for s in list {
+                    columns.add_x(&mut e, (s, q), 1.0);
                 }
                 rows.push(e.leq(1.0));
             }
@@ -237,7 +318,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
                 if list.len() as u32 > cap && most_without_overlap(instance, &list) > cap {
                     let mut e = Expression::with_capacity(list.len());
                     for s in list {
-                        e.add_mul(1.0, x[&(s, q)]);
+                        columns.add_x(&mut e, (s, q), 1.0);
                     }
                     rows.push(e.leq(cap as f64));
                 }
@@ -245,17 +326,11 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
         }
     }
 
-    // Continuity: c[g] ≥ Σ_p y[p,g] − 1, y[p,g] ≥ x[p,s].
+    // Continuity: c[g] ≥ the people in the group − 1.
     if w.continuity > 0 {
-        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (s, info) in instance.sessions.iter().enumerate() {
-            if let Some(g) = info.group {
-                members.entry(g).or_default().push(s);
-            }
-        }
-        for (_, sessions) in members {
+        for sessions in members.values() {
             let mut people: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for &s in &sessions {
+            for &s in sessions {
                 for &q in &instance.sessions[s].eligible {
                     people.entry(q).or_default().push(s);
                 }
@@ -298,11 +373,11 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
                 for &(q, list) in alone.iter().filter(|(_, list)| list.len() > 1) {
                     let (mut e, never_filled) = split_floor(None);
                     for &s in list {
-                        e.add_mul(-1.0, x[&(s, q)]);
+                        columns.add_x(&mut e, (s, q), -1.0);
                     }
                     rows.push(e.geq(-never_filled));
                 }
-                for &s in &sessions {
+                for &s in sessions {
                     let holders: Vec<usize> = alone
                         .iter()
                         .filter(|(_, list)| list.contains(&s))
@@ -311,20 +386,33 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
                     if !holders.is_empty() {
                         let (mut e, never_filled) = split_floor(Some(s));
                         for q in holders {
-                            e.add_mul(-1.0, x[&(s, q)]);
+                            columns.add_x(&mut e, (s, q), -1.0);
                         }
                         rows.push(e.geq(-never_filled));
                     }
                 }
             }
             let mut sum = Expression::with_capacity(people.len() + 1);
-            for (q, list) in people {
-                let used = list.iter().any(|&s| chosen.contains(&(s, q)));
-                let (y, _) = add(&mut vars, variable().min(0).max(1), if used { 1.0 } else { 0.0 });
-                for s in list {
-                    rows.push((Expression::from(x[&(s, q)]) - y).leq(0.0));
+            if pair_group(instance, sessions).is_some() {
+                // The group's columns: one per person holding one session, one per person
+                // holding both.
+                for (&q, list) in &people {
+                    for &s in list {
+                        sum.add_mul(1.0, columns.single[&(s, q)]);
+                    }
+                    if let Some(&both) = columns.both.get(&(list[0], q)) {
+                        sum.add_mul(1.0, both);
+                    }
                 }
-                sum.add_mul(1.0, y);
+            } else {
+                for (q, list) in people {
+                    let used = list.iter().any(|&s| chosen.contains(&(s, q)));
+                    let (y, _) = add(&mut vars, variable().min(0).max(1), if used { 1.0 } else { 0.0 });
+                    for s in list {
+                        rows.push((columns.x((s, q)) - y).leq(0.0));
+                    }
+                    sum.add_mul(1.0, y);
+                }
             }
             rows.push((sum - c).leq(1.0));
             objective.add_mul(w.continuity as f64, c);
@@ -349,7 +437,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             for q in group {
                 let mut e = Expression::with_capacity(by_person[q].len() + 1);
                 for &s in &by_person[q] {
-                    e.add_mul(1.0, x[&(s, q)]);
+                    columns.add_x(&mut e, (s, q), 1.0);
                 }
                 if !by_person[q].is_empty() {
                     rows.push((e - l).leq(0.0));
@@ -382,6 +470,11 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             relaxed: Vec::new(),
         });
     }
+    // HiGHS's own objective value is not always its solution's: for a start it found
+    // feasible, it has reported the value of the start's presolved image instead. The
+    // objective is therefore priced here from the columns it returns.
+    let priced = objective.clone();
+    let all: Vec<Variable> = vars.iter_variables_with_def().map(|(v, _)| v).collect();
     let mut model = vars.minimise(objective).using(good_lp::solvers::highs::highs);
     for row in rows {
         model.add_constraint(row);
@@ -407,7 +500,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     let _ = highs.try_set_solution(Some(&start_values), None, None, None);
     let watcher = Watcher {
         options,
-        x_column: &x_column,
+        x_column: &columns.pairs,
         constant: constant as f64,
         last: Mutex::new((Instant::now(), f64::NAN, f64::NAN)),
     };
@@ -415,7 +508,7 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
     let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
     let status = solved.status();
-    let columns = solved.get_solution().columns().to_vec();
+    let values = solved.get_solution().columns().to_vec();
     if options.relaxation_only {
         let optimal = status == highs::HighsModelStatus::Optimal;
         return Ok(Outcome {
@@ -430,11 +523,11 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
             variables,
             constraints,
             relaxed: if optimal {
-                x_column
-                    .iter()
-                    .map(|&(pair, column)| (pair, columns[column]))
-                    .filter(|&(_, value)| value > 1e-6)
-                    .collect()
+                let mut x: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+                for &(pair, column) in &columns.pairs {
+                    *x.entry(pair).or_default() += values[column];
+                }
+                x.into_iter().filter(|&(_, value)| value > 1e-6).collect()
             } else {
                 Vec::new()
             },
@@ -443,14 +536,22 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
     let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
     let pairs = if has_solution {
-        chosen_pairs(&x_column, &columns)
+        chosen_pairs(&columns.pairs, &values)
     } else {
         start.to_vec()
     };
+    let model_objective = has_solution.then(|| {
+        let at: HashMap<Variable, f64> = all.iter().copied().zip(values.iter().copied()).collect();
+        priced.eval_with(&at) + constant as f64
+    });
+    // HiGHS's proof is about the value it reports: it proves nothing about another.
+    let reported = solved.objective_value() + constant as f64;
+    let proven_optimal =
+        status == highs::HighsModelStatus::Optimal && model_objective.is_some_and(|m| (m - reported).abs() < 0.5);
     Ok(Outcome {
         pairs,
-        model_objective: has_solution.then(|| solved.objective_value() + constant as f64),
-        proven_optimal: has_solution && status == highs::HighsModelStatus::Optimal,
+        model_objective,
+        proven_optimal,
         bound: if dual_bound.is_finite() {
             dual_bound + constant as f64
         } else {
@@ -463,10 +564,10 @@ pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -
 }
 
 /// The (session, person) pairs whose x is 1 in a column vector.
-fn chosen_pairs(x_column: &[((usize, usize), usize)], columns: &[f64]) -> Vec<(usize, usize)> {
+fn chosen_pairs(x_column: &[((usize, usize), usize)], values: &[f64]) -> Vec<(usize, usize)> {
     let mut pairs: Vec<(usize, usize)> = x_column
         .iter()
-        .filter(|(_, column)| columns[*column] > 0.5)
+        .filter(|(_, column)| values[*column] > 0.5)
         .map(|(pair, _)| *pair)
         .collect();
     pairs.sort();

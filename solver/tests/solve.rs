@@ -295,6 +295,52 @@ fn continuity_keeps_one_lecturer_on_a_module_and_needs_two_pays_one() {
         "weights": {"uncovered": 10000, "continuity": 30}
     }));
     assert_eq!(solved(&two).objective_terms.continuity, 30);
+
+    // A module of three half-days: P1 takes all three unless away on the third.
+    let three = |away: Value| {
+        problem(json!({
+            "people": [lecturer("P1", json!({"unavailable": away})), lecturer("P2", json!({"home_district": "D2"}))],
+            "sessions": [class("S1", "07:30", "11:00", json!({"group": "G"})), class("S2", "13:30", "17:00", json!({"group": "G"})),
+                         class("S3", "07:30", "11:00", json!({"group": "G", "start": "2027-03-02T07:30:00+07:00", "end": "2027-03-02T11:00:00+07:00"}))],
+            "weights": {"uncovered": 10000, "travel_minute": 1, "continuity": 30}
+        }))
+    };
+    let s = solved(&three(json!([])));
+    assert_eq!((s.objective, s.objective_terms.continuity), (0, 0));
+    let s = solved(&three(
+        json!([{"start": "2027-03-02T00:00:00+07:00", "end": "2027-03-03T00:00:00+07:00"}]),
+    ));
+    assert_eq!((s.objective, s.objective_terms.continuity), (75, 30));
+    assert_eq!(s.status, Status::Optimal);
+}
+
+#[test]
+fn pins_on_a_modules_two_half_days_keep_it_with_one_person_or_split_it() {
+    let module = |pinned: Value| {
+        problem(json!({
+            "people": [lecturer("NEAR", json!({})), lecturer("FAR", json!({"home_district": "D2"}))],
+            "sessions": [class("S1", "07:30", "11:00", json!({"group": "G"})), class("S2", "13:30", "17:00", json!({"group": "G"}))],
+            "pinned": pinned,
+            "weights": {"uncovered": 10000, "travel_minute": 1, "continuity": 30}
+        }))
+    };
+    // FAR pinned to both: 90 minutes, no split.
+    let s = solved(&module(
+        json!([{"session": "S1", "person": "FAR"}, {"session": "S2", "person": "FAR"}]),
+    ));
+    assert_eq!(
+        (s.objective, s.objective_terms.continuity, s.status),
+        (90, 0, Status::Optimal)
+    );
+    // FAR pinned to one: NEAR takes the other, as a split (30) costs less than FAR's 45 minutes.
+    let s = solved(&module(json!([{"session": "S1", "person": "FAR"}])));
+    assert_eq!((s.objective, s.objective_terms.continuity), (75, 30));
+    assert!(pairs(&s).contains(&("S2".into(), "NEAR".into())));
+    // Both pinned to one each.
+    let s = solved(&module(
+        json!([{"session": "S1", "person": "FAR"}, {"session": "S2", "person": "NEAR"}]),
+    ));
+    assert_eq!((s.objective, s.objective_terms.continuity), (75, 30));
 }
 
 #[test]
