@@ -192,16 +192,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         .and_then(|t| std::time::Duration::try_from_secs_f64(t.max(0.0)).ok());
     let at_fraction = |part: u32, whole: u32| limit.map(|t| started + t * part / whole);
     let cancelled = || options.control.cancel.load(Ordering::Relaxed);
-    // The starts are not cut by the clock, so that an optimal answer never depends on it.
-    let start = improve::improve(
-        &instance,
-        &greedy::assign(&instance, [None, None], &[]),
-        [None, None],
-        &cancelled,
-    );
+    let greedy = greedy::assign(&instance, [None, None], &[]);
     let to_pairs = |pairs: &[(usize, usize)]| pairs_by_id(problem, pairs);
     // The incumbent is priced by `evaluate`, like the solution, so progress and answer agree.
-    let best = Mutex::new(evaluate::terms(&instance, &start).total());
+    let best = Mutex::new(evaluate::terms(&instance, &greedy).total());
     let report = |improved: Option<&[(usize, usize)]>, bound: f64| {
         let Some(on_progress) = &options.control.on_progress else {
             return;
@@ -225,7 +219,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             assignments,
         });
     };
-    report(Some(&start), 0.0);
+    report(Some(&greedy), 0.0);
     // The LP's bound holds while HiGHS's own is still below it.
     let lp_bound = Mutex::new(0.0_f64);
     let on_progress = |p: model::Progress| {
@@ -239,32 +233,40 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         on_progress: &on_progress,
         relaxation_only,
     };
-    // The LP relaxation, until half the time limit, gives a bound and proposes another start.
-    // Only an LP cut by that limit, while HiGHS later proves an optimum in the other half, can
-    // make an optimal answer depend on the clock: another assignment of the same objective.
-    let mut start = start;
-    if let Ok(lp) = model::solve(&instance, &start, &model_options(true, at_fraction(1, 2)))
+    // While the local search improves the greedy start on one core, the model is built and its
+    // LP relaxation solved on the other, until 4/5 of the time limit: it gives a bound and
+    // proposes another start. The starts are not cut by the clock, so that an optimal answer
+    // does not depend on it; only an LP cut by its limit, while HiGHS later proves an optimum,
+    // can give another assignment of the same objective.
+    let (mut start, mut model, lp) = std::thread::scope(|scope| {
+        let improving = scope.spawn(|| improve::improve(&instance, &greedy, [None, None], &cancelled));
+        let mut model = model::Model::build(&instance);
+        let lp = model.solve(&greedy, &model_options(true, at_fraction(4, 5)));
+        let start = improving.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (start, model, lp)
+    });
+    if let Ok(lp) = &lp {
+        *lp_bound.lock().unwrap_or_else(|e| e.into_inner()) = lp.bound;
+    }
+    report(Some(&start), *lp_bound.lock().unwrap_or_else(|e| e.into_inner()));
+    if let Ok(lp) = lp
         && !lp.relaxed.is_empty()
     {
-        *lp_bound.lock().unwrap_or_else(|e| e.into_inner()) = lp.bound;
         let guided = guided_start(&instance, &lp.relaxed, &cancelled);
         report(Some(&guided), lp.bound);
         if evaluate::terms(&instance, &guided).total() < evaluate::terms(&instance, &start).total() {
             start = guided;
         }
     }
-    let (pairs, model_objective, proven_optimal, bound, variables, constraints) =
-        match model::solve(&instance, &start, &model_options(false, at_fraction(9, 10))) {
-            Ok(o) => (
-                o.pairs,
-                o.model_objective,
-                o.proven_optimal,
-                o.bound,
-                o.variables,
-                o.constraints,
-            ),
-            Err(_) => (start, None, false, 0.0, 0, 0),
-        };
+    let deadline = at_fraction(9, 10);
+    let searched = match deadline {
+        Some(d) if Instant::now() >= d => None, // no time left for the search
+        _ => model.solve(&start, &model_options(false, deadline)).ok(),
+    };
+    let (pairs, model_objective, proven_optimal, bound) = match searched {
+        Some(o) => (o.pairs, o.model_objective, o.proven_optimal, o.bound),
+        None => (start, None, false, 0.0),
+    };
     let bound = bound.max(lp_bound.into_inner().unwrap_or_else(|e| e.into_inner()));
     // An unproven answer may still be improved by the local search (HiGHS's incumbent too:
     // its heuristics leave moves behind); the model's objective then no longer applies.
@@ -306,8 +308,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         uncovered: evaluate::uncovered(&instance, &pairs),
         assignments,
         stats: Stats {
-            variables,
-            constraints,
+            variables: model.variables,
+            constraints: model.constraints,
             solve_seconds: started.elapsed().as_secs_f64(),
             solver: "highs".to_string(),
         },
@@ -336,18 +338,18 @@ mod tests {
             &|| false,
         );
         let never = AtomicBool::new(false);
-        let lp = model::solve(
-            &instance,
-            &plain,
-            &model::Options {
-                deadline: None,
-                threads: 1,
-                cancel: &never,
-                on_progress: &|_| {},
-                relaxation_only: true,
-            },
-        )
-        .unwrap();
+        let lp = model::Model::build(&instance)
+            .solve(
+                &plain,
+                &model::Options {
+                    deadline: None,
+                    threads: 1,
+                    cancel: &never,
+                    on_progress: &|_| {},
+                    relaxation_only: true,
+                },
+            )
+            .unwrap();
         let guided = guided_start(&instance, &lp.relaxed, &|| false);
         let report = check::check_assignments(&problem, &pairs_by_id(&problem, &guided));
         assert_eq!(report.violations, Vec::<String>::new());

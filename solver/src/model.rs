@@ -36,14 +36,12 @@ pub struct Outcome {
     pub proven_optimal: bool,
     /// Lower bound on the objective (constant part included).
     pub bound: f64,
-    pub variables: usize,
-    pub constraints: usize,
     /// With `Options::relaxation_only` and an optimal LP: each x above 0 with its value.
     pub relaxed: Vec<((usize, usize), f64)>,
 }
 
 pub struct Options<'a> {
-    /// When the whole solve must end; HiGHS gets what is left once the model is built.
+    /// When this solve must end.
     pub deadline: Option<std::time::Instant>,
     pub threads: u32,
     /// Set from elsewhere to stop HiGHS, which then ends as on a time limit.
@@ -170,397 +168,478 @@ impl Columns {
     }
 }
 
-pub fn solve(instance: &Instance, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
-    let p = instance.problem;
-    let w = &p.weights;
-    let mut vars = ProblemVariables::new();
-    // Starting values, by column: good_lp numbers variables in the order they are added.
-    let mut start_values: Vec<f64> = Vec::new();
-    let mut add = |vars: &mut ProblemVariables, def: good_lp::VariableDefinition, value: f64| {
-        start_values.push(value);
-        (vars.add(def), start_values.len() - 1)
-    };
-    let chosen: HashSet<(usize, usize)> = start.iter().copied().collect();
-    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (s, info) in instance.sessions.iter().enumerate() {
-        if let Some(g) = info.group {
-            members.entry(g).or_default().push(s);
+/// How a column's value follows from an assignment, to give HiGHS a start.
+enum Start {
+    /// 1 when the person holds the session, unless they also hold the partner session given:
+    /// a `Both` column then gives the two.
+    Single((usize, usize), Option<usize>),
+    /// 1 when the person holds both sessions.
+    Both([usize; 2], usize),
+    /// 1 when the previous pair is not kept.
+    Change((usize, usize)),
+    /// The session's empty places.
+    Empty(usize),
+    /// The group's people less one.
+    Split(Vec<usize>),
+    /// 1 when the person holds a session of the group.
+    Holds(usize, Vec<usize>),
+    /// The highest load of a load class ([`crate::instance::PersonInfo::load_classes`]).
+    Highest(usize),
+}
+
+/// The model, built once and solved as often as needed (its LP relaxation, then itself).
+pub struct Model<'a> {
+    instance: &'a Instance<'a>,
+    /// None when nobody may take anything.
+    highs: Option<highs::Model>,
+    columns: Columns,
+    /// Per column, in order.
+    starts: Vec<Start>,
+    /// The objective without its constant part, over `all` the variables in column order.
+    objective: Expression,
+    all: Vec<Variable>,
+    constant: f64,
+    pub variables: usize,
+    pub constraints: usize,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(instance: &'a Instance<'a>) -> Model<'a> {
+        let p = instance.problem;
+        let w = &p.weights;
+        let mut vars = ProblemVariables::new();
+        // good_lp numbers variables in the order they are added.
+        let mut starts: Vec<Start> = Vec::new();
+        let mut add = |vars: &mut ProblemVariables, def: good_lp::VariableDefinition, start: Start| {
+            starts.push(start);
+            (vars.add(def), starts.len() - 1)
+        };
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (s, info) in instance.sessions.iter().enumerate() {
+            if let Some(g) = info.group {
+                members.entry(g).or_default().push(s);
+            }
         }
-    }
-    // Pair groups, with the people who may hold both of their sessions.
-    let pair_groups: Vec<([usize; 2], Vec<usize>)> = if w.continuity > 0 {
-        members
-            .values()
-            .filter_map(|m| pair_group(instance, m))
-            .map(|pair| {
-                let both = instance.sessions[pair[0]]
-                    .eligible
-                    .iter()
-                    .copied()
-                    .filter(|&q| instance.sessions[pair[1]].eligible.contains(&q) && !at_most_one(instance, q, &pair))
-                    .collect();
-                (pair, both)
+        // Pair groups, with the people who may hold both of their sessions.
+        let pair_groups: Vec<([usize; 2], Vec<usize>)> = if w.continuity > 0 {
+            members
+                .values()
+                .filter_map(|m| pair_group(instance, m))
+                .map(|pair| {
+                    let both = instance.sessions[pair[0]]
+                        .eligible
+                        .iter()
+                        .copied()
+                        .filter(|&q| {
+                            instance.sessions[pair[1]].eligible.contains(&q) && !at_most_one(instance, q, &pair)
+                        })
+                        .collect();
+                    (pair, both)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        // Each session of a pair group, with a person who may hold both: the other session.
+        let partner: HashMap<(usize, usize), usize> = pair_groups
+            .iter()
+            .flat_map(|(pair, both)| {
+                both.iter()
+                    .flat_map(move |&q| [((pair[0], q), pair[1]), ((pair[1], q), pair[0])])
             })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let held_both: HashSet<(usize, usize)> = pair_groups
-        .iter()
-        .flat_map(|(pair, both)| both.iter().map(move |&q| (pair, q)))
-        .filter(|(pair, q)| pair.iter().all(|&s| chosen.contains(&(s, *q))))
-        .flat_map(|(pair, q)| pair.map(|s| (s, q)))
-        .collect();
-
-    let mut columns = Columns::default();
-    let mut by_person: Vec<Vec<usize>> = vec![Vec::new(); instance.people.len()];
-    let mut objective = Expression::with_capacity(instance.sessions.len() * 8);
-    for (s, info) in instance.sessions.iter().enumerate() {
-        for &q in &info.eligible {
-            let value = chosen.contains(&(s, q)) && !held_both.contains(&(s, q));
-            let (v, column) = add(&mut vars, variable().binary(), if value { 1.0 } else { 0.0 });
-            columns.single.insert((s, q), v);
-            columns.pairs.push(((s, q), column));
-            by_person[q].push(s);
-            let cost = instance.pair_cost(s, q);
-            if cost != 0 {
-                objective.add_mul(cost as f64, v);
-            }
-        }
-    }
-    for (pair, both) in &pair_groups {
-        for &q in both {
-            let value = held_both.contains(&(pair[0], q));
-            let (v, column) = add(&mut vars, variable().binary(), if value { 1.0 } else { 0.0 });
-            let cost: i64 = pair.iter().map(|&s| instance.pair_cost(s, q)).sum();
-            if cost != 0 {
-                objective.add_mul(cost as f64, v);
-            }
-            for &s in pair {
-                columns.both.insert((s, q), v);
+            .collect();
+        let mut columns = Columns::default();
+        let mut by_person: Vec<Vec<usize>> = vec![Vec::new(); instance.people.len()];
+        let mut objective = Expression::with_capacity(instance.sessions.len() * 8);
+        for (s, info) in instance.sessions.iter().enumerate() {
+            for &q in &info.eligible {
+                let (v, column) = add(
+                    &mut vars,
+                    variable().binary(),
+                    Start::Single((s, q), partner.get(&(s, q)).copied()),
+                );
+                columns.single.insert((s, q), v);
                 columns.pairs.push(((s, q), column));
-            }
-        }
-    }
-    let mut rows: Vec<good_lp::Constraint> = Vec::new();
-    for &pin in &instance.pinned {
-        rows.push(columns.x(pin).geq(1.0));
-    }
-
-    // k[p,s] ≥ 1 − x[p,s] for a previous pair: its change, priced `change`. Like u[s] below, it
-    // keeps every binary's cost at or above zero. Before its first LP, HiGHS partitions the
-    // binaries that would rather be 1 into cliques, comparing each with all the others: with
-    // negative costs on x and the conflict cliques, that took minutes at year scale.
-    let mut lost_previous = 0;
-    for &(s, q) in &instance.previous {
-        if !columns.single.contains_key(&(s, q)) {
-            lost_previous += 1;
-            continue;
-        }
-        if w.change > 0 {
-            let kept = chosen.contains(&(s, q));
-            let (k, _) = add(&mut vars, variable().min(0), if kept { 0.0 } else { 1.0 });
-            objective.add_mul(w.change as f64, k);
-            rows.push((k + columns.x((s, q))).geq(1.0));
-        }
-    }
-
-    // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
-    let mut empty: Vec<Option<Variable>> = vec![None; instance.sessions.len()];
-    for (s, info) in instance.sessions.iter().enumerate() {
-        if info.eligible.is_empty() {
-            continue;
-        }
-        let mut e = Expression::with_capacity(info.eligible.len() + 1);
-        for &q in &info.eligible {
-            columns.add_x(&mut e, (s, q), 1.0);
-        }
-        if info.eligible.len() as u32 > info.needs {
-            rows.push(e.clone().leq(info.needs as f64));
-        }
-        let taken = info.eligible.iter().filter(|&&q| chosen.contains(&(s, q))).count() as f64;
-        let (u, _) = add(&mut vars, variable().min(0), (info.needs as f64 - taken).max(0.0));
-        objective.add_mul(w.uncovered as f64, u);
-        rows.push((e + u).geq(info.needs as f64));
-        empty[s] = Some(u);
-    }
-
-    // No one in two places at once: each clique restricted to a person's eligible sessions.
-    for clique in conflict_cliques(instance) {
-        let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for &s in &clique {
-            for &q in &instance.sessions[s].eligible {
-                holders.entry(q).or_default().push(s);
-            }
-        }
-        for (q, list) in holders {
-            if list.len() > 1 {
-                let mut e = Expression::with_capacity(list.len());
-                for s in list {
-                    columns.add_x(&mut e, (s, q), 1.0);
+                by_person[q].push(s);
+                let cost = instance.pair_cost(s, q);
+                if cost != 0 {
+                    objective.add_mul(cost as f64, v);
                 }
-                rows.push(e.leq(1.0));
             }
         }
-    }
-
-    // Caps per day, week, month.
-    for (q, sessions) in by_person.iter().enumerate() {
-        for k in 0..3 {
-            let Some(cap) = instance.people[q].caps[k] else {
-                continue;
-            };
-            let mut buckets: BTreeMap<Bucket, Vec<usize>> = BTreeMap::new();
-            for &s in sessions {
-                buckets.entry(instance.sessions[s].buckets[k]).or_default().push(s);
+        for (pair, both) in &pair_groups {
+            for &q in both {
+                let (v, column) = add(&mut vars, variable().binary(), Start::Both(*pair, q));
+                let cost: i64 = pair.iter().map(|&s| instance.pair_cost(s, q)).sum();
+                if cost != 0 {
+                    objective.add_mul(cost as f64, v);
+                }
+                for &s in pair {
+                    columns.both.insert((s, q), v);
+                    columns.pairs.push(((s, q), column));
+                }
             }
-            for (_, list) in buckets {
-                if list.len() as u32 > cap && most_without_overlap(instance, &list) > cap {
+        }
+        let mut rows: Vec<good_lp::Constraint> = Vec::new();
+        for &pin in &instance.pinned {
+            rows.push(columns.x(pin).geq(1.0));
+        }
+
+        // k[p,s] ≥ 1 − x[p,s] for a previous pair: its change, priced `change`. Like u[s] below, it
+        // keeps every binary's cost at or above zero. Before its first LP, HiGHS partitions the
+        // binaries that would rather be 1 into cliques, comparing each with all the others: with
+        // negative costs on x and the conflict cliques, that took minutes at year scale.
+        let mut lost_previous = 0;
+        for &(s, q) in &instance.previous {
+            if !columns.single.contains_key(&(s, q)) {
+                lost_previous += 1;
+                continue;
+            }
+            if w.change > 0 {
+                let (k, _) = add(&mut vars, variable().min(0), Start::Change((s, q)));
+                objective.add_mul(w.change as f64, k);
+                rows.push((k + columns.x((s, q))).geq(1.0));
+            }
+        }
+
+        // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
+        let mut empty: Vec<Option<Variable>> = vec![None; instance.sessions.len()];
+        for (s, info) in instance.sessions.iter().enumerate() {
+            if info.eligible.is_empty() {
+                continue;
+            }
+            let mut e = Expression::with_capacity(info.eligible.len() + 1);
+            for &q in &info.eligible {
+                columns.add_x(&mut e, (s, q), 1.0);
+            }
+            if info.eligible.len() as u32 > info.needs {
+                rows.push(e.clone().leq(info.needs as f64));
+            }
+            let (u, _) = add(&mut vars, variable().min(0), Start::Empty(s));
+            objective.add_mul(w.uncovered as f64, u);
+            rows.push((e + u).geq(info.needs as f64));
+            empty[s] = Some(u);
+        }
+
+        // No one in two places at once: each clique restricted to a person's eligible sessions.
+        for clique in conflict_cliques(instance) {
+            let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &s in &clique {
+                for &q in &instance.sessions[s].eligible {
+                    holders.entry(q).or_default().push(s);
+                }
+            }
+            for (q, list) in holders {
+                if list.len() > 1 {
                     let mut e = Expression::with_capacity(list.len());
                     for s in list {
                         columns.add_x(&mut e, (s, q), 1.0);
                     }
-                    rows.push(e.leq(cap as f64));
+                    rows.push(e.leq(1.0));
                 }
             }
         }
-    }
 
-    // Continuity: c[g] ≥ the people in the group − 1.
-    if w.continuity > 0 {
-        for sessions in members.values() {
-            let mut people: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for &s in sessions {
-                for &q in &instance.sessions[s].eligible {
-                    people.entry(q).or_default().push(s);
-                }
-            }
-            let places: u32 = sessions.iter().map(|&s| instance.sessions[s].needs).sum();
-            if people.len() < 2 || places < 2 {
-                continue; // one person at most: never more than one distinct person
-            }
-            let distinct = people
-                .iter()
-                .filter(|(q, list)| list.iter().any(|&s| chosen.contains(&(s, **q))))
-                .count() as f64;
-            let (c, _) = add(&mut vars, variable().min(0), f64::max(0.0, distinct - 1.0));
-            // Splits the LP would not see. Someone who can hold only one place of a group of
-            // single places splits it as soon as another place is filled, so with e the group's
-            // empty places over (places − 1):
-            //   per such person p:      c ≥ Σ_s x[p,s] − e;
-            //   per session s, with E the such people who may hold it: c ≥ Σ_{p∈E} x[p,s] − e
-            //   (the empty places other than s).
-            // Without them the LP gives such a person half of each of two places for nothing.
-            if sessions.iter().all(|&s| instance.sessions[s].needs == 1) {
-                let share = 1.0 / (places - 1) as f64;
-                // c + e, and the part of e that is constant (places nobody may take).
-                let split_floor = |except: Option<usize>| {
-                    let mut e = Expression::from(c);
-                    let mut never_filled = 0.0;
-                    for &t in sessions.iter().filter(|&&t| Some(t) != except) {
-                        match empty[t] {
-                            Some(u) => e.add_mul(share, u),
-                            None => never_filled += share,
-                        }
-                    }
-                    (e, never_filled)
+        // Caps per day, week, month.
+        for (q, sessions) in by_person.iter().enumerate() {
+            for k in 0..3 {
+                let Some(cap) = instance.people[q].caps[k] else {
+                    continue;
                 };
-                let alone: Vec<(usize, &Vec<usize>)> = people
-                    .iter()
-                    .filter(|(q, list)| at_most_one(instance, **q, list))
-                    .map(|(q, list)| (*q, list))
-                    .collect();
-                for &(q, list) in alone.iter().filter(|(_, list)| list.len() > 1) {
-                    let (mut e, never_filled) = split_floor(None);
-                    for &s in list {
-                        columns.add_x(&mut e, (s, q), -1.0);
-                    }
-                    rows.push(e.geq(-never_filled));
-                }
+                let mut buckets: BTreeMap<Bucket, Vec<usize>> = BTreeMap::new();
                 for &s in sessions {
-                    let holders: Vec<usize> = alone
+                    buckets.entry(instance.sessions[s].buckets[k]).or_default().push(s);
+                }
+                for (_, list) in buckets {
+                    if list.len() as u32 > cap && most_without_overlap(instance, &list) > cap {
+                        let mut e = Expression::with_capacity(list.len());
+                        for s in list {
+                            columns.add_x(&mut e, (s, q), 1.0);
+                        }
+                        rows.push(e.leq(cap as f64));
+                    }
+                }
+            }
+        }
+
+        // Continuity: c[g] ≥ the people in the group − 1.
+        if w.continuity > 0 {
+            for sessions in members.values() {
+                let mut people: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+                for &s in sessions {
+                    for &q in &instance.sessions[s].eligible {
+                        people.entry(q).or_default().push(s);
+                    }
+                }
+                let places: u32 = sessions.iter().map(|&s| instance.sessions[s].needs).sum();
+                if people.len() < 2 || places < 2 {
+                    continue; // one person at most: never more than one distinct person
+                }
+                let (c, _) = add(&mut vars, variable().min(0), Start::Split(sessions.clone()));
+                // Splits the LP would not see. Someone who can hold only one place of a group of
+                // single places splits it as soon as another place is filled, so with e the group's
+                // empty places over (places − 1):
+                //   per such person p:      c ≥ Σ_s x[p,s] − e;
+                //   per session s, with E the such people who may hold it: c ≥ Σ_{p∈E} x[p,s] − e
+                //   (the empty places other than s).
+                // Without them the LP gives such a person half of each of two places for nothing.
+                if sessions.iter().all(|&s| instance.sessions[s].needs == 1) {
+                    let share = 1.0 / (places - 1) as f64;
+                    // c + e, and the part of e that is constant (places nobody may take).
+                    let split_floor = |except: Option<usize>| {
+                        let mut e = Expression::from(c);
+                        let mut never_filled = 0.0;
+                        for &t in sessions.iter().filter(|&&t| Some(t) != except) {
+                            match empty[t] {
+                                Some(u) => e.add_mul(share, u),
+                                None => never_filled += share,
+                            }
+                        }
+                        (e, never_filled)
+                    };
+                    let alone: Vec<(usize, &Vec<usize>)> = people
                         .iter()
-                        .filter(|(_, list)| list.contains(&s))
-                        .map(|(q, _)| *q)
+                        .filter(|(q, list)| at_most_one(instance, **q, list))
+                        .map(|(q, list)| (*q, list))
                         .collect();
-                    if !holders.is_empty() {
-                        let (mut e, never_filled) = split_floor(Some(s));
-                        for q in holders {
+                    for &(q, list) in alone.iter().filter(|(_, list)| list.len() > 1) {
+                        let (mut e, never_filled) = split_floor(None);
+                        for &s in list {
                             columns.add_x(&mut e, (s, q), -1.0);
                         }
                         rows.push(e.geq(-never_filled));
                     }
+                    for &s in sessions {
+                        let holders: Vec<usize> = alone
+                            .iter()
+                            .filter(|(_, list)| list.contains(&s))
+                            .map(|(q, _)| *q)
+                            .collect();
+                        if !holders.is_empty() {
+                            let (mut e, never_filled) = split_floor(Some(s));
+                            for q in holders {
+                                columns.add_x(&mut e, (s, q), -1.0);
+                            }
+                            rows.push(e.geq(-never_filled));
+                        }
+                    }
                 }
+                let mut sum = Expression::with_capacity(people.len() + 1);
+                if pair_group(instance, sessions).is_some() {
+                    // The group's columns: one per person holding one session, one per person
+                    // holding both.
+                    for (&q, list) in &people {
+                        for &s in list {
+                            sum.add_mul(1.0, columns.single[&(s, q)]);
+                        }
+                        if let Some(&both) = columns.both.get(&(list[0], q)) {
+                            sum.add_mul(1.0, both);
+                        }
+                    }
+                } else {
+                    for (q, list) in people {
+                        let (y, _) = add(&mut vars, variable().min(0).max(1), Start::Holds(q, list.clone()));
+                        for s in list {
+                            rows.push((columns.x((s, q)) - y).leq(0.0));
+                        }
+                        sum.add_mul(1.0, y);
+                    }
+                }
+                rows.push((sum - c).leq(1.0));
+                objective.add_mul(w.continuity as f64, c);
             }
-            let mut sum = Expression::with_capacity(people.len() + 1);
-            if pair_group(instance, sessions).is_some() {
-                // The group's columns: one per person holding one session, one per person
-                // holding both.
-                for (&q, list) in &people {
-                    for &s in list {
-                        sum.add_mul(1.0, columns.single[&(s, q)]);
-                    }
-                    if let Some(&both) = columns.both.get(&(list[0], q)) {
-                        sum.add_mul(1.0, both);
-                    }
-                }
-            } else {
-                for (q, list) in people {
-                    let used = list.iter().any(|&s| chosen.contains(&(s, q)));
-                    let (y, _) = add(&mut vars, variable().min(0).max(1), if used { 1.0 } else { 0.0 });
-                    for s in list {
-                        rows.push((columns.x((s, q)) - y).leq(0.0));
-                    }
-                    sum.add_mul(1.0, y);
-                }
-            }
-            rows.push((sum - c).leq(1.0));
-            objective.add_mul(w.continuity as f64, c);
         }
-    }
 
-    // Fair load: L ≥ each full-time lecturer's load, and each rapporteur's.
-    if w.max_load > 0 {
-        for k in 0..2 {
-            let group: Vec<usize> = (0..instance.people.len())
-                .filter(|&q| instance.people[q].load_classes()[k])
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
-            let highest = group
-                .iter()
-                .map(|&q| by_person[q].iter().filter(|&&s| chosen.contains(&(s, q))).count())
-                .max()
-                .unwrap_or(0);
-            let (l, _) = add(&mut vars, variable().min(0), highest as f64);
-            for q in group {
-                let mut e = Expression::with_capacity(by_person[q].len() + 1);
-                for &s in &by_person[q] {
-                    columns.add_x(&mut e, (s, q), 1.0);
+        // Fair load: L ≥ each full-time lecturer's load, and each rapporteur's.
+        if w.max_load > 0 {
+            for k in 0..2 {
+                let group: Vec<usize> = (0..instance.people.len())
+                    .filter(|&q| instance.people[q].load_classes()[k])
+                    .collect();
+                if group.is_empty() {
+                    continue;
                 }
-                if !by_person[q].is_empty() {
-                    rows.push((e - l).leq(0.0));
+                let (l, _) = add(&mut vars, variable().min(0), Start::Highest(k));
+                for q in group {
+                    let mut e = Expression::with_capacity(by_person[q].len() + 1);
+                    for &s in &by_person[q] {
+                        columns.add_x(&mut e, (s, q), 1.0);
+                    }
+                    if !by_person[q].is_empty() {
+                        rows.push((e - l).leq(0.0));
+                    }
                 }
+                objective.add_mul(w.max_load as f64, l);
             }
-            objective.add_mul(w.max_load as f64, l);
         }
-    }
 
-    let variables = start_values.len();
-    let constraints = rows.len();
-    // The objective's constant part: the places nobody may take, the previous pairs no longer
-    // eligible.
-    let constant = instance
-        .sessions
-        .iter()
-        .filter(|s| s.eligible.is_empty())
-        .map(|s| w.uncovered * s.needs as i64)
-        .sum::<i64>()
-        + w.change * lost_previous;
-    if variables == 0 {
-        // Nobody may take anything: the empty assignment is the only one.
-        return Ok(Outcome {
-            pairs: Vec::new(),
-            model_objective: Some(constant as f64),
-            proven_optimal: true,
-            bound: constant as f64,
+        let variables = starts.len();
+        let constraints = rows.len();
+        // The objective's constant part: the places nobody may take, the previous pairs no longer
+        // eligible.
+        let constant = instance
+            .sessions
+            .iter()
+            .filter(|s| s.eligible.is_empty())
+            .map(|s| w.uncovered * s.needs as i64)
+            .sum::<i64>()
+            + w.change * lost_previous;
+        let all: Vec<Variable> = vars.iter_variables_with_def().map(|(v, _)| v).collect();
+        let highs = (variables > 0).then(|| {
+            let mut model = vars.minimise(objective.clone()).using(good_lp::solvers::highs::highs);
+            for row in rows {
+                model.add_constraint(row);
+            }
+            let mut highs = model.into_inner();
+            highs.set_option("output_flag", false);
+            // The objective is a whole number: a gap below 1 proves the incumbent optimal.
+            highs.set_option("mip_rel_gap", 0.0);
+            highs.set_option("mip_abs_gap", 0.999);
+            highs.set_option("random_seed", 0);
+            // Symmetry detection found nothing to use in these models and cost the year instance
+            // 15 s before its first LP; the feasibility jump heuristic cost it 15 s more, and the
+            // search always has a start.
+            highs.set_option("mip_detect_symmetry", false);
+            highs.set_option("mip_heuristic_run_feasibility_jump", false);
+            highs
+        });
+        Model {
+            instance,
+            highs,
+            columns,
+            starts,
+            objective,
+            all,
+            constant: constant as f64,
             variables,
             constraints,
-            relaxed: Vec::new(),
+        }
+    }
+
+    /// Each column's value for an assignment.
+    fn start_values(&self, start: &[(usize, usize)]) -> Vec<f64> {
+        let instance = self.instance;
+        let held: HashSet<(usize, usize)> = start.iter().copied().collect();
+        let mut load = vec![0; instance.people.len()];
+        for &(_, q) in start {
+            load[q] += 1;
+        }
+        let holds = |q: usize, sessions: &[usize]| sessions.iter().any(|&s| held.contains(&(s, q)));
+        let one = |yes: bool| if yes { 1.0 } else { 0.0 };
+        self.starts
+            .iter()
+            .map(|start| match start {
+                Start::Single(pair, partner) => {
+                    one(held.contains(pair) && !partner.is_some_and(|t| held.contains(&(t, pair.1))))
+                }
+                Start::Both(pair, q) => one(pair.iter().all(|&s| held.contains(&(s, *q)))),
+                Start::Change(pair) => one(!held.contains(pair)),
+                Start::Empty(s) => {
+                    let info = &instance.sessions[*s];
+                    let taken = info.eligible.iter().filter(|&&q| held.contains(&(*s, q))).count();
+                    info.needs.saturating_sub(taken as u32) as f64
+                }
+                Start::Split(sessions) => {
+                    let people: HashSet<usize> = sessions
+                        .iter()
+                        .flat_map(|&s| instance.sessions[s].eligible.iter().map(move |&q| (s, q)))
+                        .filter(|pair| held.contains(pair))
+                        .map(|(_, q)| q)
+                        .collect();
+                    people.len().saturating_sub(1) as f64
+                }
+                Start::Holds(q, sessions) => one(holds(*q, sessions)),
+                Start::Highest(k) => (0..load.len())
+                    .filter(|&q| instance.people[q].load_classes()[*k])
+                    .map(|q| load[q])
+                    .max()
+                    .unwrap_or(0) as f64,
+            })
+            .collect()
+    }
+
+    /// Solves the model, or its LP relaxation, from `start`.
+    pub fn solve(&mut self, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
+        let Some(mut highs) = self.highs.take() else {
+            // Nobody may take anything: the empty assignment is the only one.
+            return Ok(Outcome {
+                pairs: Vec::new(),
+                model_objective: Some(self.constant),
+                proven_optimal: true,
+                bound: self.constant,
+                relaxed: Vec::new(),
+            });
+        };
+        highs.set_option("threads", options.threads.max(1) as i32);
+        highs.set_option("solve_relaxation", options.relaxation_only);
+        let left = options.deadline.map_or(f64::INFINITY, |deadline| {
+            deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+                .max(0.01)
         });
-    }
-    // HiGHS's own objective value is not always its solution's: for a start it found
-    // feasible, it has reported the value of the start's presolved image instead. The
-    // objective is therefore priced here from the columns it returns.
-    let priced = objective.clone();
-    let all: Vec<Variable> = vars.iter_variables_with_def().map(|(v, _)| v).collect();
-    let mut model = vars.minimise(objective).using(good_lp::solvers::highs::highs);
-    for row in rows {
-        model.add_constraint(row);
-    }
-    let mut highs = model.into_inner();
-    highs.set_option("output_flag", false);
-    highs.set_option("threads", options.threads.max(1) as i32);
-    // The objective is a whole number: a gap below 1 proves the incumbent optimal.
-    highs.set_option("mip_rel_gap", 0.0);
-    highs.set_option("mip_abs_gap", 0.999);
-    highs.set_option("random_seed", 0);
-    // Symmetry detection found nothing to use in these models and cost the year instance 15 s
-    // before its first LP.
-    highs.set_option("mip_detect_symmetry", false);
-    highs.set_option("solve_relaxation", options.relaxation_only);
-    if let Some(deadline) = options.deadline {
-        let left = deadline
-            .saturating_duration_since(std::time::Instant::now())
-            .as_secs_f64();
-        highs.set_option("time_limit", left.max(0.01));
-    }
-    // A start HiGHS refuses only costs time: the greedy pairs remain the fallback below.
-    let _ = highs.try_set_solution(Some(&start_values), None, None, None);
-    let watcher = Watcher {
-        options,
-        x_column: &columns.pairs,
-        constant: constant as f64,
-        last: Mutex::new((Instant::now(), f64::NAN, f64::NAN)),
-    };
-    watcher.attach(&mut highs);
-    // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
-    let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
-    let status = solved.status();
-    let values = solved.get_solution().columns().to_vec();
-    if options.relaxation_only {
-        let optimal = status == highs::HighsModelStatus::Optimal;
-        return Ok(Outcome {
-            pairs: start.to_vec(),
-            model_objective: None,
-            proven_optimal: false,
-            bound: if optimal {
-                solved.objective_value() + constant as f64
+        highs.set_option("time_limit", left);
+        // A start HiGHS refuses only costs time: `start` remains the fallback below.
+        let _ = highs.try_set_solution(Some(&self.start_values(start)), None, None, None);
+        let watcher = Watcher {
+            options,
+            x_column: &self.columns.pairs,
+            constant: self.constant,
+            last: Mutex::new((Instant::now(), f64::NAN, f64::NAN)),
+        };
+        watcher.attach(&mut highs);
+        // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
+        let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
+        let status = solved.status();
+        let values = solved.get_solution().columns().to_vec();
+        let reported = solved.objective_value() + self.constant;
+        let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
+        self.highs = Some(highs::Model::from(solved));
+        if options.relaxation_only {
+            let optimal = status == highs::HighsModelStatus::Optimal;
+            let mut x: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+            if optimal {
+                for &(pair, column) in &self.columns.pairs {
+                    *x.entry(pair).or_default() += values[column];
+                }
+            }
+            return Ok(Outcome {
+                pairs: start.to_vec(),
+                model_objective: None,
+                proven_optimal: false,
+                bound: if optimal { reported } else { 0.0 },
+                relaxed: x.into_iter().filter(|&(_, value)| value > 1e-6).collect(),
+            });
+        }
+        let pairs = if has_solution {
+            chosen_pairs(&self.columns.pairs, &values)
+        } else {
+            start.to_vec()
+        };
+        // HiGHS's own objective value is not always its solution's: for a start it found
+        // feasible, it has reported the value of the start's presolved image instead. The
+        // objective is therefore priced here from the columns it returns, and HiGHS's proof,
+        // which is about the value it reports, counts only when the two agree.
+        let model_objective = has_solution.then(|| {
+            let at: HashMap<Variable, f64> = self.all.iter().copied().zip(values.iter().copied()).collect();
+            self.objective.eval_with(&at) + self.constant
+        });
+        let proven_optimal =
+            status == highs::HighsModelStatus::Optimal && model_objective.is_some_and(|m| (m - reported).abs() < 0.5);
+        Ok(Outcome {
+            pairs,
+            model_objective,
+            proven_optimal,
+            bound: if dual_bound.is_finite() {
+                dual_bound + self.constant
             } else {
                 0.0
             },
-            variables,
-            constraints,
-            relaxed: if optimal {
-                let mut x: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-                for &(pair, column) in &columns.pairs {
-                    *x.entry(pair).or_default() += values[column];
-                }
-                x.into_iter().filter(|&(_, value)| value > 1e-6).collect()
-            } else {
-                Vec::new()
-            },
-        });
+            relaxed: Vec::new(),
+        })
     }
-    let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-    let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-    let pairs = if has_solution {
-        chosen_pairs(&columns.pairs, &values)
-    } else {
-        start.to_vec()
-    };
-    let model_objective = has_solution.then(|| {
-        let at: HashMap<Variable, f64> = all.iter().copied().zip(values.iter().copied()).collect();
-        priced.eval_with(&at) + constant as f64
-    });
-    // HiGHS's proof is about the value it reports: it proves nothing about another.
-    let reported = solved.objective_value() + constant as f64;
-    let proven_optimal =
-        status == highs::HighsModelStatus::Optimal && model_objective.is_some_and(|m| (m - reported).abs() < 0.5);
-    Ok(Outcome {
-        pairs,
-        model_objective,
-        proven_optimal,
-        bound: if dual_bound.is_finite() {
-            dual_bound + constant as f64
-        } else {
-            0.0
-        },
-        variables,
-        constraints,
-        relaxed: Vec::new(),
-    })
 }
 
 /// The (session, person) pairs whose x is 1 in a column vector.
