@@ -3,7 +3,7 @@
 //! Columns: a binary per eligible (person, session) pair; in a *pair group* (a continuity
 //! group of exactly two single-place sessions), a binary per person who may hold both, giving
 //! them both. x[p,s], "p holds s", is the sum of the columns giving s to p. Continuous: per
-//! session the empty places u[s] = needs − Σ_p x[p,s] ≥ 0; per previous pair k[p,s] ≥ 1 − x[p,s];
+//! session the empty places u[s] ≥ needs − Σ_p x[p,s]; per previous pair k[p,s] ≥ 1 − x[p,s];
 //! per continuity group c[g] ≥ the people holding it − 1; L_full_time and L_rapporteur ≥ each
 //! such person's load.
 //! Continuity: in a pair group, c[g] ≥ the group's columns at 1, less one (the column giving
@@ -11,10 +11,9 @@
 //! other groups, y[p,g] ≥ x[p,s] per person and session (continuous: minimisation drives it to
 //! 0 or 1) and c[g] ≥ Σ_p y[p,g] − 1. In a group of single places, also c[g] ≥ what people who
 //! can hold only one place of it hold, less its other empty places over (places − 1).
-//! Rows: Σ_p x[p,s] + u[s] = needs; pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
-//! travel counted (found once for everybody, restricted to each person's eligible sessions,
-//! left out where a cap of 1 covers them); caps per day, week and month where a person's
-//! eligible sessions could exceed them.
+//! Rows: Σ_p x[p,s] ≤ needs; pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
+//! travel counted (found once for everybody, restricted to each person's eligible sessions);
+//! caps per day, week and month where a person's eligible sessions could exceed them.
 //! The objective's constant part (places and previous pairs nobody eligible can fill) is added
 //! outside.
 
@@ -304,7 +303,7 @@ impl<'a> Model<'a> {
             }
         }
 
-        // Σ_p x[p,s] + u[s] = needs, u[s] ≥ 0: the empty places, priced `uncovered`.
+        // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
         let mut empty: Vec<Option<Variable>> = vec![None; instance.sessions.len()];
         for (s, info) in instance.sessions.iter().enumerate() {
             if info.eligible.is_empty() {
@@ -314,14 +313,35 @@ impl<'a> Model<'a> {
             for &q in &info.eligible {
                 columns.add_x(&mut e, (s, q), 1.0);
             }
+            if info.eligible.len() as u32 > info.needs {
+                rows.push(e.clone().leq(info.needs as f64));
+            }
             let (u, _) = add(&mut vars, variable().min(0), Start::Empty(s));
             objective.add_mul(w.uncovered as f64, u);
-            rows.push((e + u).eq(info.needs as f64));
+            rows.push((e + u).geq(info.needs as f64));
             empty[s] = Some(u);
         }
 
+        // No one in two places at once: each clique restricted to a person's eligible sessions.
+        for clique in conflict_cliques(instance) {
+            let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &s in &clique {
+                for &q in &instance.sessions[s].eligible {
+                    holders.entry(q).or_default().push(s);
+                }
+            }
+            for (q, list) in holders {
+                if list.len() > 1 {
+                    let mut e = Expression::with_capacity(list.len());
+                    for s in list {
+                        columns.add_x(&mut e, (s, q), 1.0);
+                    }
+                    rows.push(e.leq(1.0));
+                }
+            }
+        }
+
         // Caps per day, week, month.
-        let mut capped_at_one: HashSet<(usize, Bucket)> = HashSet::new();
         for (q, sessions) in by_person.iter().enumerate() {
             for k in 0..3 {
                 let Some(cap) = instance.people[q].caps[k] else {
@@ -331,42 +351,14 @@ impl<'a> Model<'a> {
                 for &s in sessions {
                     buckets.entry(instance.sessions[s].buckets[k]).or_default().push(s);
                 }
-                for (bucket, list) in buckets {
+                for (_, list) in buckets {
                     if list.len() as u32 > cap && most_without_overlap(instance, &list) > cap {
-                        if cap == 1 {
-                            capped_at_one.insert((q, bucket));
-                        }
                         let mut e = Expression::with_capacity(list.len());
                         for s in list {
                             columns.add_x(&mut e, (s, q), 1.0);
                         }
                         rows.push(e.leq(cap as f64));
                     }
-                }
-            }
-        }
-
-        // No one in two places at once: each clique restricted to a person's eligible sessions,
-        // unless the person's cap row of 1 over a day, week or month holding them all covers it.
-        for clique in conflict_cliques(instance) {
-            let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for &s in &clique {
-                for &q in &instance.sessions[s].eligible {
-                    holders.entry(q).or_default().push(s);
-                }
-            }
-            for (q, list) in holders {
-                let capped = (0..3).any(|k| {
-                    let bucket = instance.sessions[list[0]].buckets[k];
-                    capped_at_one.contains(&(q, bucket))
-                        && list.iter().all(|&s| instance.sessions[s].buckets[k] == bucket)
-                });
-                if list.len() > 1 && !capped {
-                    let mut e = Expression::with_capacity(list.len());
-                    for s in list {
-                        columns.add_x(&mut e, (s, q), 1.0);
-                    }
-                    rows.push(e.leq(1.0));
                 }
             }
         }
