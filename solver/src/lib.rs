@@ -233,11 +233,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         on_progress: &on_progress,
         relaxation_only,
     };
-    // While the local search improves the greedy start on one core, the model is built and its
-    // LP relaxation solved on the other, until 4/5 of the time limit: it gives a bound and
-    // proposes another start. The starts are not cut by the clock, so that an optimal answer
-    // does not depend on it; only an LP cut by its limit, while HiGHS later proves an optimum,
-    // can give another assignment of the same objective.
+    // While the local search improves the greedy start in a second thread, the model is built
+    // and its LP relaxation solved (by the dual simplex, on one core), until 4/5 of the time
+    // limit: it gives a bound and proposes another start. The starts are not cut by the clock,
+    // so that an optimal answer does not depend on it; only an LP cut by its limit, while
+    // HiGHS later proves an optimum, can give another assignment of the same objective.
     let (mut start, mut model, lp) = std::thread::scope(|scope| {
         let improving = scope.spawn(|| improve::improve(&instance, &greedy, [None, None], &cancelled));
         let mut model = model::Model::build(&instance);
@@ -282,9 +282,9 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     let terms = evaluate::terms(&instance, &pairs);
     let objective = terms.total();
     // The model never prices an assignment below the evaluation, and prices an optimum alike
-    // (it may count one split too many where someone holds a pair group through its two
-    // single columns, which an optimum never does). Otherwise the model is wrong and its proof
-    // of optimality proves nothing.
+    // (an unproven incumbent may carry slack, or count one split too many where someone holds
+    // a pair group through its two single columns; an optimum does neither). Otherwise the
+    // model is wrong and its proof of optimality proves nothing.
     let consistent =
         model_objective.is_none_or(|m| m > objective as f64 - 0.5 && (!proven_optimal || m < objective as f64 + 0.5));
     debug_assert!(consistent, "model objective {model_objective:?}, evaluated {objective}");

@@ -190,7 +190,7 @@ enum Start {
 /// The model, built once and solved as often as needed (its LP relaxation, then itself).
 pub struct Model<'a> {
     instance: &'a Instance<'a>,
-    /// None when nobody may take anything.
+    /// None when nobody may take anything, or once HiGHS has failed.
     highs: Option<highs::Model>,
     columns: Columns,
     /// Per column, in order.
@@ -561,7 +561,7 @@ impl<'a> Model<'a> {
 
     /// Solves the model, or its LP relaxation, from `start`.
     pub fn solve(&mut self, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
-        let Some(mut highs) = self.highs.take() else {
+        if self.variables == 0 {
             // Nobody may take anything: the empty assignment is the only one.
             return Ok(Outcome {
                 pairs: Vec::new(),
@@ -570,7 +570,9 @@ impl<'a> Model<'a> {
                 bound: self.constant,
                 relaxed: Vec::new(),
             });
-        };
+        }
+        // A failed solve consumes the HiGHS model.
+        let mut highs = self.highs.take().ok_or("HiGHS failed in an earlier solve")?;
         highs.set_option("threads", options.threads.max(1) as i32);
         highs.set_option("solve_relaxation", options.relaxation_only);
         let left = options.deadline.map_or(f64::INFINITY, |deadline| {
@@ -580,15 +582,16 @@ impl<'a> Model<'a> {
                 .max(0.01)
         });
         highs.set_option("time_limit", left);
-        // A start HiGHS refuses only costs time: `start` remains the fallback below.
-        let _ = highs.try_set_solution(Some(&self.start_values(start)), None, None, None);
         let watcher = Watcher {
             options,
             x_column: &self.columns.pairs,
             constant: self.constant,
             last: Mutex::new((Instant::now(), f64::NAN, f64::NAN)),
         };
+        // This replaces the watcher of an earlier solve, gone since.
         watcher.attach(&mut highs);
+        // A start HiGHS refuses only costs time: `start` remains the fallback below.
+        let _ = highs.try_set_solution(Some(&self.start_values(start)), None, None, None);
         // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
         let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
         let status = solved.status();
@@ -738,6 +741,45 @@ extern "C" fn on_callback(
 mod tests {
     use super::*;
     use crate::format::read_problem;
+
+    #[test]
+    fn a_start_goes_in_feasible_and_priced_as_evaluated_after_the_lp_relaxation() {
+        let problem = crate::generate::generate(crate::generate::Size {
+            people: 60,
+            sessions: 200,
+            months: 1,
+            seed: 5,
+        });
+        let instance = Instance::new(&problem).unwrap();
+        let start = crate::improve::improve(
+            &instance,
+            &crate::greedy::assign(&instance, [None, None], &[]),
+            [None, None],
+            &|| false,
+        );
+        let mut model = Model::build(&instance);
+        let held_both = model.columns.both.keys().filter(|pair| start.contains(pair)).count();
+        assert!(
+            held_both > 0,
+            "the start holds pair groups through their `both` columns"
+        );
+        let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
+        let options = |relaxation_only, cancel| Options {
+            deadline: None,
+            threads: 1,
+            cancel,
+            on_progress: &|_| {},
+            relaxation_only,
+        };
+        let lp = model.solve(&start, &options(true, &never)).unwrap();
+        // Stopped at its first callback, HiGHS returns the start it was given.
+        let search = model.solve(&start, &options(false, &stopped)).unwrap();
+        let evaluated = crate::evaluate::terms(&instance, &start).total() as f64;
+        assert_eq!(search.pairs, start);
+        assert_eq!(search.model_objective, Some(evaluated));
+        assert!(!search.proven_optimal);
+        assert!(lp.bound <= evaluated);
+    }
 
     #[test]
     fn one_of_a_day_is_at_most_one_where_the_day_cap_is_1_or_the_sessions_overlap() {
