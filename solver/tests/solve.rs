@@ -468,8 +468,8 @@ fn generated_problems_solve_to_checked_optimal_solutions() {
 
 #[test]
 fn pinning_part_of_an_optimal_answer_keeps_its_objective_optimal() {
-    // Pins are binary columns fixed to 1. HiGHS has been seen to misprice fixed binaries after
-    // presolve; the solver must still price and prove the pinned problem right.
+    // HiGHS has been seen to misprice binaries fixed to 1 after presolve (pins were once such
+    // columns; they are rows now); the solver must still price and prove the pinned problem right.
     for seed in 1..=2 {
         let p = generate(Size {
             people: 30,
