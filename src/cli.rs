@@ -52,6 +52,9 @@ enum DatabaseCommand {
         /// Load the demo province into an empty database and print the demo logins.
         #[arg(long)]
         demo: bool,
+        /// Serve the API only and leave solve runs to other instances sharing the database.
+        #[arg(long, env = "ROSTER_NO_WORKER")]
+        no_worker: bool,
     },
     /// Manage accounts.
     User {
@@ -189,7 +192,8 @@ impl DatabaseCommand {
                 listen,
                 public_url,
                 demo,
-            } => serve(db, &listen, public_url, demo).await,
+                no_worker,
+            } => serve(db, &listen, public_url, demo, no_worker).await,
             DatabaseCommand::User {
                 command:
                     UserCommand::Add {
@@ -241,9 +245,12 @@ impl DatabaseCommand {
     }
 }
 
-async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool) -> anyhow::Result<()> {
+async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool, no_worker: bool) -> anyhow::Result<()> {
     let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
-    let server = Server::bind(listen, AppState::new(db.clone()).with_public_url(public_url)).await?;
+    let mut server = Server::bind(listen, AppState::new(db.clone()).with_public_url(public_url)).await?;
+    if no_worker {
+        server = server.without_worker();
+    }
     let url = format!("http://{}", server.local_addr());
     println!("Roster: {url}  (API: {url}/api/v1, tài liệu / docs: {url}/api/docs)");
     if let Some(logins) = logins {

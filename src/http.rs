@@ -78,6 +78,7 @@ pub struct Server {
     listener: TcpListener,
     app: Router,
     state: AppState,
+    worker: bool,
 }
 
 impl Server {
@@ -89,18 +90,27 @@ impl Server {
             listener,
             app: app(state.clone()),
             state,
+            worker: true,
         })
+    }
+
+    /// Serves the API only: solve runs wait in the queue for another instance's worker.
+    pub fn without_worker(mut self) -> Server {
+        self.worker = false;
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Serves, with a solve-run worker beside, until `shutdown` completes; then lets open
-    /// requests finish and hands a run being solved back to the queue.
+    /// Serves, with a solve-run worker beside unless turned off, until `shutdown` completes;
+    /// then lets open requests finish and hands a run being solved back to the queue.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let stop = Arc::new(AtomicBool::new(false));
-        let worker = tokio::spawn(crate::scheduling::worker::run(self.state.clone(), stop.clone()));
+        let worker = self
+            .worker
+            .then(|| tokio::spawn(crate::scheduling::worker::run(self.state.clone(), stop.clone())));
         let (stopping, queued) = (stop.clone(), self.state.runs_queued.clone());
         let served = axum::serve(self.listener, self.app)
             .with_graceful_shutdown(async move {
@@ -111,7 +121,9 @@ impl Server {
             .await;
         stop.store(true, Ordering::Relaxed);
         self.state.runs_queued.notify_waiters();
-        if let Err(e) = worker.await {
+        if let Some(worker) = worker
+            && let Err(e) = worker.await
+        {
             tracing::error!("the solve-run worker stopped: {e}");
         }
         served?;

@@ -78,7 +78,9 @@ struct Latest {
     improved: Option<Vec<Pair>>,
 }
 
-async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) -> anyhow::Result<()> {
+/// Solves a run this worker claimed, and finishes it: finished, cancelled (keeping the best
+/// found) or failed; or, when `stop` is set, back in the queue.
+pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) -> anyhow::Result<()> {
     let problem = match format::read_problem(problem_text) {
         Ok(p) => Arc::new(p),
         Err((_, message)) => return finish_failed(db, run_id, &message).await,

@@ -1,13 +1,14 @@
 //! Solve runs, drafts, publishing and re-planning through the API: the whole path from plan
 //! to published schedule, and what is refused on the way.
 
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use roster::vocab::UserRole;
 use roster_solver::{Pair, check, format};
 use serde_json::{Value, json};
 
-use crate::helpers::{Caller, TestApp, spawn_app};
+use crate::helpers::{Caller, TestApp, spawn_app, spawn_app_without_worker};
 use crate::planning::{Planning, deactivate_near, plan, planning, request_body};
 
 /// Waits for a run to leave `queued` and `running`; returns it.
@@ -349,29 +350,59 @@ async fn runs_refuse_an_empty_period_a_second_run_a_finished_cancel_and_a_stale_
 }
 
 #[tokio::test]
-async fn a_cancelled_run_ends_cancelled_and_keeps_what_it_found() {
-    let app = spawn_app().await;
+async fn a_run_cancelled_in_the_queue_ends_cancelled_without_a_draft() {
+    let app = spawn_app_without_worker().await;
     let p = planning(&app).await;
     sessions(&app, &p).await;
     let run = start_run(&p.admin, march()).await;
-    p.admin
+    let cancelled = p
+        .admin
         .post(&format!("/api/v1/runs/{run}/cancel"), json!({}))
         .await
-        .ok(200);
-    let done = settled(&p.admin, run).await;
+        .ok(200)
+        .clone();
+    assert_eq!(cancelled["status"], "cancelled");
+    let done = p.admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
+    assert!(done["draft"].is_null(), "nothing was solved: {done}");
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .problem(409, "not_a_draft");
+    let claimed = roster::scheduling::worker::claim(&app.db, "test").await.unwrap();
+    assert_eq!(claimed, None, "a cancelled run is never solved");
+}
+
+#[tokio::test]
+async fn a_run_cancelled_while_solving_ends_cancelled_and_keeps_what_it_found() {
+    let app = spawn_app_without_worker().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    let run = start_run(&p.admin, march()).await;
+    let (claimed, problem) = roster::scheduling::worker::claim(&app.db, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed, run);
+    let asked = p
+        .admin
+        .post(&format!("/api/v1/runs/{run}/cancel"), json!({}))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(asked["status"], "running", "the worker stops it at its next heartbeat");
+    roster::scheduling::worker::solve(&app.db, run, &problem, &AtomicBool::new(false))
+        .await
+        .unwrap();
+    let done = p.admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();
     assert_eq!(done["status"], "cancelled");
-    // Cancelled while queued there is no draft; while running, the best so far is kept.
-    if !done["draft"].is_null() {
-        p.admin
-            .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-            .await
-            .ok(200);
-    } else {
-        p.admin
-            .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
-            .await
-            .problem(409, "not_a_draft");
-    }
+    assert!(
+        done["draft"]["assignments"].is_array(),
+        "the best found is kept: {done}"
+    );
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
 }
 
 #[tokio::test]
