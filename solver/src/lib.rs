@@ -2,10 +2,11 @@
 //!
 //! A plain-data [`Problem`] in, a [`Solution`] out; no I/O (JSON is in [`format`]). The model
 //! is an exact integer program solved by HiGHS against the better of two assignments (a greedy
-//! one and one guided by the LP relaxation, each improved by a local search): the columns that
-//! no assignment as good could move are fixed by their reduced costs, and the assignment stands
-//! unless HiGHS finds better, so that a time limit always leaves an incumbent. [`check`] verifies any solution against its problem,
-//! independently of the model.
+//! one and one guided by the LP relaxation, each improved by a local search, then by HiGHS
+//! near itself): the columns that no assignment as good could move are fixed by their reduced
+//! costs, and the assignment stands unless HiGHS finds better, so that a time limit always
+//! leaves an incumbent. [`check`] verifies any solution against its problem, independently of
+//! the model.
 
 pub mod check;
 mod evaluate;
@@ -261,15 +262,34 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             start = guided;
         }
     }
-    // Only assignments at least as good as the start matter now: the columns none of them can
-    // move are fixed, a sixth of the year's and most of the quarter's.
-    model.fix_by_reduced_cost(evaluate::terms(&instance, &start).total() as f64);
     let deadline = at_fraction(9, 10);
     // A search with less time than the LP relaxation took would not get past its own first LP,
     // and HiGHS's presolve overran so short a deadline by seconds on the year.
-    let searched = match deadline {
-        Some(d) if Instant::now() + lp_took >= d => None,
-        _ => model.solve(&start, &model_options(false, deadline)).ok(),
+    let time_for_a_search = || deadline.is_none_or(|d| Instant::now() + lp_took < d);
+    // Searches near the start while they improve it, each no longer than the LP took (a
+    // second on the year, whose LP takes five). Their bounds hold only near the start, so only
+    // what they find is reported.
+    let lp_bound_now = *lp_bound.lock().unwrap_or_else(|e| e.into_inner());
+    let report_found = |p: model::Progress| report(p.improved.as_deref(), lp_bound_now);
+    while deadline.is_none_or(|d| Instant::now() < d) && !cancelled() {
+        let round_ends = Instant::now() + lp_took;
+        let near = model::Options {
+            deadline: Some(deadline.map_or(round_ends, |d| d.min(round_ends))),
+            on_progress: &report_found,
+            ..model_options(false, None)
+        };
+        match model.search_near(&start, &near) {
+            Some(better) => start = better,
+            None => break,
+        }
+    }
+    // Only assignments at least as good as the start matter now: the columns none of them can
+    // move are fixed, a sixth of the year's and most of the quarter's.
+    model.fix_by_reduced_cost(evaluate::terms(&instance, &start).total() as f64);
+    let searched = if time_for_a_search() {
+        model.solve(&start, &model_options(false, deadline)).ok()
+    } else {
+        None
     };
     let (pairs, model_objective, proven_optimal, bound) = match searched {
         Some(o) => (o.pairs, o.model_objective, o.proven_optimal, o.bound),

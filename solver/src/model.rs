@@ -16,8 +16,9 @@
 //! caps per day, week and month where a person's eligible sessions could exceed them.
 //! The objective's constant part (places and previous pairs nobody eligible can fill) is added
 //! outside.
-//! Between the LP relaxation and the search, binary columns are fixed by their reduced costs
-//! against an incumbent ([`Model::fix_by_reduced_cost`]).
+//! After the LP relaxation, HiGHS searches near a start ([`Model::search_near`]); then binary
+//! columns are fixed by their reduced costs against the best start
+//! ([`Model::fix_by_reduced_cost`]) for the search of the whole model.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -585,7 +586,7 @@ impl<'a> Model<'a> {
     /// hold for the whole model; and it is smaller, for HiGHS's presolve and its first LP. Does
     /// nothing before the LP relaxation is solved optimally. Returns how many are fixed.
     pub fn fix_by_reduced_cost(&mut self, incumbent: f64) -> usize {
-        let (Some(lp), Some(highs)) = (&self.relaxation, &mut self.highs) else {
+        let Some(lp) = &self.relaxation else {
             return 0;
         };
         let reach = incumbent - lp.objective + FIXING_MARGIN;
@@ -603,20 +604,64 @@ impl<'a> Model<'a> {
                 at.push(1.0);
             }
         }
-        // SAFETY: `set` and `at` hold one entry per fixed column, each a column of this model.
-        let status = unsafe {
-            highs_sys::Highs_changeColsBoundsBySet(
-                highs.as_mut_ptr(),
-                set.len() as highs_sys::HighsInt,
-                set.as_ptr(),
-                at.as_ptr(),
-                at.as_ptr(),
-            )
-        };
-        if status != highs_sys::kHighsStatusError {
+        if self.set_bounds(&set, &at, &at) {
             self.fixed = set.len();
         }
         self.fixed
+    }
+
+    /// Searches near `start`, before any column is fixed by reduced cost: each binary column
+    /// where `start` and the LP relaxation's optimum agree is fixed there, and HiGHS searches
+    /// the rest, which its presolve makes small (a second on the year, where the whole model
+    /// takes minutes). The columns are free again after. Returns what it found when that is
+    /// better than `start`.
+    pub fn search_near(&mut self, start: &[(usize, usize)], options: &Options) -> Option<Vec<(usize, usize)>> {
+        let values = self.start_values(start);
+        let lp = self.relaxation.as_ref().filter(|_| self.fixed == 0)?;
+        let (set, at): (Vec<highs_sys::HighsInt>, Vec<f64>) = (0..self.starts.len())
+            .filter(|&column| {
+                matches!(self.starts[column], Start::Single(..) | Start::Both(..))
+                    && (values[column] - lp.values[column]).abs() < 1e-6
+            })
+            .map(|column| (column as highs_sys::HighsInt, values[column]))
+            .unzip();
+        if !self.set_bounds(&set, &at, &at) {
+            return None;
+        }
+        self.fixed = set.len();
+        let found = self.solve(start, options);
+        self.fixed = 0;
+        if !self.set_bounds(&set, &vec![0.0; set.len()], &vec![1.0; set.len()]) {
+            // Still fixed, the model would prove optima near `start` only: it is given up.
+            self.highs = None;
+        }
+        let found = found.ok()?;
+        let price = self.price(&values);
+        found.model_objective.filter(|&m| m < price - 0.5).map(|_| found.pairs)
+    }
+
+    /// Sets the bounds of these columns; false when HiGHS refused.
+    fn set_bounds(&mut self, columns: &[highs_sys::HighsInt], lower: &[f64], upper: &[f64]) -> bool {
+        let Some(highs) = &mut self.highs else {
+            return false;
+        };
+        // SAFETY: one lower and one upper bound per column, each a column of this model.
+        let status = unsafe {
+            highs_sys::Highs_changeColsBoundsBySet(
+                highs.as_mut_ptr(),
+                columns.len() as highs_sys::HighsInt,
+                columns.as_ptr(),
+                lower.as_ptr(),
+                upper.as_ptr(),
+            )
+        };
+        status != highs_sys::kHighsStatusError
+    }
+
+    /// The model's objective at these column values, constant part included.
+    fn price(&self, values: &[f64]) -> f64 {
+        let at: HashMap<Variable, f64> = self.all.iter().copied().zip(values.iter().copied()).collect();
+        self.objective.eval_with(&at) + self.constant
     }
 
     /// Solves the model, or its LP relaxation, from `start`.
@@ -691,13 +736,9 @@ impl<'a> Model<'a> {
         // solution's (for a start it found feasible, it has reported the value of the start's
         // presolved image instead), so its proof, which is about the value it reports, counts
         // only when the two agree.
-        let price = |values: &[f64]| {
-            let at: HashMap<Variable, f64> = self.all.iter().copied().zip(values.iter().copied()).collect();
-            self.objective.eval_with(&at) + self.constant
-        };
         // A search that went without the start may end on worse.
-        let start_price = price(&self.start_values(start));
-        let (pairs, model_objective, proven_optimal) = match has_solution.then(|| price(&values)) {
+        let start_price = self.price(&self.start_values(start));
+        let (pairs, model_objective, proven_optimal) = match has_solution.then(|| self.price(&values)) {
             Some(found) if found < start_price + 0.5 => (
                 chosen_pairs(&self.columns.pairs, &values),
                 found,
@@ -816,21 +857,37 @@ mod tests {
     use super::*;
     use crate::format::read_problem;
 
-    #[test]
-    fn a_start_goes_in_feasible_and_priced_as_evaluated_after_the_lp_relaxation() {
-        let problem = crate::generate::generate(crate::generate::Size {
+    fn small_problem() -> crate::Problem {
+        crate::generate::generate(crate::generate::Size {
             people: 60,
             sessions: 200,
             months: 1,
             seed: 5,
-        });
+        })
+    }
+
+    fn improved_greedy(instance: &Instance) -> Vec<(usize, usize)> {
+        let greedy = crate::greedy::assign(instance, [None, None], &[]);
+        crate::improve::improve(instance, &greedy, [None, None], &|| false)
+    }
+
+    fn ignore(_: Progress) {}
+
+    fn options(relaxation_only: bool, cancel: &AtomicBool) -> Options<'_> {
+        Options {
+            deadline: None,
+            threads: 1,
+            cancel,
+            on_progress: &ignore,
+            relaxation_only,
+        }
+    }
+
+    #[test]
+    fn a_start_goes_in_feasible_and_priced_as_evaluated_after_the_lp_relaxation() {
+        let problem = small_problem();
         let instance = Instance::new(&problem).unwrap();
-        let start = crate::improve::improve(
-            &instance,
-            &crate::greedy::assign(&instance, [None, None], &[]),
-            [None, None],
-            &|| false,
-        );
+        let start = improved_greedy(&instance);
         let mut model = Model::build(&instance);
         let held_both = model.columns.both.keys().filter(|pair| start.contains(pair)).count();
         assert!(
@@ -838,13 +895,6 @@ mod tests {
             "the start holds pair groups through their `both` columns"
         );
         let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
-        let options = |relaxation_only, cancel| Options {
-            deadline: None,
-            threads: 1,
-            cancel,
-            on_progress: &|_| {},
-            relaxation_only,
-        };
         let lp = model.solve(&start, &options(true, &never)).unwrap();
         // Stopped at its first callback, HiGHS returns the start it was given.
         let search = model.solve(&start, &options(false, &stopped)).unwrap();
@@ -857,28 +907,11 @@ mod tests {
 
     #[test]
     fn columns_fixed_by_reduced_cost_keep_the_optimum_and_a_stopped_search_keeps_the_start() {
-        let problem = crate::generate::generate(crate::generate::Size {
-            people: 60,
-            sessions: 200,
-            months: 1,
-            seed: 5,
-        });
+        let problem = small_problem();
         let instance = Instance::new(&problem).unwrap();
-        let start = crate::improve::improve(
-            &instance,
-            &crate::greedy::assign(&instance, [None, None], &[]),
-            [None, None],
-            &|| false,
-        );
+        let start = improved_greedy(&instance);
         let priced = crate::evaluate::terms(&instance, &start).total();
         let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
-        let options = |relaxation_only, cancel| Options {
-            deadline: None,
-            threads: 1,
-            cancel,
-            on_progress: &|_| {},
-            relaxation_only,
-        };
         let whole = Model::build(&instance).solve(&start, &options(false, &never)).unwrap();
         assert!(whole.proven_optimal);
 
@@ -909,6 +942,34 @@ mod tests {
         assert_eq!(stopped_search.pairs, start);
         assert_eq!(stopped_search.model_objective, Some(priced as f64));
         assert!(!stopped_search.proven_optimal);
+    }
+
+    #[test]
+    fn a_search_near_the_start_finds_better_and_frees_its_columns_after() {
+        let problem = small_problem();
+        let instance = Instance::new(&problem).unwrap();
+        let start = improved_greedy(&instance);
+        let never = AtomicBool::new(false);
+        let whole = Model::build(&instance).solve(&start, &options(false, &never)).unwrap();
+        let mut model = Model::build(&instance);
+        assert_eq!(
+            model.search_near(&start, &options(false, &never)),
+            None,
+            "nothing before the LP"
+        );
+        model.solve(&start, &options(true, &never)).unwrap();
+        let better = model
+            .search_near(&start, &options(false, &never))
+            .expect("a better assignment near the start");
+        let price = |pairs: &[(usize, usize)]| crate::evaluate::terms(&instance, pairs).total();
+        assert!(price(&better) < price(&start));
+        let report = crate::check::check_assignments(&problem, &crate::pairs_by_id(&problem, &better));
+        assert_eq!(report.violations, Vec::<String>::new());
+        let search = model.solve(&better, &options(false, &never)).unwrap();
+        assert_eq!(
+            (search.model_objective, search.proven_optimal),
+            (whole.model_objective, true)
+        );
     }
 
     #[test]
