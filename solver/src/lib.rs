@@ -237,9 +237,9 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     // While the local search improves the greedy start in a second thread, the model is built
     // and its LP relaxation solved (by the dual simplex, on one core), until 4/5 of the time
-    // limit: it gives a bound and proposes another start. The starts are not cut by the clock,
-    // so that an optimal answer does not depend on it; only an LP cut by its limit, while
-    // HiGHS later proves an optimum, can give another assignment of the same objective.
+    // limit: it gives a bound and proposes another start. Without a time limit nothing is cut
+    // by the clock; with one, only an LP or a search near the start cut by it, while HiGHS
+    // later proves an optimum, can give another assignment of the same objective.
     let (mut start, mut model, lp, lp_took) = std::thread::scope(|scope| {
         let improving = scope.spawn(|| improve::improve(&instance, &greedy, [None, None], &cancelled));
         let mut model = model::Model::build(&instance);
@@ -266,15 +266,14 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     // A search with less time than the LP relaxation took would not get past its own first LP,
     // and HiGHS's presolve overran so short a deadline by seconds on the year.
     let time_for_a_search = || deadline.is_none_or(|d| Instant::now() + lp_took < d);
-    // Searches near the start while they improve it, each no longer than the LP took (a
-    // second on the year, whose LP takes five). Their bounds hold only near the start, so only
-    // what they find is reported.
+    // Searches near the start while they improve it, until 9/10 of the time limit, each
+    // no longer than the LP took (a second on the year, whose LP takes five). Their bounds
+    // hold only near the start, so only what they find is reported.
     let lp_bound_now = *lp_bound.lock().unwrap_or_else(|e| e.into_inner());
     let report_found = |p: model::Progress| report(p.improved.as_deref(), lp_bound_now);
     while deadline.is_none_or(|d| Instant::now() < d) && !cancelled() {
-        let round_ends = Instant::now() + lp_took;
         let near = model::Options {
-            deadline: Some(deadline.map_or(round_ends, |d| d.min(round_ends))),
+            deadline: deadline.map(|d| d.min(Instant::now() + lp_took)),
             on_progress: &report_found,
             ..model_options(false, None)
         };

@@ -215,7 +215,7 @@ pub struct Model<'a> {
     constant: f64,
     /// Once solved optimally.
     relaxation: Option<Relaxation>,
-    /// Columns fixed by their reduced costs.
+    /// Binary columns fixed now: near a start, or by their reduced costs.
     fixed: usize,
     pub variables: usize,
     pub constraints: usize,
@@ -584,9 +584,10 @@ impl<'a> Model<'a> {
     /// `incumbent` less the LP's optimum, by its reduced cost alone. The model then keeps every
     /// assignment that could match or beat the incumbent, so the search's optimum and bound
     /// hold for the whole model; and it is smaller, for HiGHS's presolve and its first LP. Does
-    /// nothing before the LP relaxation is solved optimally. Returns how many are fixed.
+    /// nothing before the LP relaxation is solved optimally, nor once columns are fixed. Returns
+    /// how many it fixed.
     pub fn fix_by_reduced_cost(&mut self, incumbent: f64) -> usize {
-        let Some(lp) = &self.relaxation else {
+        let Some(lp) = self.relaxation.as_ref().filter(|_| self.fixed == 0) else {
             return 0;
         };
         let reach = incumbent - lp.objective + FIXING_MARGIN;
@@ -625,7 +626,8 @@ impl<'a> Model<'a> {
             })
             .map(|column| (column as highs_sys::HighsInt, values[column]))
             .unzip();
-        if !self.set_bounds(&set, &at, &at) {
+        // With nothing fixed, this would be the whole search, its proof thrown away.
+        if set.is_empty() || !self.set_bounds(&set, &at, &at) {
             return None;
         }
         self.fixed = set.len();
@@ -709,6 +711,8 @@ impl<'a> Model<'a> {
         let values = solution.columns().to_vec();
         let reported = solved.objective_value() + self.constant;
         let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        let has_duals =
+            solved.int_info_value(c"dual_solution_status") == Ok(highs_sys::kHighsSolutionStatusFeasible as i64);
         let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
         self.highs = Some(highs::Model::from(solved));
         if options.relaxation_only {
@@ -718,7 +722,7 @@ impl<'a> Model<'a> {
                 for &(pair, column) in &self.columns.pairs {
                     *x.entry(pair).or_default() += values[column];
                 }
-                self.relaxation = Some(Relaxation {
+                self.relaxation = has_duals.then(|| Relaxation {
                     objective: reported,
                     values,
                     reduced_costs: solution.dual_columns().to_vec(),
@@ -896,9 +900,21 @@ mod tests {
         );
         let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
         let lp = model.solve(&start, &options(true, &never)).unwrap();
-        // Stopped at its first callback, HiGHS returns the start it was given.
-        let search = model.solve(&start, &options(false, &stopped)).unwrap();
+        // Stopped at its first callback, HiGHS returns the start it was given, and has told of
+        // it as its first solution.
+        let told = Mutex::new(Vec::new());
+        let tell = |p: Progress| told.lock().unwrap().extend(p.improved);
+        let search = model
+            .solve(
+                &start,
+                &Options {
+                    on_progress: &tell,
+                    ..options(false, &stopped)
+                },
+            )
+            .unwrap();
         let evaluated = crate::evaluate::terms(&instance, &start).total() as f64;
+        assert_eq!(told.into_inner().unwrap(), std::slice::from_ref(&start));
         assert_eq!(search.pairs, start);
         assert_eq!(search.model_objective, Some(evaluated));
         assert!(!search.proven_optimal);
