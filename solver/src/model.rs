@@ -877,6 +877,37 @@ mod tests {
 
     fn ignore(_: Progress) {}
 
+    /// The bounds HiGHS holds for each binary column.
+    fn binary_bounds(model: &mut Model) -> Vec<(f64, f64)> {
+        let n = model.starts.len();
+        let highs = model.highs.as_mut().expect("a model").as_mut_ptr();
+        // SAFETY: every array is as long as HiGHS writes: one entry per column, or per nonzero.
+        let (lower, upper) = unsafe {
+            let nonzeros = highs_sys::Highs_getNumNz(highs) as usize;
+            let (mut costs, mut lower, mut upper) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            let (mut starts, mut index, mut value) = (vec![0; n], vec![0; nonzeros], vec![0.0; nonzeros]);
+            let (mut num_col, mut num_nz) = (0, 0);
+            highs_sys::Highs_getColsByRange(
+                highs,
+                0,
+                n as highs_sys::HighsInt - 1,
+                &mut num_col,
+                costs.as_mut_ptr(),
+                lower.as_mut_ptr(),
+                upper.as_mut_ptr(),
+                &mut num_nz,
+                starts.as_mut_ptr(),
+                index.as_mut_ptr(),
+                value.as_mut_ptr(),
+            );
+            (lower, upper)
+        };
+        (0..n)
+            .filter(|&c| matches!(model.starts[c], Start::Single(..) | Start::Both(..)))
+            .map(|c| (lower[c], upper[c]))
+            .collect()
+    }
+
     fn options(relaxation_only: bool, cancel: &AtomicBool) -> Options<'_> {
         Options {
             deadline: None,
@@ -949,12 +980,23 @@ mod tests {
             assert_eq!((search.model_objective, search.proven_optimal), (Some(optimum), true));
         }
 
-        // With columns fixed HiGHS searches without the start; stopped at once, it has
-        // nothing, and the start stands.
-        let stopped_search = restricted(optimum as i64)
-            .0
-            .solve(&start, &options(false, &stopped))
+        // With columns fixed HiGHS searches without the start (it tells of none); stopped at
+        // once, it has nothing, and the start stands.
+        let (mut fixed_model, _) = restricted(optimum as i64);
+        let held_fixed = binary_bounds(&mut fixed_model).iter().filter(|(l, u)| l == u).count();
+        assert_eq!(held_fixed, more);
+        let told = Mutex::new(Vec::new());
+        let tell = |p: Progress| told.lock().unwrap().extend(p.improved);
+        let stopped_search = fixed_model
+            .solve(
+                &start,
+                &Options {
+                    on_progress: &tell,
+                    ..options(false, &stopped)
+                },
+            )
             .unwrap();
+        assert_eq!(told.into_inner().unwrap(), Vec::<Vec<(usize, usize)>>::new());
         assert_eq!(stopped_search.pairs, start);
         assert_eq!(stopped_search.model_objective, Some(priced as f64));
         assert!(!stopped_search.proven_optimal);
@@ -977,6 +1019,10 @@ mod tests {
         let better = model
             .search_near(&start, &options(false, &never))
             .expect("a better assignment near the start");
+        assert!(
+            binary_bounds(&mut model).iter().all(|&b| b == (0.0, 1.0)),
+            "every column free again"
+        );
         let price = |pairs: &[(usize, usize)]| crate::evaluate::terms(&instance, pairs).total();
         assert!(price(&better) < price(&start));
         let report = crate::check::check_assignments(&problem, &crate::pairs_by_id(&problem, &better));
