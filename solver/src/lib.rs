@@ -283,7 +283,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         }
     }
     // Only assignments at least as good as the start matter now: the columns none of them can
-    // move are fixed, a sixth of the year's and most of the quarter's.
+    // move are fixed, a third of the year's and most of the quarter's.
     model.fix_by_reduced_cost(evaluate::terms(&instance, &start).total() as f64);
     let searched = if time_for_a_search() {
         model.solve(&start, &model_options(false, deadline)).ok()
