@@ -189,6 +189,13 @@ enum Start {
     Highest(usize),
 }
 
+impl Start {
+    /// Whether the column is binary: it gives sessions to a person.
+    fn is_binary(&self) -> bool {
+        matches!(self, Start::Single(..) | Start::Both(..))
+    }
+}
+
 /// The LP relaxation's optimum, kept to fix columns by their reduced costs.
 struct Relaxation {
     /// Its objective, constant part included.
@@ -593,7 +600,7 @@ impl<'a> Model<'a> {
         let reach = incumbent - lp.objective + FIXING_MARGIN;
         let (mut set, mut at) = (Vec::new(), Vec::new());
         for (column, start) in self.starts.iter().enumerate() {
-            if !matches!(start, Start::Single(..) | Start::Both(..)) {
+            if !start.is_binary() {
                 continue;
             }
             let (value, reduced) = (lp.values[column], lp.reduced_costs[column]);
@@ -620,10 +627,7 @@ impl<'a> Model<'a> {
         let values = self.start_values(start);
         let lp = self.relaxation.as_ref().filter(|_| self.fixed == 0)?;
         let (set, at): (Vec<highs_sys::HighsInt>, Vec<f64>) = (0..self.starts.len())
-            .filter(|&column| {
-                matches!(self.starts[column], Start::Single(..) | Start::Both(..))
-                    && (values[column] - lp.values[column]).abs() < 1e-6
-            })
+            .filter(|&column| self.starts[column].is_binary() && (values[column] - lp.values[column]).abs() < 1e-6)
             .map(|column| (column as highs_sys::HighsInt, values[column]))
             .unzip();
         // With nothing fixed, this would be the whole search, its proof thrown away.
@@ -701,8 +705,9 @@ impl<'a> Model<'a> {
         // 160 below its price) and prunes on that price: the quarter's search then stopped at
         // once, unproven; without the start, it proves the optimum in 2 s. A start HiGHS
         // refuses only costs time. Either way `start` stands against its answer below.
+        let start_values = self.start_values(start);
         if self.fixed == 0 {
-            let _ = highs.try_set_solution(Some(&self.start_values(start)), None, None, None);
+            let _ = highs.try_set_solution(Some(&start_values), None, None, None);
         }
         // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
         let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
@@ -739,9 +744,8 @@ impl<'a> Model<'a> {
         // Priced here from the columns: HiGHS's own objective value is not always its
         // solution's (for a start it found feasible, it has reported the value of the start's
         // presolved image instead), so its proof, which is about the value it reports, counts
-        // only when the two agree.
-        // A search that went without the start may end on worse.
-        let start_price = self.price(&self.start_values(start));
+        // only when the two agree. A search that went without the start may end on worse.
+        let start_price = self.price(&start_values);
         let (pairs, model_objective, proven_optimal) = match has_solution.then(|| self.price(&values)) {
             Some(found) if found < start_price + 0.5 => (
                 chosen_pairs(&self.columns.pairs, &values),
@@ -877,6 +881,23 @@ mod tests {
 
     fn ignore(_: Progress) {}
 
+    /// A search stopped at HiGHS's first callback, with the solutions HiGHS told of.
+    fn stopped_search(model: &mut Model, start: &[(usize, usize)]) -> (Outcome, Vec<Vec<(usize, usize)>>) {
+        let stopped = AtomicBool::new(true);
+        let told = Mutex::new(Vec::new());
+        let tell = |p: Progress| told.lock().unwrap().extend(p.improved);
+        let search = model
+            .solve(
+                start,
+                &Options {
+                    on_progress: &tell,
+                    ..options(false, &stopped)
+                },
+            )
+            .unwrap();
+        (search, told.into_inner().unwrap())
+    }
+
     /// The bounds HiGHS holds for each binary column.
     fn binary_bounds(model: &mut Model) -> Vec<(f64, f64)> {
         let n = model.starts.len();
@@ -903,7 +924,7 @@ mod tests {
             (lower, upper)
         };
         (0..n)
-            .filter(|&c| matches!(model.starts[c], Start::Single(..) | Start::Both(..)))
+            .filter(|&c| model.starts[c].is_binary())
             .map(|c| (lower[c], upper[c]))
             .collect()
     }
@@ -929,23 +950,13 @@ mod tests {
             held_both > 0,
             "the start holds pair groups through their `both` columns"
         );
-        let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
+        let never = AtomicBool::new(false);
         let lp = model.solve(&start, &options(true, &never)).unwrap();
         // Stopped at its first callback, HiGHS returns the start it was given, and has told of
         // it as its first solution.
-        let told = Mutex::new(Vec::new());
-        let tell = |p: Progress| told.lock().unwrap().extend(p.improved);
-        let search = model
-            .solve(
-                &start,
-                &Options {
-                    on_progress: &tell,
-                    ..options(false, &stopped)
-                },
-            )
-            .unwrap();
+        let (search, told) = stopped_search(&mut model, &start);
         let evaluated = crate::evaluate::terms(&instance, &start).total() as f64;
-        assert_eq!(told.into_inner().unwrap(), std::slice::from_ref(&start));
+        assert_eq!(told, std::slice::from_ref(&start));
         assert_eq!(search.pairs, start);
         assert_eq!(search.model_objective, Some(evaluated));
         assert!(!search.proven_optimal);
@@ -958,7 +969,7 @@ mod tests {
         let instance = Instance::new(&problem).unwrap();
         let start = improved_greedy(&instance);
         let priced = crate::evaluate::terms(&instance, &start).total();
-        let (never, stopped) = (AtomicBool::new(false), AtomicBool::new(true));
+        let never = AtomicBool::new(false);
         let whole = Model::build(&instance).solve(&start, &options(false, &never)).unwrap();
         assert!(whole.proven_optimal);
 
@@ -985,21 +996,11 @@ mod tests {
         let (mut fixed_model, _) = restricted(optimum as i64);
         let held_fixed = binary_bounds(&mut fixed_model).iter().filter(|(l, u)| l == u).count();
         assert_eq!(held_fixed, more);
-        let told = Mutex::new(Vec::new());
-        let tell = |p: Progress| told.lock().unwrap().extend(p.improved);
-        let stopped_search = fixed_model
-            .solve(
-                &start,
-                &Options {
-                    on_progress: &tell,
-                    ..options(false, &stopped)
-                },
-            )
-            .unwrap();
-        assert_eq!(told.into_inner().unwrap(), Vec::<Vec<(usize, usize)>>::new());
-        assert_eq!(stopped_search.pairs, start);
-        assert_eq!(stopped_search.model_objective, Some(priced as f64));
-        assert!(!stopped_search.proven_optimal);
+        let (search, told) = stopped_search(&mut fixed_model, &start);
+        assert_eq!(told, Vec::<Vec<(usize, usize)>>::new());
+        assert_eq!(search.pairs, start);
+        assert_eq!(search.model_objective, Some(priced as f64));
+        assert!(!search.proven_optimal);
     }
 
     #[test]
