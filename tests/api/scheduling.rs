@@ -297,6 +297,31 @@ async fn manual_changes_keep_the_rules_and_candidates_are_ranked() {
         .problem(422, "pin_breaks_rule");
 }
 
+/// Local midnight fell twice on 1955-07-01, when the zone went from UTC+8 back to +7, and no
+/// month follows +262142-12, the last one chrono knows: such periods are refused before either
+/// is computed, not answered with a dropped connection.
+#[tokio::test]
+async fn periods_outside_the_plan_years_are_refused() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    for path in [
+        "/api/v1/schedule?from=1955-07-01&to=1955-07-01",
+        "/api/v1/schedule/needs-replanning?from=2027-03-01&to=2201-01-01",
+    ] {
+        p.admin.get(path).await.problem(422, "date_out_of_range");
+    }
+    for (from, to) in [("1955-07-01", "1955-07-02"), ("+262142-12-31", "+262142-12-31")] {
+        p.admin
+            .post("/api/v1/runs", json!({"from": from, "to": to}))
+            .await
+            .problem(422, "date_out_of_range");
+    }
+    assert_eq!(
+        p.admin.get("/api/v1/runs").await.ok(200).as_array().map(Vec::len),
+        Some(0)
+    );
+}
+
 #[tokio::test]
 async fn runs_refuse_an_empty_period_a_finished_cancel_and_a_stale_publish() {
     let app = spawn_app().await;
