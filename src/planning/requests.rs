@@ -53,6 +53,10 @@ pub struct ClassRequest {
     pub id: i64,
     pub planned_class_id: i64,
     pub center_id: i64,
+    /// The district whose approved plan holds the class: its board reads and decides the
+    /// request.
+    pub plan_district_id: i64,
+    /// The venue's district, where the sessions are held.
     pub district_id: i64,
     pub venue: String,
     pub status: RequestStatus,
@@ -77,6 +81,7 @@ struct Row {
     request_id: i64,
     planned_class_id: i64,
     center_id: i64,
+    plan_district_id: i64,
     district_id: i64,
     venue: String,
     status: String,
@@ -87,13 +92,13 @@ struct Row {
     class_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT r.request_id, r.planned_class_id, k.center_id, r.district_id, r.venue, r.status, r.reason, \
-    r.requested_by, r.decided_by, r.decided_at, cc.class_id \
+const SELECT: &str = "SELECT r.request_id, r.planned_class_id, k.center_id, p.district_id AS plan_district_id, \
+    r.district_id, r.venue, r.status, r.reason, r.requested_by, r.decided_by, r.decided_at, cc.class_id \
     FROM class_request r JOIN planned_class k ON k.planned_class_id = r.planned_class_id \
-    LEFT JOIN course_class cc ON cc.request_id = r.request_id";
+    JOIN plan p ON p.plan_id = k.plan_id LEFT JOIN course_class cc ON cc.request_id = r.request_id";
 
-/// The filter on requests a caller may read: the province all, a district board its
-/// district's, a center its own.
+/// The filter on requests a caller may read: the province all, a district board those of its
+/// district's plan (wherever the venue), a center its own.
 fn scope_clause(user: &AuthUser) -> Result<(Option<i64>, Option<i64>)> {
     match user.scope {
         Scope::Province => Ok((None, None)),
@@ -130,6 +135,7 @@ async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
             id: r.request_id,
             planned_class_id: r.planned_class_id,
             center_id: r.center_id,
+            plan_district_id: r.plan_district_id,
             district_id: r.district_id,
             venue: r.venue,
             status: RequestStatus::parse(&r.status).ok_or_else(|| anyhow::anyhow!("request status {:?}", r.status))?,
@@ -156,7 +162,7 @@ async fn list_requests(
     let mut conn = state.db.acquire().await?;
     let rows: Vec<Row> = on!(conn.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE ($1 IS NULL OR r.district_id = $1) AND ($2 IS NULL OR k.center_id = $2) \
+            "{SELECT} WHERE ($1 IS NULL OR p.district_id = $1) AND ($2 IS NULL OR k.center_id = $2) \
              AND ($3 IS NULL OR r.status = $3) ORDER BY r.request_id DESC"
         )))
         .bind(district)
@@ -173,7 +179,7 @@ async fn find(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
     let request = load_one(c, id).await?;
     let allowed = match user.scope {
         Scope::Province => true,
-        Scope::District(d) => d == request.district_id,
+        Scope::District(d) => d == request.plan_district_id,
         Scope::Center { center_id, .. } => center_id == request.center_id,
         Scope::Person(_) => false,
     };
@@ -402,7 +408,7 @@ pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -
 }
 
 /// Loads a submitted request the caller may decide on (the province, or the board of the
-/// venue's district).
+/// district whose plan holds the class).
 async fn decidable(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
     let request = find(c.reborrow(), user, id).await?;
     if !matches!(user.scope, Scope::Province | Scope::District(_)) {

@@ -132,6 +132,43 @@ pub fn request_body(planned_class: i64, days: &[(&str, &str)]) -> Value {
     json!({"planned_class_id": planned_class, "venue": "Hội trường Trung tâm Chính trị", "slots": slots})
 }
 
+/// A venue in another district does not move the request away from the board whose plan
+/// holds the class.
+#[tokio::test]
+async fn the_board_of_the_plans_district_decides_a_request_whose_venue_is_elsewhere() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (_, planned) = plan(&p, true).await;
+    let own_board = app.account("bt.d01", UserRole::DistrictBoard, Some(p.w.d1)).await;
+    let venue_board = app.account("bt.d11", UserRole::DistrictBoard, Some(p.w.d2)).await;
+    let coordinator = app
+        .account("tt.d01", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
+    let mut body = request_body(planned, &[("2027-03-01", "morning"), ("2027-03-01", "afternoon")]);
+    body["district_id"] = json!(p.w.d2);
+    let request = coordinator.post("/api/v1/requests", body).await.ok(201).clone();
+    assert_eq!(
+        (request["plan_district_id"].as_i64(), request["district_id"].as_i64()),
+        (Some(p.w.d1), Some(p.w.d2))
+    );
+    let path = format!("/api/v1/requests/{}", request["id"]);
+    venue_board.get(&path).await.problem(403, "forbidden");
+    assert_eq!(venue_board.get("/api/v1/requests").await.ok(200), &json!([]));
+    venue_board
+        .post(&format!("{path}/accept"), json!({}))
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(own_board.get(&path).await.ok(200)["status"], "submitted");
+    let listed = own_board.get("/api/v1/requests").await.ok(200).clone();
+    assert_eq!(listed.as_array().map(|l| l.len()), Some(1));
+    let accepted = own_board
+        .post(&format!("{path}/accept"), json!({}))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(accepted["status"], "accepted");
+}
+
 #[tokio::test]
 async fn a_request_for_a_class_of_an_approved_plan_becomes_a_class_with_its_sessions() {
     let app = spawn_app().await;
