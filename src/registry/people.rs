@@ -652,6 +652,26 @@ pub async fn store_many(c: Conn<'_>, people: &[(Option<i64>, &ValidPerson)]) -> 
 async fn check_refs(mut c: Conn<'_>, id: Option<i64>, p: &ValidPerson) -> Result<()> {
     if let Some(d) = p.home_district_id {
         require_ref(c.reborrow(), "home_district_id", "district", d).await?;
+    } else if let Some(id) = id {
+        // The scheduler counts travel from home: without one, a person is left out of runs,
+        // which could then not hold their published sessions nor their pins to anybody.
+        let scheduled: bool = on!(c.reborrow(), |c| {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM assignment WHERE person_id = $1 AND to_version IS NULL) \
+                 OR EXISTS (SELECT 1 FROM pin WHERE person_id = $1)",
+            )
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+        });
+        if scheduled {
+            return Err(ApiError::invalid(
+                "home_district_id",
+                "home_district_required",
+                "Người này đang có buổi trong lịch đã công bố hoặc được ghim: cần giữ huyện nơi ở để tính đường đi.",
+                "This person holds published or pinned sessions: a home district is needed, travel is counted from it.",
+            ));
+        }
     }
     if let Some(center) = p.center_id {
         let found: Option<(String, i64)> = on!(c.reborrow(), |c| {

@@ -297,6 +297,33 @@ async fn manual_changes_keep_the_rules_and_candidates_are_ranked() {
         .problem(422, "pin_breaks_rule");
 }
 
+/// Without a home district a person is left out of runs: one holding published sessions keeps
+/// it, and the board's candidates for those sessions stay answerable.
+#[tokio::test]
+async fn a_person_holding_published_sessions_keeps_a_home_district() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    publish_march(&p.admin, None).await;
+    let held = holders(&march_schedule(&p.admin).await, "person_ids");
+    let (session, _) = *held.iter().find(|(_, q)| *q == p.near).unwrap();
+    let homeless = crate::helpers::person("GV001", "Nguyễn Thị Lan", json!({"qualification_ids": [p.w.module]}));
+    p.admin
+        .put(&format!("/api/v1/people/{}", p.near), homeless)
+        .await
+        .problem(422, "home_district_required");
+    let person = p.admin.get(&format!("/api/v1/people/{}", p.near)).await.ok(200).clone();
+    assert_eq!(person["home_district_id"], p.w.d1, "refused, nothing changed");
+    p.admin
+        .get(&format!("/api/v1/sessions/{session}/candidates"))
+        .await
+        .ok(200);
+    // Someone holding nothing may be left without one.
+    assert!(!held.iter().any(|(_, q)| *q == p.far), "{held:?}");
+    let free = crate::helpers::person("GV002", "Thạch Sô Phênh", json!({"qualification_ids": [p.w.module]}));
+    p.admin.put(&format!("/api/v1/people/{}", p.far), free).await.ok(200);
+}
+
 /// Local midnight fell twice on 1955-07-01, when the zone went from UTC+8 back to +7, and no
 /// month follows +262142-12, the last one chrono knows: such periods are refused before either
 /// is computed, not answered with a dropped connection.
