@@ -137,6 +137,49 @@ async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(Strin
     Ok((code, name, contact))
 }
 
+/// A district center's people live in its district and its planned classes are in its
+/// district's plans: a center moved, or made a district center, must keep them there (the
+/// provincial school serves every district).
+async fn require_members_in(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<()> {
+    if body.kind == CenterKind::ProvincialSchool {
+        return Ok(());
+    }
+    let (people, classes): (Vec<String>, i64) = on!(c.reborrow(), |c| {
+        (
+            sqlx::query_scalar(
+                "SELECT code FROM person WHERE center_id = $1 AND home_district_id <> $2 ORDER BY code LIMIT 5",
+            )
+            .bind(id)
+            .bind(body.district_id)
+            .fetch_all(&mut *c)
+            .await?,
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM planned_class k JOIN plan p ON p.plan_id = k.plan_id \
+                 WHERE k.center_id = $1 AND p.district_id <> $2",
+            )
+            .bind(id)
+            .bind(body.district_id)
+            .fetch_one(&mut *c)
+            .await?,
+        )
+    });
+    if people.is_empty() && classes == 0 {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "district_id",
+        "center_district_mismatch",
+        format!(
+            "Trung tâm còn người ở huyện khác ({}) hoặc {classes} lớp trong kế hoạch của huyện khác; chuyển họ trước.",
+            people.join(", ")
+        ),
+        format!(
+            "The center still has people living in another district ({}) or {classes} classes in another district's plans; move them first.",
+            people.join(", ")
+        ),
+    ))
+}
+
 /// Add a center (province board only).
 #[utoipa::path(post, path = "/api/v1/centers", tag = "registry", request_body = CenterInput,
     responses((status = 201, body = Center), (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -192,6 +235,7 @@ async fn update_center(
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
     let (code, name, contact) = validate(tx.conn(), id, &body).await?;
+    require_members_in(tx.conn(), id, &body).await?;
     let row: CenterRow = on!(tx.conn(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, contact = $5, updated_at = $6 WHERE center_id = $7 RETURNING {COLUMNS}"

@@ -153,6 +153,35 @@ async fn centers_and_topics_are_checked_and_updated() {
 }
 
 #[tokio::test]
+async fn a_district_center_keeps_its_people_in_its_district() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = world(&admin).await;
+    create_person(
+        &admin,
+        "GV001",
+        "Nguyễn Thị Lan",
+        json!({"home_district_id": w.d1, "center_id": w.center1}),
+    )
+    .await;
+    let path = format!("/api/v1/centers/{}", w.center1);
+    let moved = |kind: &str, district: i64| json!({"code": "TTCT-D01", "name": "Trung tâm Chính trị thành phố Sóc Trăng", "kind": kind, "district_id": district});
+    let refused = admin.put(&path, moved("district_center", w.d2)).await;
+    let detail = refused.problem(422, "center_district_mismatch")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("GV001"), "{detail}");
+    assert_eq!(admin.get(&path).await.ok(200)["district_id"], w.d1, "nothing changed");
+    // The provincial school serves every district.
+    admin.put(&path, moved("provincial_school", w.d2)).await.ok(200);
+    admin
+        .put(&path, moved("district_center", w.d2))
+        .await
+        .problem(422, "center_district_mismatch");
+}
+
+#[tokio::test]
 async fn the_openapi_document_covers_every_operation() {
     let app = spawn_app().await;
     let doc = app.anonymous().get("/api/openapi.json").await;
