@@ -142,7 +142,7 @@ pub fn locate(sheet: &Sheet) -> Result<Table> {
 
 /// Districts and topics by the names and codes a spreadsheet may use.
 pub struct Lookup {
-    districts: HashMap<String, i64>,
+    districts: Vec<DistrictName>,
     topics: HashMap<String, i64>,
     /// Each center: whether it is the provincial school, and its district.
     centers: HashMap<i64, (bool, i64)>,
@@ -164,13 +164,11 @@ impl Lookup {
                     .await?,
             )
         });
-        let mut by_name = HashMap::new();
-        for (id, code, name) in districts {
-            by_name.insert(search_key(&code), id);
-            by_name.insert(district_key(&name), id);
-        }
         Ok(Lookup {
-            districts: by_name,
+            districts: districts
+                .into_iter()
+                .map(|(id, code, name)| DistrictName::new(id, &code, &name))
+                .collect(),
             topics: topics.into_iter().map(|(id, code)| (code.to_uppercase(), id)).collect(),
             centers: centers
                 .into_iter()
@@ -180,15 +178,72 @@ impl Lookup {
     }
 }
 
-/// A district name without its kind, so "Huyện Trần Đề", "Trần Đề" and "tran de" match.
-fn district_key(name: &str) -> String {
-    let key = search_key(name);
-    for prefix in ["thanh pho ", "thi xa ", "huyen ", "quan ", "tp. ", "tp ", "tx. ", "tx "] {
-        if let Some(rest) = key.strip_prefix(prefix) {
-            return rest.to_string();
+impl Lookup {
+    /// The district a cell names: by its code, or by its name with or without its kind ("Huyện
+    /// Trần Đề", "Trần Đề", "tran de"). Without the kind, a name two districts share ("Thành
+    /// phố Cao Lãnh", "Huyện Cao Lãnh") names neither.
+    fn district(&self, cell: &str) -> Result<i64, DistrictMiss> {
+        let code = search_key(cell);
+        if let Some(d) = self.districts.iter().find(|d| d.code == code) {
+            return Ok(d.id);
+        }
+        let (kind, name) = district_key(cell);
+        let mut found = self
+            .districts
+            .iter()
+            .filter(|d| d.name == name && (kind.is_none() || d.kind.is_none() || d.kind == kind));
+        match (found.next(), found.next()) {
+            (Some(d), None) => Ok(d.id),
+            (None, _) => Err(DistrictMiss::Unknown),
+            (Some(_), Some(_)) => Err(DistrictMiss::Ambiguous),
         }
     }
-    key
+}
+
+/// A district as a spreadsheet may name it.
+struct DistrictName {
+    id: i64,
+    code: String,
+    kind: Option<&'static str>,
+    name: String,
+}
+
+impl DistrictName {
+    fn new(id: i64, code: &str, name: &str) -> DistrictName {
+        let (kind, name) = district_key(name);
+        DistrictName {
+            id,
+            code: search_key(code),
+            kind,
+            name,
+        }
+    }
+}
+
+enum DistrictMiss {
+    Unknown,
+    Ambiguous,
+}
+
+/// A district name as its kind, when written, and the rest, without case or diacritics:
+/// "TP. Cao Lãnh" gives ("thanh pho", "cao lanh").
+fn district_key(name: &str) -> (Option<&'static str>, String) {
+    let key = search_key(name);
+    for (prefix, kind) in [
+        ("thanh pho ", "thanh pho"),
+        ("thi xa ", "thi xa"),
+        ("huyen ", "huyen"),
+        ("quan ", "quan"),
+        ("tp. ", "thanh pho"),
+        ("tp ", "thanh pho"),
+        ("tx. ", "thi xa"),
+        ("tx ", "thi xa"),
+    ] {
+        if let Some(rest) = key.strip_prefix(prefix) {
+            return (Some(kind), rest.trim().to_string());
+        }
+    }
+    (None, key)
 }
 
 /// Cell lists are separated by commas, semicolons or line breaks.
@@ -323,13 +378,19 @@ impl Table {
         if let Some(v) = self.cell(row, Column::District) {
             p.home_district_id = None;
             if !v.is_empty() {
-                match lookup.districts.get(&district_key(v)) {
-                    Some(id) => p.home_district_id = Some(*id),
-                    None => bad(
+                match lookup.district(v) {
+                    Ok(id) => p.home_district_id = Some(id),
+                    Err(DistrictMiss::Unknown) => bad(
                         Column::District,
                         v,
                         "không có huyện này trong danh mục.",
                         "no such district in the registry.",
+                    ),
+                    Err(DistrictMiss::Ambiguous) => bad(
+                        Column::District,
+                        v,
+                        "tên này là của hơn một huyện: ghi rõ Huyện, Thành phố hay Thị xã, hoặc mã huyện.",
+                        "more than one district has this name: write Huyện, Thành phố or Thị xã, or the district's code.",
                     ),
                 }
             }
@@ -422,9 +483,36 @@ mod tests {
     }
 
     #[test]
-    fn district_names_match_with_or_without_their_kind() {
-        assert_eq!(district_key("Huyện Trần Đề"), district_key("tran de"));
-        assert_eq!(district_key("Thị xã Vĩnh Châu"), "vinh chau");
+    fn district_names_match_with_or_without_their_kind_unless_two_districts_share_the_name() {
+        let lookup = Lookup {
+            districts: vec![
+                DistrictName::new(1, "D01", "Thành phố Cao Lãnh"),
+                DistrictName::new(2, "D02", "Huyện Cao Lãnh"),
+                DistrictName::new(3, "D03", "Huyện Trần Đề"),
+                DistrictName::new(4, "D04", "Vĩnh Châu"),
+            ],
+            topics: HashMap::new(),
+            centers: HashMap::new(),
+        };
+        let found = |cell| match lookup.district(cell) {
+            Ok(id) => Some(Ok(id)),
+            Err(DistrictMiss::Ambiguous) => Some(Err(())),
+            Err(DistrictMiss::Unknown) => None,
+        };
+        assert_eq!(found("Huyện Cao Lãnh"), Some(Ok(2)));
+        assert_eq!(found("TP. Cao Lãnh"), Some(Ok(1)));
+        assert_eq!(found("thanh pho cao lanh"), Some(Ok(1)));
+        assert_eq!(found("Cao Lãnh"), Some(Err(())), "names both");
+        assert_eq!(found("d02"), Some(Ok(2)));
+        assert_eq!(found("tran de"), Some(Ok(3)));
+        assert_eq!(found("Huyện Trần Đề"), Some(Ok(3)));
+        assert_eq!(
+            found("Thị xã Vĩnh Châu"),
+            Some(Ok(4)),
+            "the registry's name has no kind"
+        );
+        assert_eq!(found("Thị xã Trần Đề"), None, "another kind");
+        assert_eq!(found("Huyện Mỹ Tú"), None);
     }
 
     #[test]
