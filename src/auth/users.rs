@@ -360,7 +360,7 @@ fn valid_display_name(name: &str) -> Result<String> {
 }
 
 fn valid_password(p: &str) -> Result<&str> {
-    if p.chars().count() < password::MIN_LENGTH {
+    if password::length(p) < password::MIN_LENGTH {
         return Err(ApiError::invalid(
             "password",
             "weak_password",
