@@ -122,6 +122,25 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
     let secret = new_secret();
     let prefix: String = secret.chars().take(6).collect();
     let issued_at = now();
+    // The links first: the request's host may make one too long for a QR code, which must be
+    // refused before the link before is revoked.
+    let https = format!("{}/feeds/person/{secret}.ics", base_url(state, headers));
+    let webcal = format!(
+        "webcal://{}",
+        https.split_once("://").map_or(https.as_str(), |(_, rest)| rest)
+    );
+    let qr_svg = qrcode::QrCode::new(https.as_bytes())
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "link_too_long",
+                "Địa chỉ của liên kết quá dài để làm mã QR.",
+                "The link's address is too long for a QR code.",
+            )
+        })?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
     let mut tx = state.db.begin().await?;
     require_manager(tx.conn(), user, id).await?;
     on!(tx.conn(), |c| {
@@ -153,16 +172,6 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
     .await?;
     tx.commit().await?;
     state.feeds.forget_links();
-    let https = format!("{}/feeds/person/{secret}.ics", base_url(state, headers));
-    let webcal = format!(
-        "webcal://{}",
-        https.split_once("://").map_or(https.as_str(), |(_, rest)| rest)
-    );
-    let qr_svg = qrcode::QrCode::new(https.as_bytes())
-        .map_err(|e| anyhow::anyhow!("QR code of a feed link: {e}"))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .build();
     Ok(IssuedLink {
         https,
         webcal,

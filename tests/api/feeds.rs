@@ -417,6 +417,13 @@ async fn links_are_managed_by_their_person_or_the_province_and_revoked_links_tel
         "a revoked link looks like any unknown one"
     );
     assert_eq!(anonymous.get(&second).await.status, 200);
+    // A link too long for a QR code is refused, and the link before it still works.
+    p.admin
+        .with_header(header::HOST, &format!("{}.example", "a".repeat(3000)))
+        .post(&path, json!({}))
+        .await
+        .problem(400, "link_too_long");
+    assert_eq!(anonymous.get(&second).await.status, 200);
     lan.delete(&path).await.ok(204);
     assert_eq!(anonymous.get(&second).await.status, 404);
     lan.delete(&path).await.problem(404, "not_found");
