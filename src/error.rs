@@ -98,6 +98,12 @@ impl ApiError {
         )
     }
 
+    /// The same mistake made in a query string: a 400, as README.md promises.
+    pub fn in_query(mut self) -> Self {
+        self.status = StatusCode::BAD_REQUEST;
+        self
+    }
+
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self

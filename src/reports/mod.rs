@@ -90,7 +90,7 @@ async fn coverage_report(
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Json<coverage::Coverage>> {
     let district = reported_district(&user, query.district_id)?;
-    let year = valid_year(query.year)?;
+    let year = valid_year(query.year).map_err(ApiError::in_query)?;
     Ok(Json(coverage(&state, year, district).await?))
 }
 
@@ -124,7 +124,7 @@ async fn yearly_report(
     ApiQuery(query): ApiQuery<YearlyQuery>,
 ) -> Result<Response> {
     let district = reported_district(&user, query.district_id)?;
-    let report = yearly(&state, valid_year(query.year)?, district).await?;
+    let report = yearly(&state, valid_year(query.year).map_err(ApiError::in_query)?, district).await?;
     let file = |bytes: Vec<u8>, mime: &'static str, ext: &str| {
         let disposition = format!("attachment; filename=\"bao-cao-nam-{}.{ext}\"", query.year);
         (

@@ -300,13 +300,13 @@ struct SessionRow {
 /// uncovered). The province sees all districts, a district board and a center their own, a
 /// lecturer their own sessions.
 #[utoipa::path(get, path = "/api/v1/schedule", tag = "scheduling", params(ScheduleQuery),
-    responses((status = 200, body = Vec<ScheduledSession>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<ScheduledSession>), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn get_schedule(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<ScheduledSession>>> {
-    let period = Period::checked(q.from, q.to, None)?;
+    let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
     let (district, person) = match user.scope {
         Scope::Person(p) => (q.district_id, Some(p)),
         _ => (asked_district(&user, q.district_id)?, None),
@@ -375,14 +375,14 @@ pub struct BrokenAssignment {
 /// inactive: the sessions to re-plan. The province sees all districts, a district board and a
 /// center their own.
 #[utoipa::path(get, path = "/api/v1/schedule/needs-replanning", tag = "scheduling", params(ScheduleQuery),
-    responses((status = 200, body = Vec<BrokenAssignment>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<BrokenAssignment>), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn needs_replanning(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(q): ApiQuery<ScheduleQuery>,
 ) -> Result<Json<Vec<BrokenAssignment>>> {
     let district = asked_district(&user, q.district_id)?;
-    let period = Period::checked(q.from, q.to, None)?;
+    let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
     let mut conn = state.db.acquire().await?;
     Ok(Json(broken(conn.conn(), &period, district).await?))
 }

@@ -153,7 +153,7 @@ async fn boards_read_their_own_districts_report_only() {
     p.admin
         .get("/api/v1/reports/yearly?year=1999")
         .await
-        .problem(422, "invalid_year");
+        .problem(400, "invalid_year");
     p.admin
         .get("/api/v1/reports/yearly?year=2027&format=pdf")
         .await
