@@ -279,7 +279,11 @@ async fn delete_center(State(state): State<AppState>, user: AuthUser, Path(id): 
         "center",
         id,
         &before,
-        &[("person", "center_id", "người"), ("app_user", "center_id", "tài khoản")],
+        &[
+            ("person", "center_id", "người"),
+            ("app_user", "center_id", "tài khoản"),
+            ("planned_class", "center_id", "lớp trong kế hoạch"),
+        ],
         |refs| in_use("trung tâm", "center", refs),
     )
     .await?;

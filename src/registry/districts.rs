@@ -179,6 +179,10 @@ async fn delete_district(State(state): State<AppState>, user: AuthUser, Path(id)
             ("person", "home_district_id", "người"),
             ("center", "district_id", "trung tâm"),
             ("app_user", "district_id", "tài khoản"),
+            ("plan", "district_id", "kế hoạch"),
+            ("class_request", "district_id", "yêu cầu mở lớp"),
+            ("briefing", "district_id", "hội nghị"),
+            ("session", "district_id", "buổi"),
         ],
         |refs| in_use("huyện", "district", refs),
     )

@@ -955,7 +955,11 @@ async fn delete_person(State(state): State<AppState>, user: AuthUser, Path(id): 
         "person",
         id,
         &before,
-        &[("app_user", "person_id", "tài khoản")],
+        &[
+            ("app_user", "person_id", "tài khoản"),
+            ("assignment", "person_id", "lần được phân công"),
+            ("pin", "person_id", "buổi được ghim"),
+        ],
         has_history,
     )
     .await?;

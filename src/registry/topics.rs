@@ -206,7 +206,12 @@ async fn delete_topic(State(state): State<AppState>, user: AuthUser, Path(id): P
         "topic",
         id,
         &before,
-        &[("qualification", "topic_id", "người có chuyên môn này")],
+        &[
+            ("qualification", "topic_id", "người có chuyên môn này"),
+            ("program_module", "topic_id", "học phần của chương trình"),
+            ("briefing", "topic_id", "hội nghị"),
+            ("session", "topic_id", "buổi"),
+        ],
         |refs| in_use("chuyên đề / nghị quyết", "topic", refs),
     )
     .await?;

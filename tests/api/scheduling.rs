@@ -324,6 +324,57 @@ async fn a_person_holding_published_sessions_keeps_a_home_district() {
     p.admin.put(&format!("/api/v1/people/{}", p.far), free).await.ok(200);
 }
 
+/// Plans, requests, sessions, pins and the published schedule count as references: deleting
+/// what they refer to says so, rather than failing on the database's foreign keys.
+#[tokio::test]
+async fn deleting_what_plans_and_schedules_refer_to_names_them() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    publish_march(&p.admin, None).await;
+    let refused = |path: String, code: &'static str, names: &'static [&'static str]| {
+        let admin = p.admin.clone();
+        async move {
+            let reply = admin.delete(&path).await;
+            let detail = reply.problem(409, code)["detail"].as_str().unwrap().to_string();
+            for name in names {
+                assert!(detail.contains(name), "{path}: {detail}");
+            }
+        }
+    };
+    refused(
+        format!("/api/v1/people/{}", p.near),
+        "person_has_history",
+        &["lần được phân công"],
+    )
+    .await;
+    refused(
+        format!("/api/v1/topics/{}", p.w.module),
+        "in_use",
+        &["học phần của chương trình", "buổi"],
+    )
+    .await;
+    refused(
+        format!("/api/v1/topics/{}", p.w.resolution),
+        "in_use",
+        &["hội nghị", "buổi"],
+    )
+    .await;
+    refused(
+        format!("/api/v1/centers/{}", p.w.center1),
+        "in_use",
+        &["lớp trong kế hoạch"],
+    )
+    .await;
+    refused(
+        format!("/api/v1/districts/{}", p.w.d1),
+        "in_use",
+        &["kế hoạch", "yêu cầu mở lớp", "buổi"],
+    )
+    .await;
+    refused(format!("/api/v1/districts/{}", p.w.d2), "in_use", &["hội nghị"]).await;
+}
+
 /// Local midnight fell twice on 1955-07-01, when the zone went from UTC+8 back to +7, and no
 /// month follows +262142-12, the last one chrono knows: such periods are refused before either
 /// is computed, not answered with a dropped connection.
