@@ -68,6 +68,10 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::web::router())
         .fallback(|| async { ApiError::from_status(axum::http::StatusCode::NOT_FOUND) })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::cross_site::same_origin_changes,
+        ))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -6,6 +6,7 @@
 //! `province_admin` everywhere, `district_board` in one district, `center_coordinator` at one
 //! center (and its district), `lecturer` for one person only.
 
+pub mod cross_site;
 pub mod password;
 pub(crate) mod session;
 mod tokens;

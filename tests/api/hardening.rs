@@ -186,3 +186,36 @@ async fn the_bearer_scheme_is_case_insensitive() {
         .unwrap();
     assert_eq!(reply.status().as_u16(), 200);
 }
+
+/// A form on a sibling subdomain is "same-site" to the browser, which then sends the
+/// `SameSite=Lax` session cookie with it: such changes are refused, reads are not.
+#[tokio::test]
+async fn changes_sent_from_another_site_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let district = json!({"code": "D01", "name": "Thành phố Sóc Trăng"});
+    let sibling = admin.with_header(reqwest::header::HeaderName::from_static("sec-fetch-site"), "same-site");
+    sibling
+        .post("/api/v1/districts", district.clone())
+        .await
+        .problem(403, "cross_site_request");
+    admin
+        .with_header(reqwest::header::ORIGIN, "https://tin.soctrang.gov.vn")
+        .post("/api/v1/districts", district.clone())
+        .await
+        .problem(403, "cross_site_request");
+    app.anonymous()
+        .with_header(reqwest::header::HeaderName::from_static("sec-fetch-site"), "cross-site")
+        .post("/api/v1/auth/login", json!({"username": "admin", "password": PASSWORD}))
+        .await
+        .problem(403, "cross_site_request");
+    assert_eq!(sibling.get("/api/v1/districts").await.ok(200), &json!([]));
+    admin
+        .with_header(
+            reqwest::header::HeaderName::from_static("sec-fetch-site"),
+            "same-origin",
+        )
+        .post("/api/v1/districts", district)
+        .await
+        .ok(201);
+}
