@@ -126,7 +126,16 @@ pub async fn import(db: &Db, actor: &Actor, bytes: Vec<u8>) -> Result<ImportRepo
             ));
         }
         match input.validate() {
-            Ok(valid) if row_errors.is_empty() => plan.push((current, valid)),
+            Ok(valid) if row_errors.is_empty() => {
+                if let Some(p) = current
+                    && people::loses_home_while_scheduled(tx.conn(), p.id, &valid).await?
+                {
+                    let (vi, en) = people::HOME_REQUIRED;
+                    errors.push(table.error(row.number, Column::District, vi.to_string(), en.to_string()));
+                } else {
+                    plan.push((current, valid));
+                }
+            }
             Ok(_) => {}
             Err(field_errors) => row_errors.extend(field_errors.into_iter().map(|e| table.field_error(row.number, e))),
         }

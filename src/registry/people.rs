@@ -652,26 +652,12 @@ pub async fn store_many(c: Conn<'_>, people: &[(Option<i64>, &ValidPerson)]) -> 
 async fn check_refs(mut c: Conn<'_>, id: Option<i64>, p: &ValidPerson) -> Result<()> {
     if let Some(d) = p.home_district_id {
         require_ref(c.reborrow(), "home_district_id", "district", d).await?;
-    } else if let Some(id) = id {
-        // The scheduler counts travel from home: without one, a person is left out of runs,
-        // which could then not hold their published sessions nor their pins to anybody.
-        let scheduled: bool = on!(c.reborrow(), |c| {
-            sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM assignment WHERE person_id = $1 AND to_version IS NULL) \
-                 OR EXISTS (SELECT 1 FROM pin WHERE person_id = $1)",
-            )
-            .bind(id)
-            .fetch_one(&mut *c)
-            .await?
-        });
-        if scheduled {
-            return Err(ApiError::invalid(
-                "home_district_id",
-                "home_district_required",
-                "Người này đang có buổi trong lịch đã công bố hoặc được ghim: cần giữ huyện nơi ở để tính đường đi.",
-                "This person holds published or pinned sessions: a home district is needed, travel is counted from it.",
-            ));
-        }
+    }
+    if let Some(id) = id
+        && loses_home_while_scheduled(c.reborrow(), id, p).await?
+    {
+        let (vi, en) = HOME_REQUIRED;
+        return Err(ApiError::invalid("home_district_id", "home_district_required", vi, en));
     }
     if let Some(center) = p.center_id {
         let found: Option<(String, i64)> = on!(c.reborrow(), |c| {
@@ -703,6 +689,31 @@ async fn check_refs(mut c: Conn<'_>, id: Option<i64>, p: &ValidPerson) -> Result
 /// A district center's staff live in its district; the provincial school serves them all.
 pub fn center_fits(provincial_school: bool, center_district: i64, home_district: Option<i64>) -> bool {
     provincial_school || home_district.is_none_or(|d| d == center_district)
+}
+
+/// Why a person holding sessions keeps a home district or a center, in Vietnamese and English.
+pub const HOME_REQUIRED: (&str, &str) = (
+    "Người này đang có buổi trong lịch đã công bố hoặc được ghim: cần có huyện nơi ở hoặc trung tâm để tính đường đi.",
+    "This person holds published or pinned sessions: a home district or a center is needed, travel is counted from it.",
+);
+
+/// Whether these fields leave person `id` with no place for the scheduler to count travel
+/// from (no home district, nor a center whose district stands in) while they hold published
+/// or pinned sessions: runs leave such people out, and could then hold those sessions for
+/// nobody.
+pub async fn loses_home_while_scheduled(mut c: Conn<'_>, id: i64, p: &ValidPerson) -> Result<bool> {
+    if p.home_district_id.is_some() || p.center_id.is_some() {
+        return Ok(false);
+    }
+    Ok(on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM assignment WHERE person_id = $1 AND to_version IS NULL) \
+             OR EXISTS (SELECT 1 FROM pin WHERE person_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?
+    }))
 }
 
 pub fn center_mismatch() -> ApiError {

@@ -297,8 +297,9 @@ async fn manual_changes_keep_the_rules_and_candidates_are_ranked() {
         .problem(422, "pin_breaks_rule");
 }
 
-/// Without a home district a person is left out of runs: one holding published sessions keeps
-/// it, and the board's candidates for those sessions stay answerable.
+/// Runs count travel from a person's home district, else from their center's: without either
+/// a person is left out of runs, so one holding published sessions keeps one, whether edited
+/// or re-imported, and the board's candidates for those sessions stay answerable.
 #[tokio::test]
 async fn a_person_holding_published_sessions_keeps_a_home_district() {
     let app = spawn_app().await;
@@ -318,6 +319,36 @@ async fn a_person_holding_published_sessions_keeps_a_home_district() {
         .get(&format!("/api/v1/sessions/{session}/candidates"))
         .await
         .ok(200);
+    let at_center = crate::helpers::person(
+        "GV001",
+        "Nguyễn Thị Lan",
+        json!({"center_id": p.w.center1, "qualification_ids": [p.w.module]}),
+    );
+    p.admin
+        .put(&format!("/api/v1/people/{}", p.near), at_center)
+        .await
+        .ok(200);
+    // The rapporteur holds the briefing and has no center: a sheet with her district left
+    // blank is refused, row and column named.
+    assert!(held.iter().any(|(_, q)| *q == p.rapporteur), "{held:?}");
+    let sheet = "\u{feff}Họ và tên,Mã,Loại,Huyện\r\nLâm Văn Đức,BCV01,Báo cáo viên,\r\n";
+    let reply = p
+        .admin
+        .send_bytes(reqwest::Method::POST, "/api/v1/people/import", "text/csv", sheet.into())
+        .await;
+    let errors = &reply.problem(422, "import_invalid")["errors"];
+    assert_eq!(
+        (&errors[0]["row"], &errors[0]["column"]),
+        (&json!(2), &json!("Huyện")),
+        "{errors}"
+    );
+    let rapporteur = p
+        .admin
+        .get(&format!("/api/v1/people/{}", p.rapporteur))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(rapporteur["home_district_id"], p.w.d2);
     // Someone holding nothing may be left without one.
     assert!(!held.iter().any(|(_, q)| *q == p.far), "{held:?}");
     let free = crate::helpers::person("GV002", "Thạch Sô Phênh", json!({"qualification_ids": [p.w.module]}));
