@@ -24,14 +24,18 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 /// True when `password` matches the stored hash; a malformed hash matches nothing. A hash
-/// stored before passwords were composed may be of the text exactly as typed.
+/// stored before passwords were composed may be of the text as typed then, composed or
+/// decomposed: both are tried when they differ from the composed form.
 pub fn verify(password: &str, stored: &str) -> bool {
     let Ok(h) = PasswordHash::new(stored) else {
         return false;
     };
     let matches = |text: &str| Argon2::default().verify_password(text.as_bytes(), &h).is_ok();
     let composed: String = password.nfc().collect();
-    matches(&composed) || (composed != password && matches(password))
+    let decomposed: String = password.nfd().collect();
+    matches(&composed)
+        || (password != composed && matches(password))
+        || (decomposed != composed && decomposed != password && matches(&decomposed))
 }
 
 #[cfg(test)]
@@ -63,6 +67,7 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(verify(decomposed, &before));
+        assert!(verify(composed, &before), "typed composed now");
         assert!(!verify("Mat khau 2027", &before));
     }
 }
