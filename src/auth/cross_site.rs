@@ -14,7 +14,13 @@ use crate::state::AppState;
 /// than browsers (which send neither header looked at).
 pub async fn same_origin_changes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let reading = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !reading && from_another_site(request.headers(), state.public_url.as_deref()) {
+    // HTTP/2 names the host in the URI, not in a Host header.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if !reading && from_another_site(request.headers(), host, state.public_url.as_deref()) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "cross_site_request",
@@ -28,7 +34,7 @@ pub async fn same_origin_changes(State(state): State<AppState>, request: Request
 
 /// By the browser's Fetch Metadata where it sends it, else by the Origin against the host the
 /// request was sent to (or the configured public address, behind a proxy).
-fn from_another_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+fn from_another_site(headers: &HeaderMap, host: Option<&str>, public_url: Option<&str>) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         // "none": typed in the address bar or opened from a bookmark.
         return !matches!(site.as_bytes(), b"same-origin" | b"none");
@@ -37,9 +43,12 @@ fn from_another_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
         return false;
     };
     let origin = origin.to_str().unwrap_or("null");
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let same_host = origin.split_once("://").map(|(_, h)| h) == host && host.is_some();
-    !(same_host || public_url.is_some_and(|url| url.trim_end_matches('/') == origin))
+    let same_host = host.is_some_and(|host| {
+        origin
+            .split_once("://")
+            .is_some_and(|(_, h)| h.eq_ignore_ascii_case(host))
+    });
+    !(same_host || public_url.is_some_and(|url| url.trim_end_matches('/').eq_ignore_ascii_case(origin)))
 }
 
 #[cfg(test)]
@@ -55,7 +64,11 @@ mod tests {
 
     #[test]
     fn another_site_is_told_by_fetch_metadata_else_by_origin() {
-        let from = |pairs: &[(&'static str, &str)]| from_another_site(&headers(pairs), Some("https://roster.example"));
+        let from = |pairs: &[(&'static str, &str)]| {
+            let headers = headers(pairs);
+            let host = headers.get(header::HOST).map(|h| h.to_str().unwrap());
+            from_another_site(&headers, host, Some("https://Roster.example/"))
+        };
         assert!(!from(&[]), "no browser");
         assert!(!from(&[("sec-fetch-site", "same-origin")]));
         assert!(!from(&[("sec-fetch-site", "none")]));

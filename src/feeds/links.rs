@@ -122,8 +122,10 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
     let secret = new_secret();
     let prefix: String = secret.chars().take(6).collect();
     let issued_at = now();
-    // The links first: the request's host may make one too long for a QR code, which must be
-    // refused before the link before is revoked.
+    let mut tx = state.db.begin().await?;
+    require_manager(tx.conn(), user, id).await?;
+    // The links before any change: the request's host may make one too long for a QR code,
+    // which must be refused before the link before is revoked.
     let https = format!("{}/feeds/person/{secret}.ics", base_url(state, headers));
     let webcal = format!(
         "webcal://{}",
@@ -141,8 +143,6 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
         .build();
-    let mut tx = state.db.begin().await?;
-    require_manager(tx.conn(), user, id).await?;
     on!(tx.conn(), |c| {
         sqlx::query("UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
             .bind(issued_at)
