@@ -176,9 +176,7 @@ impl Lookup {
                 .collect(),
         })
     }
-}
 
-impl Lookup {
     /// The district a cell names: by its code, or by its name with or without its kind ("Huyện
     /// Trần Đề", "Trần Đề", "tran de"). Without the kind, a name two districts share ("Thành
     /// phố Cao Lãnh", "Huyện Cao Lãnh") names neither.
@@ -187,11 +185,13 @@ impl Lookup {
         if let Some(d) = self.districts.iter().find(|d| d.code == code) {
             return Ok(d.id);
         }
+        // "Quan Hóa" may be Huyện Quan Hóa, not a Quận "Hóa".
         let (kind, name) = district_key(cell);
+        let whole = search_key(cell);
         let mut found = self
             .districts
             .iter()
-            .filter(|d| d.name == name && (kind.is_none() || d.kind.is_none() || d.kind == kind));
+            .filter(|d| (d.name == name && (kind.is_none() || d.kind.is_none() || d.kind == kind)) || d.name == whole);
         match (found.next(), found.next()) {
             (Some(d), None) => Ok(d.id),
             (None, _) => Err(DistrictMiss::Unknown),
@@ -490,6 +490,7 @@ mod tests {
                 DistrictName::new(2, "D02", "Huyện Cao Lãnh"),
                 DistrictName::new(3, "D03", "Huyện Trần Đề"),
                 DistrictName::new(4, "D04", "Vĩnh Châu"),
+                DistrictName::new(5, "D05", "Huyện Quan Hóa"),
             ],
             topics: HashMap::new(),
             centers: HashMap::new(),
@@ -513,6 +514,7 @@ mod tests {
         );
         assert_eq!(found("Thị xã Trần Đề"), None, "another kind");
         assert_eq!(found("Huyện Mỹ Tú"), None);
+        assert_eq!(found("Quan Hóa"), Some(Ok(5)), "not a Quận");
     }
 
     #[test]
