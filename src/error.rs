@@ -378,6 +378,26 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     Ok(value)
 }
 
+/// A path extractor whose failures are problems: a segment that is not a valid id names no
+/// resource, so `/people/abc` is a 404 like `/people/99999`.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            // A route whose parameters do not fit its handler: ours to fix.
+            Err(rejection) if rejection.status().is_server_error() => {
+                tracing::error!("path parameters: {rejection}");
+                Err(ApiError::internal())
+            }
+            Err(_) => Err(ApiError::from_status(StatusCode::NOT_FOUND)),
+        }
+    }
+}
+
 /// A query-string extractor whose failures are 400 problems naming the parameter.
 pub struct ApiQuery<T>(pub T);
 

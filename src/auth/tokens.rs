@@ -1,7 +1,7 @@
 //! Bearer API tokens for scripts: created (the secret is shown once), listed, revoked.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{AccountRow, AuthUser, new_secret, secret_hash};
 use crate::audit::{self, Actor};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 
@@ -119,7 +119,7 @@ async fn create_token(
 /// Revoke one of the caller's tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn revoke_token(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn revoke_token(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     let mut tx = state.db.begin().await?;
     let revoked: Option<TokenView> = on!(tx.conn(), |c| {
         sqlx::query_as(

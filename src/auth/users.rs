@@ -1,7 +1,7 @@
 //! Accounts: created and managed by the province board (`roster user add` makes the first).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use super::AuthUser;
 use super::password;
 use crate::audit::{self, Actor};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::registry::exists;
 use crate::state::AppState;
@@ -116,7 +116,7 @@ async fn create_user(
 async fn update_user(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UserChange>,
 ) -> Result<Json<UserView>> {
     user.require_admin()?;

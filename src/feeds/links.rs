@@ -3,7 +3,7 @@
 //! time, and issuing a new one revokes the old.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope, new_secret, secret_hash};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, Problem, Result};
+use crate::error::{ApiError, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 
@@ -81,7 +81,11 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 #[utoipa::path(get, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
     responses((status = 200, body = LinkStatus), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn link_status(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<LinkStatus>> {
+async fn link_status(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<LinkStatus>> {
     Ok(Json(status(&state, &user, id).await?))
 }
 
@@ -110,7 +114,7 @@ pub async fn status(state: &AppState, user: &AuthUser, id: i64) -> Result<LinkSt
 async fn issue_link(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<IssuedLink>)> {
     Ok((StatusCode::CREATED, Json(issue(&state, &user, id, &headers).await?)))
@@ -184,7 +188,7 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
 #[utoipa::path(delete, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn revoke_link(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     let mut tx = state.db.begin().await?;
     require_manager(tx.conn(), &user, id).await?;
     let revoked: Option<String> = on!(tx.conn(), |c| {

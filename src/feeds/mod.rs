@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::{AuthUser, Scope, basic_user, secret_hash};
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ApiPath, Result};
 use crate::on;
 use crate::state::AppState;
 
@@ -222,7 +222,11 @@ fn ics_id(file: &str) -> Result<i64> {
     params(("token" = String, Path, description = "The link's secret, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
-async fn person_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
+async fn person_feed(
+    State(state): State<AppState>,
+    ApiPath(file): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
     let hash = secret_hash(ics_name(&file)?);
     let (person, version) = match state.feeds.recent_link(&hash) {
         Some(found) => found,
@@ -285,7 +289,7 @@ impl FromRequestParts<AppState> for FeedReader {
 async fn district_feed(
     State(state): State<AppState>,
     FeedReader(user): FeedReader,
-    Path(file): Path<String>,
+    ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let id = ics_id(&file)?;
@@ -318,7 +322,7 @@ fn can_read_center(user: &AuthUser, center: i64, district: i64) -> bool {
 async fn center_feed(
     State(state): State<AppState>,
     FeedReader(user): FeedReader,
-    Path(file): Path<String>,
+    ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     center_scoped_feed(&state, &user, FeedKey::Center(ics_id(&file)?), &headers).await
@@ -333,7 +337,7 @@ async fn center_feed(
 async fn class_feed(
     State(state): State<AppState>,
     FeedReader(user): FeedReader,
-    Path(file): Path<String>,
+    ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     center_scoped_feed(&state, &user, FeedKey::Class(ics_id(&file)?), &headers).await

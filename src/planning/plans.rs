@@ -3,7 +3,7 @@
 //! approved plan may be requested.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
 use crate::on;
 use crate::registry::{require_ref, valid_name};
 use crate::state::AppState;
@@ -123,7 +123,7 @@ async fn list_plans(
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_plan(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Plan>> {
+async fn get_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
     let scope = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     let plan = find(conn.conn(), id).await?;
@@ -351,7 +351,7 @@ async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
 async fn add_class(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PlannedClassInput>,
 ) -> Result<(StatusCode, Json<Plan>)> {
     let mut tx = state.db.begin().await?;
@@ -375,7 +375,7 @@ async fn add_class(
 /// Approve a draft plan (the district's board, or the province); who and when are recorded.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn approve_plan(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Plan>> {
+async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
     let mut tx = state.db.begin().await?;
     let before = draft_plan(tx.conn(), &user, id).await?;
     if before.classes.is_empty() {

@@ -2,7 +2,7 @@
 //! who holds the module's topic, optionally of a minimum political-theory level.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::registry::{duplicate_code, valid_code, valid_name};
 use crate::state::AppState;
@@ -72,7 +72,11 @@ async fn list_programs(State(state): State<AppState>, _user: AuthUser) -> Result
 
 #[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = Program), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_program(State(state): State<AppState>, _user: AuthUser, Path(id): Path<i64>) -> Result<Json<Program>> {
+async fn get_program(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Program>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(find(conn.conn(), id).await?))
 }

@@ -4,7 +4,7 @@
 //! module half-day, on the requested half-days in date order.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
 use crate::on;
 use crate::registry::{require_ref, valid_name};
 use crate::state::AppState;
@@ -203,7 +203,11 @@ pub async fn load_one(mut c: Conn<'_>, id: i64) -> Result<ClassRequest> {
 
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "planning", params(("id" = i64, Path)),
     responses((status = 200, body = ClassRequest), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_request(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<ClassRequest>> {
+async fn get_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ClassRequest>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(find(conn.conn(), &user, id).await?))
 }
@@ -447,7 +451,7 @@ async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatu
 async fn accept_request(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ClassRequest>> {
     let mut tx = state.db.begin().await?;
     let before = decidable(tx.conn(), &user, id).await?;
@@ -474,7 +478,7 @@ async fn accept_request(
 async fn reject_request(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RejectInput>,
 ) -> Result<Json<ClassRequest>> {
     let reason = valid_name("reason", &body.reason)?;

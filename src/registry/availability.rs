@@ -3,7 +3,7 @@
 //! person.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::collation::clean_text;
 use crate::db::Conn;
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 use crate::time::{checked, local};
@@ -103,7 +103,7 @@ async fn periods(c: Conn<'_>, person_id: i64) -> Result<Vec<Unavailability>> {
 async fn list_unavailability(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<Unavailability>>> {
     let mut conn = state.db.acquire().await?;
     person_for(conn.conn(), &user, id, false).await?;
@@ -119,7 +119,7 @@ async fn list_unavailability(
 async fn add_unavailability(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UnavailabilityInput>,
 ) -> Result<(StatusCode, Json<Unavailability>)> {
     Ok((StatusCode::CREATED, Json(add(&state, &user, id, body).await?)))
@@ -199,7 +199,7 @@ pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: Unavailabilit
 async fn remove_unavailability(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, period_id)): Path<(i64, i64)>,
+    ApiPath((id, period_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode> {
     let mut tx = state.db.begin().await?;
     person_for(tx.conn(), &user, id, true).await?;
@@ -244,7 +244,7 @@ pub struct WeeklyPattern {
 async fn set_weekly_pattern(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<WeeklyPattern>,
 ) -> Result<Json<PersonView>> {
     let mut tx = state.db.begin().await?;

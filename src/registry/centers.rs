@@ -1,7 +1,7 @@
 //! Centers: each district's political center and the provincial political school.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 use crate::vocab::CenterKind;
@@ -87,7 +87,7 @@ async fn list_centers(State(state): State<AppState>, _user: AuthUser) -> Result<
 
 #[utoipa::path(get, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = Center), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_center(State(state): State<AppState>, _user: AuthUser, Path(id): Path<i64>) -> Result<Json<Center>> {
+async fn get_center(State(state): State<AppState>, _user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Center>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(find(conn.conn(), id).await?))
 }
@@ -228,7 +228,7 @@ async fn create_center(
 async fn update_center(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CenterInput>,
 ) -> Result<Json<Center>> {
     user.require_admin()?;
@@ -269,7 +269,7 @@ async fn update_center(
 #[utoipa::path(delete, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_center(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn delete_center(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;

@@ -1,7 +1,7 @@
 //! Districts and the travel-time matrix between them.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 
@@ -52,7 +52,11 @@ async fn list_districts(State(state): State<AppState>, _user: AuthUser) -> Resul
 
 #[utoipa::path(get, path = "/api/v1/districts/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = District), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_district(State(state): State<AppState>, _user: AuthUser, Path(id): Path<i64>) -> Result<Json<District>> {
+async fn get_district(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<District>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(find(conn.conn(), id).await?))
 }
@@ -128,7 +132,7 @@ async fn create_district(
 async fn update_district(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<DistrictInput>,
 ) -> Result<Json<District>> {
     user.require_admin()?;
@@ -165,7 +169,11 @@ async fn update_district(
 #[utoipa::path(delete, path = "/api/v1/districts/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_district(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn delete_district(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, PersonScope, Scope};
 use crate::collation::{clean_text, search_key, sort_key};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiQuery, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
 use crate::on;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
@@ -878,7 +878,11 @@ async fn list_people(
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = PersonView), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_person(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<PersonView>> {
+async fn get_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<PersonView>> {
     let mut conn = state.db.acquire().await?;
     let person = find(conn.conn(), id).await?;
     if !user.can_read_person(person.scope()) {
@@ -924,7 +928,7 @@ async fn create_person(
 async fn update_person(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PersonInput>,
 ) -> Result<Json<PersonView>> {
     user.require_admin()?;
@@ -956,7 +960,7 @@ async fn update_person(
 #[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_person(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn delete_person(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;

@@ -2,7 +2,7 @@
 //! qualification.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use super::{delete_unreferenced, duplicate_code, in_use, valid_code, valid_name}
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 use crate::vocab::TopicKind;
@@ -78,7 +78,7 @@ async fn list_topics(State(state): State<AppState>, _user: AuthUser) -> Result<J
 
 #[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = Topic), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_topic(State(state): State<AppState>, _user: AuthUser, Path(id): Path<i64>) -> Result<Json<Topic>> {
+async fn get_topic(State(state): State<AppState>, _user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Topic>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(find(conn.conn(), id).await?))
 }
@@ -158,7 +158,7 @@ async fn create_topic(
 async fn update_topic(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TopicInput>,
 ) -> Result<Json<Topic>> {
     user.require_admin()?;
@@ -196,7 +196,7 @@ async fn update_topic(
 #[utoipa::path(delete, path = "/api/v1/topics/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_topic(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<StatusCode> {
+async fn delete_topic(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;

@@ -2,7 +2,7 @@
 //! session?".
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use roster_solver::{Pair, Weights};
@@ -15,7 +15,7 @@ use super::runs::person_ids;
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 
@@ -183,7 +183,7 @@ pub struct CandidateView {
 async fn session_candidates(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<CandidateView>>> {
     Ok(Json(candidates(&state, &user, id).await?))
 }
@@ -224,7 +224,7 @@ pub async fn candidates(state: &AppState, user: &AuthUser, id: i64) -> Result<Ve
 async fn pin_person(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, person)): Path<(i64, i64)>,
+    ApiPath((id, person)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode> {
     pin(&state, &user, id, person).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -288,7 +288,7 @@ pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Res
 async fn unpin_person(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, person)): Path<(i64, i64)>,
+    ApiPath((id, person)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;

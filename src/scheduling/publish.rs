@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +15,7 @@ use super::runs::{self, SessionChange, by_session, files, latest_version, lock_s
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiQuery, Problem, Result};
+use crate::error::{ApiError, ApiPath, ApiQuery, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 use crate::vocab::RunStatus;
@@ -64,7 +64,11 @@ fn version(r: VersionRow) -> Version {
 /// transaction. A draft made before another publication is stale and refused.
 #[utoipa::path(post, path = "/api/v1/runs/{id}/publish", tag = "scheduling", params(("id" = i64, Path)),
     responses((status = 200, body = Published), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn publish_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Published>> {
+async fn publish_run(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Published>> {
     Ok(Json(publish(&state, &user, id).await?))
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,7 +18,7 @@ use super::problem::{self, Scope as RunScope, session_id, session_key};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
 use crate::on;
 use crate::state::AppState;
 use crate::vocab::RunStatus;
@@ -459,7 +459,7 @@ pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &R
 
 #[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "scheduling", params(("id" = i64, Path)),
     responses((status = 200, body = RunDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<RunDetail>> {
+async fn get_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<RunDetail>> {
     let district = user.readable_district()?;
     let mut conn = state.db.acquire().await?;
     Ok(Json(detail(conn.conn(), id, district).await?))
@@ -471,7 +471,7 @@ async fn get_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i
 async fn get_run_problem(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse> {
     user.require_admin()?;
     let mut conn = state.db.acquire().await?;
@@ -497,7 +497,7 @@ async fn get_run_problem(
 /// Stop a queued or running run; a running one keeps its best solution so far as its draft.
 #[utoipa::path(post, path = "/api/v1/runs/{id}/cancel", tag = "scheduling", params(("id" = i64, Path)),
     responses((status = 200, body = Run), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn cancel_run(State(state): State<AppState>, user: AuthUser, Path(id): Path<i64>) -> Result<Json<Run>> {
+async fn cancel_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Run>> {
     user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = find(tx.conn(), id).await?;
@@ -557,7 +557,7 @@ pub struct DraftChange {
 async fn change_draft(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, session)): Path<(i64, i64)>,
+    ApiPath((id, session)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<DraftChange>,
 ) -> Result<Json<RunDetail>> {
     Ok(Json(change(&state, &user, id, session, &body.person_ids).await?))

@@ -1,13 +1,13 @@
 //! The boards' pages: coverage by district and month, a district's sessions, the yearly report.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use chrono::{Datelike, Utc};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::layout::{clock, date, decimal, page, tr};
 use super::{Page, chart};
-use crate::error::{ApiError, Lang, Result};
+use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::reports::coverage::Cell;
 use crate::reports::yearly::{self, reason_label};
 use crate::reports::{self, reported_district, valid_year};
@@ -162,7 +162,7 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
 pub async fn district(
     State(state): State<AppState>,
     p: Page,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     Query(q): Query<YearQuery>,
 ) -> Result<Markup> {
     let lang = p.lang;

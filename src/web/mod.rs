@@ -11,7 +11,7 @@ mod me;
 mod planning;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -22,7 +22,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::auth::{AuthUser, Scope};
-use crate::error::{ApiError, Lang};
+use crate::error::{ApiError, ApiPath, Lang};
 use crate::state::AppState;
 
 const LANG_COOKIE: &str = "roster_lang";
@@ -125,7 +125,7 @@ pub fn local_path(next: Option<String>) -> String {
 }
 
 /// Switches the pages' language, then goes back.
-async fn switch_language(jar: CookieJar, Path(lang): Path<String>, Query(q): Query<NextPath>) -> Response {
+async fn switch_language(jar: CookieJar, ApiPath(lang): ApiPath<String>, Query(q): Query<NextPath>) -> Response {
     let value = if lang == "en" { "en" } else { "vi" };
     let cookie = Cookie::build((LANG_COOKIE, value))
         .path("/")

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Redirect;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::Page;
 use super::layout::{clock, date, page, tr};
 use crate::db::Conn;
-use crate::error::{ApiError, Lang, Result};
+use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::on;
 use crate::reports::yearly::reason_label;
 use crate::scheduling::problem::Scope as Period;
@@ -256,7 +256,7 @@ if (box && box.dataset.live === 'yes') {
 pub async fn run(
     State(state): State<AppState>,
     p: Page,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     Query(q): Query<Published>,
 ) -> Result<Markup> {
     let lang = p.lang;
@@ -341,7 +341,7 @@ pub async fn run(
     Ok(page(&p, &format!("{} #{id}", tr(lang, "Lượt giải", "Run")), body))
 }
 
-pub async fn publish_run(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> Result<Redirect> {
+pub async fn publish_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
     let published = publish::publish(&state, &p.user, id).await?;
     Ok(Redirect::to(&format!(
         "/planning/runs/{id}?published={}",
@@ -367,7 +367,11 @@ async fn draft_holders(c: Conn<'_>, run: i64, session: i64) -> Result<Vec<i64>> 
 
 /// Who can take a session: give it to them in the draft, in place of someone on it or beside
 /// them when it needs more people, or pin them.
-pub async fn session(State(state): State<AppState>, p: Page, Path((id, session)): Path<(i64, i64)>) -> Result<Markup> {
+pub async fn session(
+    State(state): State<AppState>,
+    p: Page,
+    ApiPath((id, session)): ApiPath<(i64, i64)>,
+) -> Result<Markup> {
     let lang = p.lang;
     let candidates = board::candidates(&state, &p.user, session).await?;
     let mut conn = state.db.acquire().await?;
@@ -438,7 +442,7 @@ pub struct Chosen {
 pub async fn give(
     State(state): State<AppState>,
     p: Page,
-    Path((id, session)): Path<(i64, i64)>,
+    ApiPath((id, session)): ApiPath<(i64, i64)>,
     Form(form): Form<Chosen>,
 ) -> Result<Redirect> {
     p.user.require_admin()?;
@@ -454,7 +458,7 @@ pub async fn give(
 pub async fn pin(
     State(state): State<AppState>,
     p: Page,
-    Path((id, session)): Path<(i64, i64)>,
+    ApiPath((id, session)): ApiPath<(i64, i64)>,
     Form(form): Form<Chosen>,
 ) -> Result<Redirect> {
     board::pin(&state, &p.user, session, form.person_id).await?;

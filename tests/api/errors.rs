@@ -129,7 +129,7 @@ async fn unknown_ids_and_references() {
         reply.problem(422, "unknown_reference")["field"],
         "entries[0].from_district_id"
     );
-    admin.get("/api/v1/people/abc").await.problem(400, "bad_request");
+    admin.get("/api/v1/people/abc").await.problem(404, "not_found");
 }
 
 #[tokio::test]

@@ -219,3 +219,22 @@ async fn changes_sent_from_another_site_are_refused_and_change_nothing() {
         .await
         .ok(201);
 }
+
+/// A path segment that is not an id names nothing: a 404 like an unknown id, as a problem on
+/// the API and as a page on the site.
+#[tokio::test]
+async fn a_path_segment_that_is_not_an_id_is_a_404() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for path in [
+        "/api/v1/people/abc",
+        "/api/v1/people/99999999999999999999",
+        "/api/v1/districts/1.5",
+    ] {
+        admin.get(path).await.problem(404, "not_found");
+    }
+    admin.delete("/api/v1/topics/abc").await.problem(404, "not_found");
+    let page = admin.get("/planning/runs/abc").await;
+    assert_eq!(page.status, 404);
+    assert!(page.content_type().starts_with("text/html"), "{}", page.content_type());
+}
