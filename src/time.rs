@@ -1,6 +1,8 @@
 //! Time as users see it: local to Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
 
-use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 use crate::error::ApiError;
 
@@ -34,6 +36,23 @@ pub fn checked(t: DateTime<FixedOffset>, field: &str) -> Result<DateTime<Utc>, A
 
 pub fn in_range(t: DateTime<FixedOffset>) -> bool {
     (1900..=2200).contains(&t.with_timezone(&Utc).year())
+}
+
+/// The years plans, and so sessions and schedules, may fall in. The zone's clock last changed
+/// in 1975: every local time in them exists once.
+pub const PLAN_YEARS: RangeInclusive<i32> = 2000..=2200;
+
+/// A day in [`PLAN_YEARS`]; a 422 naming the field otherwise.
+pub fn require_plan_day(field: &str, day: NaiveDate) -> Result<(), ApiError> {
+    if PLAN_YEARS.contains(&day.year()) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        field,
+        "date_out_of_range",
+        format!("Ngày {} nằm ngoài các năm 2000-2200.", day.format("%d/%m/%Y")),
+        format!("{day} is outside the years 2000-2200."),
+    ))
 }
 
 #[cfg(test)]

@@ -286,7 +286,7 @@ async fn create_plan(
     ApiJson(body): ApiJson<PlanInput>,
 ) -> Result<(StatusCode, Json<Plan>)> {
     require_planner(&user, body.district_id)?;
-    if !(2000..=2200).contains(&body.year) {
+    if !crate::time::PLAN_YEARS.contains(&body.year) {
         return Err(ApiError::invalid(
             "year",
             "invalid_year",

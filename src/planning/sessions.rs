@@ -74,13 +74,8 @@ pub fn valid_slots(field: &str, slots: &[Slot], year: Option<i32>) -> Result<Vec
             format!("{} falls outside the plan's year {year}.", s.date),
         ));
     }
-    if let Some(s) = sorted.iter().find(|s| !(2000..=2200).contains(&s.date.year())) {
-        return Err(ApiError::invalid(
-            field,
-            "date_out_of_range",
-            format!("Ngày {} nằm ngoài các năm 2000-2200.", s.date.format("%d/%m/%Y")),
-            format!("{} is outside the years 2000-2200.", s.date),
-        ));
+    for s in &sorted {
+        crate::time::require_plan_day(field, s.date)?;
     }
     Ok(sorted)
 }

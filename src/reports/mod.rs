@@ -64,8 +64,9 @@ struct CoverageQuery {
     district_id: Option<i64>,
 }
 
+/// A year asked for in a query string: a 400 outside the years of plans.
 pub fn valid_year(year: i32) -> Result<i32> {
-    if (2000..=2200).contains(&year) {
+    if crate::time::PLAN_YEARS.contains(&year) {
         Ok(year)
     } else {
         Err(ApiError::invalid(
@@ -73,7 +74,8 @@ pub fn valid_year(year: i32) -> Result<i32> {
             "invalid_year",
             "Năm phải trong khoảng 2000-2200.",
             "The year must be within 2000-2200.",
-        ))
+        )
+        .in_query())
     }
 }
 
@@ -90,7 +92,7 @@ async fn coverage_report(
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Json<coverage::Coverage>> {
     let district = reported_district(&user, query.district_id)?;
-    let year = valid_year(query.year).map_err(ApiError::in_query)?;
+    let year = valid_year(query.year)?;
     Ok(Json(coverage(&state, year, district).await?))
 }
 
@@ -124,7 +126,7 @@ async fn yearly_report(
     ApiQuery(query): ApiQuery<YearlyQuery>,
 ) -> Result<Response> {
     let district = reported_district(&user, query.district_id)?;
-    let report = yearly(&state, valid_year(query.year).map_err(ApiError::in_query)?, district).await?;
+    let report = yearly(&state, valid_year(query.year)?, district).await?;
     let file = |bytes: Vec<u8>, mime: &'static str, ext: &str| {
         let disposition = format!("attachment; filename=\"bao-cao-nam-{}.{ext}\"", query.year);
         (

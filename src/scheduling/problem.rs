@@ -12,7 +12,7 @@ use roster_solver::{
 use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
-use crate::time::{ZONE, local};
+use crate::time::{ZONE, local, require_plan_day};
 
 /// What a run covers: the days `from..=to` (local) and, when given, only these districts.
 #[derive(Debug, Clone)]
@@ -23,19 +23,11 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The days `from..=to`, at most 400 of them, in the years 2000-2200 (those of plans; the
-    /// zone's clock last changed in 1975); a 422 naming the field otherwise.
+    /// The days `from..=to`, at most 400 of them, in the years of plans; a 422 naming the
+    /// field otherwise.
     pub fn checked(from: NaiveDate, to: NaiveDate, districts: Option<Vec<i64>>) -> Result<Scope> {
-        for (field, day) in [("from", from), ("to", to)] {
-            if !(2000..=2200).contains(&day.year()) {
-                return Err(ApiError::invalid(
-                    field,
-                    "date_out_of_range",
-                    format!("Ngày {} nằm ngoài các năm 2000-2200.", day.format("%d/%m/%Y")),
-                    format!("{day} is outside the years 2000-2200."),
-                ));
-            }
-        }
+        require_plan_day("from", from)?;
+        require_plan_day("to", to)?;
         if to < from || (to - from).num_days() > 400 {
             return Err(ApiError::invalid(
                 "to",

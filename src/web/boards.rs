@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::layout::{clock, date, decimal, page, tr};
 use super::{Page, chart};
-use crate::error::{ApiError, ApiPath, Lang, Result};
+use crate::error::{ApiPath, Lang, Result};
 use crate::reports::coverage::Cell;
 use crate::reports::yearly::{self, reason_label};
 use crate::reports::{self, reported_district, valid_year};
@@ -22,7 +22,7 @@ pub struct YearQuery {
 impl YearQuery {
     /// The year asked for, else this year.
     fn year(&self) -> Result<i32> {
-        valid_year(self.year.unwrap_or_else(|| Utc::now().with_timezone(&ZONE).year())).map_err(ApiError::in_query)
+        valid_year(self.year.unwrap_or_else(|| Utc::now().with_timezone(&ZONE).year()))
     }
 }
 
