@@ -96,9 +96,30 @@ enum ScheduleCommand {
         months: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// plain: modules of two half-days; harder: longer modules, pins, a published plan to
+        /// keep and sessions nobody may take; tight: harder, with few qualifications per person.
+        #[arg(long, value_enum, default_value_t = Shape::Plain)]
+        shape: Shape,
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Shape {
+    Plain,
+    Harder,
+    Tight,
+}
+
+impl From<Shape> for roster_solver::generate::Shape {
+    fn from(shape: Shape) -> Self {
+        match shape {
+            Shape::Plain => Self::Plain,
+            Shape::Harder => Self::Harder,
+            Shape::Tight => Self::Tight,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +192,7 @@ impl ScheduleCommand {
                 sessions,
                 months,
                 seed,
+                shape,
                 output,
             } => {
                 let size = roster_solver::generate::Size {
@@ -179,7 +201,7 @@ impl ScheduleCommand {
                     months,
                     seed,
                 };
-                crate::schedule_cli::generate(size, output.as_deref())
+                crate::schedule_cli::generate(size, shape.into(), output.as_deref())
             }
         }
     }

@@ -43,6 +43,7 @@ pub fn solve(problem: &Path, output: Option<&Path>, time_limit: Option<f64>, thr
     if watching {
         eprintln!();
     }
+    report_rejected(&solution);
     write_out(output, &format::write_solution(&solution))?;
     match (&solution.status, &solution.error) {
         (Status::Error, Some(e)) => bail!("{:?}: {}", e.code, e.message),
@@ -57,6 +58,20 @@ pub fn solve(problem: &Path, output: Option<&Path>, time_limit: Option<f64>, thr
                 solution.stats.solve_seconds
             );
             Ok(())
+        }
+    }
+}
+
+/// Says, on standard error, which answers the solver's own check refused: a defect of the
+/// solver worth a bug report with the problem file, even though the answer written passed.
+fn report_rejected(solution: &roster_solver::Solution) {
+    for rejected in &solution.stats.rejected {
+        eprintln!(
+            "DEFECT: the solver refused its own answer ({}), which failed its check:",
+            rejected.answer
+        );
+        for v in &rejected.violations {
+            eprintln!("  violation: {v}");
         }
     }
 }
@@ -93,9 +108,9 @@ pub fn check(problem: &Path, solution: &Path) -> anyhow::Result<()> {
     }
 }
 
-pub fn generate(size: generate::Size, output: Option<&Path>) -> anyhow::Result<()> {
+pub fn generate(size: generate::Size, shape: generate::Shape, output: Option<&Path>) -> anyhow::Result<()> {
     if size.people == 0 || size.sessions == 0 || size.months == 0 {
         bail!("--people, --sessions and --months must be at least 1");
     }
-    write_out(output, &format::write_problem(&generate::generate(size)))
+    write_out(output, &format::write_problem(&generate::generate_shaped(size, shape)))
 }

@@ -1,6 +1,8 @@
 //! Realistic province instances for tests and benchmarks: 10 districts, the usual mix of
 //! full-time and part-time lecturers and rapporteurs, classes of half-day module sessions,
 //! briefings, part-time caps, leave, continuity groups and some Khmer-language briefings.
+//! [`Shape::Harder`] and [`Shape::Tight`] make problems like the shared benchmark ones: longer
+//! modules, pins, a published plan to keep, and sessions nobody may take.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 
 use crate::problem::{
-    District, PROBLEM_FORMAT, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel,
+    District, PROBLEM_FORMAT, Pair, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel,
     Weights,
 };
 
@@ -50,7 +52,26 @@ fn resolutions() -> Vec<String> {
     (1..=10).map(|i| format!("NQ-{i:02}")).collect()
 }
 
+/// What kind of province to generate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Modules of two half-days; nothing pinned and no published plan.
+    #[default]
+    Plain,
+    /// Modules of one to six half-days (three on average), some classes needing two people,
+    /// pins, a published plan to keep (`previous`), and a few sessions nobody may take.
+    Harder,
+    /// `Harder` with few qualifications per person and more demand on the scarcest modules.
+    Tight,
+}
+
 pub fn generate(size: Size) -> Problem {
+    generate_shaped(size, Shape::Plain)
+}
+
+pub fn generate_shaped(size: Size, shape: Shape) -> Problem {
+    let harder = shape != Shape::Plain;
+    let tight = shape == Shape::Tight;
     let mut rng = StdRng::seed_from_u64(size.seed);
     let tz = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
     let districts: Vec<District> = DISTRICTS
@@ -103,11 +124,20 @@ pub fn generate(size: Size) -> Problem {
         let full_time = roles.contains(&Role::LecturerFullTime);
         let mut qualifications = Vec::new();
         if roles.iter().any(|r| *r != Role::Rapporteur) {
-            let n = rng.random_range(if full_time { 4..8 } else { 2..5 });
+            let n = match (tight, full_time) {
+                (false, true) => rng.random_range(4..8),
+                (false, false) => rng.random_range(2..5),
+                (true, true) => rng.random_range(2..4),
+                (true, false) => rng.random_range(1..3),
+            };
             qualifications.extend(modules.sample(&mut rng, n).cloned());
         }
         if roles.contains(&Role::Rapporteur) {
-            let n = rng.random_range(2..5);
+            let n = if tight {
+                rng.random_range(1..3)
+            } else {
+                rng.random_range(2..5)
+            };
             qualifications.extend(resolutions.sample(&mut rng, n).cloned());
         }
         qualifications.sort();
@@ -178,12 +208,25 @@ pub fn generate(size: Size) -> Problem {
         if rng.random_bool(0.7) {
             classes += 1;
             let program = ["SC", "DVM", "NTD"].choose(&mut rng).expect("programs");
-            let program_modules: Vec<&String> = modules.iter().filter(|m| m.starts_with(program)).collect();
+            let mut program_modules: Vec<&String> = modules.iter().filter(|m| m.starts_with(program)).collect();
+            if tight && rng.random_bool(0.4) {
+                // Demand on the scarcest modules: the three fewest people may teach.
+                program_modules.sort_by_key(|m| (holders(&people, m), *m));
+                program_modules.truncate(3);
+            }
             let count = rng.random_range(2..5).min(program_modules.len());
             let mut slot = (rng.random_range(0..workdays.len()), rng.random_bool(0.5));
             let min_theory = rng.random_bool(0.5).then_some(TheoryLevel::Intermediate);
+            let needs = if harder && rng.random_bool(0.03) { 2 } else { 1 };
             for module in program_modules.sample(&mut rng, count) {
-                for _ in 0..2 {
+                let half_days = if harder { rng.random_range(1..=5) } else { 2 };
+                // Now and then a module nobody in the province may teach.
+                let module = if harder && rng.random_bool(0.01) {
+                    format!("{program}-99")
+                } else {
+                    (*module).clone()
+                };
+                for _ in 0..half_days {
                     if sessions.len() >= size.sessions || slot.0 >= workdays.len() {
                         break;
                     }
@@ -194,8 +237,8 @@ pub fn generate(size: Size) -> Problem {
                         start,
                         end,
                         district: districts[district].id.clone(),
-                        qualification: (*module).clone(),
-                        needs: 1,
+                        qualification: module.clone(),
+                        needs,
                         min_theory_level: min_theory,
                         min_rapporteur_level: None,
                         language: None,
@@ -241,7 +284,7 @@ pub fn generate(size: Size) -> Problem {
     for (i, s) in sessions.iter_mut().enumerate() {
         s.id = format!("S{:05}", i + 1);
     }
-    Problem {
+    let mut problem = Problem {
         format: PROBLEM_FORMAT.to_string(),
         timezone: "Asia/Ho_Chi_Minh".to_string(),
         districts,
@@ -260,5 +303,30 @@ pub fn generate(size: Size) -> Problem {
             change: 500,
         },
         time_limit_seconds: Some(60.0),
+    };
+    if harder {
+        keep_and_pin(&mut problem, &mut rng);
     }
+    problem
+}
+
+/// How many people may teach a module.
+fn holders(people: &[Person], module: &str) -> usize {
+    people
+        .iter()
+        .filter(|p| p.qualifications.iter().any(|q| q == module))
+        .count()
+}
+
+/// A published plan to keep and pins, both taken from the greedy assignment so that they keep
+/// every rule: a third of its pairs as `previous`, one pair in 250 sessions (at least two) as
+/// pins.
+fn keep_and_pin(problem: &mut Problem, rng: &mut StdRng) {
+    let instance = crate::instance::Instance::new(problem).expect("a generated problem is sound");
+    let assigned = crate::greedy::assign(&instance, [None, None], &[]);
+    let pairs: Vec<Pair> = crate::pairs_by_id(problem, &assigned);
+    let pins = (problem.sessions.len() / 250).max(2).min(pairs.len());
+    problem.previous = pairs.iter().filter(|_| rng.random_bool(0.35)).cloned().collect();
+    problem.pinned = pairs.sample(rng, pins).cloned().collect();
+    problem.pinned.sort();
 }

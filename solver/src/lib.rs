@@ -292,13 +292,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     let (pairs, model_objective, proven_optimal, bound) = match searched {
         Some(o) => (o.pairs, o.model_objective, o.proven_optimal, o.bound),
-        None => (start, None, false, 0.0),
+        None => (start.clone(), None, false, 0.0),
     };
     let bound = bound.max(lp_bound.into_inner().unwrap_or_else(|e| e.into_inner()));
     // An unproven answer may still be improved by the local search (HiGHS's incumbent too:
     // its heuristics leave moves behind); the model's objective then no longer applies.
-    let (pairs, model_objective) = if proven_optimal || cancelled() {
-        (pairs, model_objective)
+    let (improved, model_objective) = if proven_optimal || cancelled() {
+        (pairs.clone(), model_objective)
     } else {
         let deadline = at_fraction(39, 40);
         let stop = || cancelled() || deadline.is_some_and(|d| Instant::now() >= d);
@@ -306,8 +306,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         let same = better == pairs;
         (better, model_objective.filter(|_| same))
     };
-    let terms = evaluate::terms(&instance, &pairs);
-    let objective = terms.total();
+    let objective = evaluate::terms(&instance, &improved).total();
     // The model never prices an assignment below the evaluation, and prices an optimum alike
     // (an unproven incumbent may carry slack, or count one split too many where someone holds
     // a pair group through its two single columns; an optimum does neither). Otherwise the
@@ -315,39 +314,153 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     let consistent =
         model_objective.is_none_or(|m| m > objective as f64 - 0.5 && (!proven_optimal || m < objective as f64 + 0.5));
     debug_assert!(consistent, "model objective {model_objective:?}, evaluated {objective}");
-    let proven_optimal = proven_optimal && consistent;
-    let bound = if proven_optimal {
-        objective
-    } else {
-        whole_bound(bound, objective)
+    let stats = Stats {
+        variables: model.variables,
+        constraints: model.constraints,
+        solve_seconds: 0.0,
+        solver: "highs".to_string(),
+        rejected: Vec::new(),
     };
-    let assignments = to_pairs(&pairs);
-    Solution {
-        format: SOLUTION_FORMAT.to_string(),
-        status: if proven_optimal {
-            Status::Optimal
-        } else {
-            Status::Feasible
-        },
-        objective,
-        bound,
-        objective_terms: terms,
-        uncovered: evaluate::uncovered(&instance, &pairs),
-        assignments,
-        stats: Stats {
-            variables: model.variables,
-            constraints: model.constraints,
-            solve_seconds: started.elapsed().as_secs_f64(),
-            solver: "highs".to_string(),
-        },
-        error: None,
+    let answers = [
+        Answer::new("search", improved, proven_optimal && consistent),
+        Answer::new("search before the local search", pairs, false),
+        Answer::new("start", start, false),
+        Answer::new("greedy", greedy, false),
+        Answer::new("pins", instance.pinned.clone(), false),
+    ];
+    let mut solution = first_passing(&instance, answers, bound, stats);
+    solution.stats.solve_seconds = started.elapsed().as_secs_f64();
+    solution
+}
+
+/// An assignment the solver reached, to be checked before it is returned.
+struct Answer {
+    source: &'static str,
+    pairs: Vec<(usize, usize)>,
+    proven_optimal: bool,
+}
+
+impl Answer {
+    fn new(source: &'static str, pairs: Vec<(usize, usize)>, proven_optimal: bool) -> Answer {
+        Answer {
+            source,
+            pairs,
+            proven_optimal,
+        }
     }
+}
+
+/// The first of `answers` (most preferred first) that the independent checker accepts, as a
+/// solution with `bound`; each one refused before it is recorded in `stats.rejected`, for the
+/// caller to report. An answer that repeats a refused one
+/// is not checked again. When every answer fails, the pins alone included, the solution is
+/// an error: a wrong schedule is never returned.
+fn first_passing(
+    instance: &instance::Instance,
+    answers: impl IntoIterator<Item = Answer>,
+    bound: f64,
+    mut stats: Stats,
+) -> Solution {
+    let problem = instance.problem;
+    let mut refused: Vec<Vec<(usize, usize)>> = Vec::new();
+    for answer in answers {
+        if refused.contains(&answer.pairs) {
+            continue;
+        }
+        let terms = evaluate::terms(instance, &answer.pairs);
+        let objective = terms.total();
+        let solution = Solution {
+            format: SOLUTION_FORMAT.to_string(),
+            status: if answer.proven_optimal {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            },
+            objective,
+            bound: if answer.proven_optimal {
+                objective
+            } else {
+                whole_bound(bound, objective)
+            },
+            objective_terms: terms,
+            uncovered: evaluate::uncovered(instance, &answer.pairs),
+            assignments: pairs_by_id(problem, &answer.pairs),
+            stats: stats.clone(),
+            error: None,
+        };
+        let report = check::check(problem, &solution);
+        if report.is_valid() {
+            return solution;
+        }
+        stats.rejected.push(Rejected {
+            answer: answer.source.to_string(),
+            violations: report.violations,
+        });
+        refused.push(answer.pairs);
+    }
+    let mut solution = Solution::error(
+        ErrorCode::SelfCheckFailed,
+        "every answer the solver reached failed its own check; see stats.rejected",
+    );
+    solution.stats = stats;
+    solution
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::generate::{Size, generate};
+
+    #[test]
+    fn an_answer_the_check_refuses_is_never_returned() {
+        let problem = generate(Size {
+            people: 30,
+            sessions: 80,
+            months: 1,
+            seed: 3,
+        });
+        let instance = instance::Instance::new(&problem).unwrap();
+        let greedy = greedy::assign(&instance, [None, None], &[]);
+        // The greedy start with its first pair twice: priced one place too full, and refused.
+        let mut doubled = greedy.clone();
+        doubled.insert(0, greedy[0]);
+        let answers = |first: Vec<(usize, usize)>| {
+            [
+                Answer::new("search", first, true),
+                Answer::new("greedy", greedy.clone(), false),
+            ]
+        };
+        let solution = first_passing(&instance, answers(doubled.clone()), 0.0, Stats::default());
+        assert_eq!(solution.status, Status::Feasible, "the fallback is not proven optimal");
+        assert_eq!(solution.assignments, pairs_by_id(&problem, &greedy));
+        assert!(check::check(&problem, &solution).is_valid());
+        let [rejected] = &solution.stats.rejected[..] else {
+            panic!("one answer refused: {:?}", solution.stats.rejected)
+        };
+        assert_eq!(rejected.answer, "search");
+        let (s, q) = greedy[0];
+        let twice = format!("{} appears twice on {}", problem.people[q].id, problem.sessions[s].id);
+        assert!(rejected.violations.contains(&twice), "{:?}", rejected.violations);
+
+        // A sound first answer comes back as it is, with nothing refused.
+        let solution = first_passing(&instance, answers(greedy.clone()), 0.0, Stats::default());
+        assert_eq!((solution.status, solution.stats.rejected.len()), (Status::Optimal, 0));
+
+        // When nothing passes, the answer is an error, never a wrong schedule.
+        let solution = first_passing(
+            &instance,
+            [
+                Answer::new("search", doubled.clone(), false),
+                Answer::new("pins", doubled, false),
+            ],
+            0.0,
+            Stats::default(),
+        );
+        assert_eq!(solution.status, Status::Error);
+        assert_eq!(solution.error.map(|e| e.code), Some(ErrorCode::SelfCheckFailed));
+        assert_eq!(solution.stats.rejected.len(), 1, "the same answer is refused once");
+        assert_eq!(solution.assignments, []);
+    }
 
     #[test]
     fn the_lp_guided_start_keeps_every_rule_and_brings_the_highest_loads_down() {

@@ -35,6 +35,7 @@ pub fn assess(problem: &Problem, assignments: &[Pair], bound: i64) -> Result<Sol
             constraints: 0,
             solve_seconds: 0.0,
             solver: "manual".to_string(),
+            rejected: Vec::new(),
         },
         error: None,
     })

@@ -11,7 +11,8 @@
 //! other groups, y[p,g] ≥ x[p,s] per person and session (continuous: minimisation drives it to
 //! 0 or 1) and c[g] ≥ Σ_p y[p,g] − 1. In a group of single places, also c[g] ≥ what people who
 //! can hold only one place of it hold, less its other empty places over (places − 1).
-//! Rows: Σ_p x[p,s] ≤ needs; pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
+//! Rows: Σ_p x[p,s] ≤ needs (which also keeps a pair group's single and both columns from
+//! giving one person a session twice); pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
 //! travel counted (found once for everybody, restricted to each person's eligible sessions);
 //! caps per day, week and month where a person's eligible sessions could exceed them.
 //! The objective's constant part (places and previous pairs nobody eligible can fill) is added
@@ -338,7 +339,11 @@ impl<'a> Model<'a> {
             for &q in &info.eligible {
                 columns.add_x(&mut e, (s, q), 1.0);
             }
-            if info.eligible.len() as u32 > info.needs {
+            // Without the row, more people eligible than places are needed to break it; but a
+            // person with a column giving both sessions of a pair group also holds each through
+            // its single column, and only this row keeps them from holding it twice.
+            let held_twice = info.eligible.iter().any(|&q| columns.both.contains_key(&(s, q)));
+            if info.eligible.len() as u32 > info.needs || held_twice {
                 rows.push(e.clone().leq(info.needs as f64));
             }
             let (u, _) = add(&mut vars, variable().min(0), Start::Empty(s));
@@ -1033,6 +1038,50 @@ mod tests {
             (search.model_objective, search.proven_optimal),
             (whole.model_objective, true)
         );
+    }
+
+    #[test]
+    fn the_one_person_who_may_take_a_pair_group_holds_each_session_once() {
+        // A module of two half-days that only P1 may teach: P1 holds each session through its
+        // single column, or both through one column; never a session through both.
+        let session = |id: &str, day: u32| {
+            format!(
+                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T07:30:00+07:00",
+                    "end": "2027-03-0{day}T11:00:00+07:00", "district": "D1", "qualification": "SC-01",
+                    "group": "C1/SC-01"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{{"id": "D1"}}],
+                "travel_minutes": {{"D1": {{"D1": 0}}}},
+                "people": [{{"id": "P1", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"]}}],
+                "sessions": [{}, {}], "weights": {{"uncovered": 10000, "continuity": 30}}}}"#,
+            session("S1", 1),
+            session("S2", 2)
+        );
+        let problem = read_problem(&text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        let never = AtomicBool::new(false);
+        let mut model = Model::build(&instance);
+        let lp = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(
+            lp.relaxed,
+            [((0, 0), 1.0), ((1, 0), 1.0)],
+            "the LP takes each session once"
+        );
+
+        let mut model = Model::build(&instance);
+        let columns: Vec<highs_sys::HighsInt> = model
+            .columns
+            .pairs
+            .iter()
+            .filter(|(pair, _)| *pair == (0, 0))
+            .map(|&(_, column)| column as highs_sys::HighsInt)
+            .collect();
+        assert_eq!(columns.len(), 2, "S1's single column and the column giving both");
+        assert!(model.set_bounds(&columns, &[1.0, 1.0], &[1.0, 1.0]));
+        let twice = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(twice.relaxed, [], "P1 holding S1 twice is infeasible");
     }
 
     #[test]

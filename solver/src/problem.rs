@@ -230,6 +230,19 @@ pub struct Stats {
     pub constraints: usize,
     pub solve_seconds: f64,
     pub solver: String,
+    /// Answers the solver reached but its own check ([`crate::check::check`]) refused, most
+    /// preferred first: the solution is the first answer after them that passed. Empty, and
+    /// left out of the file, when the first answer passed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
+}
+
+/// An answer the solver's own check refused, never returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// Where the answer came from, e.g. `search` or `greedy`.
+    pub answer: String,
+    pub violations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +257,9 @@ pub enum ErrorCode {
     MalformedProblem,
     UnknownId,
     PinBreaksRule,
+    /// Every answer the solver reached failed its own check, the pins alone included: a
+    /// defect of the solver, never of the problem.
+    SelfCheckFailed,
 }
 
 impl Solution {

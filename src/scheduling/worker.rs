@@ -129,7 +129,9 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
                     (l.progress.clone(), l.improved.take())
                 };
                 let best = match (&improved, &progress) {
-                    (Some(pairs), Some(p)) => roster_solver::assess(&problem, pairs, p.bound).ok(),
+                    (Some(pairs), Some(p)) => roster_solver::assess(&problem, pairs, p.bound)
+                        .ok()
+                        .filter(|draft| passes_check(run_id, &problem, draft, "a draft found while solving")),
                     _ => None,
                 };
                 let cancelled = tick(db, run_id, progress.as_ref(), best.as_ref()).await?;
@@ -151,8 +153,19 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
         });
         return Ok(());
     }
+    for rejected in &solution.stats.rejected {
+        tracing::error!(
+            run_id,
+            answer = rejected.answer,
+            violations = ?rejected.violations,
+            "the solver refused its own answer, which failed its check; a better one passed"
+        );
+    }
     if let (Status::Error, Some(e)) = (&solution.status, &solution.error) {
         return finish_failed(db, run_id, &e.message).await;
+    }
+    if !passes_check(run_id, &problem, &solution, "the solver's answer") {
+        return finish_failed(db, run_id, "the solver's answer failed its check").await;
     }
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
@@ -171,6 +184,16 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
         .await?;
     });
     Ok(())
+}
+
+/// Whether a solution passes the independent checker; one that fails is never stored, and is
+/// logged as the solver's defect.
+fn passes_check(run_id: i64, problem: &roster_solver::Problem, solution: &roster_solver::Solution, what: &str) -> bool {
+    let report = roster_solver::check::check(problem, solution);
+    if !report.is_valid() {
+        tracing::error!(run_id, violations = ?report.violations, "{what} failed its check and is not kept");
+    }
+    report.is_valid()
 }
 
 /// Writes progress, the best solution so far and the heartbeat; says whether the board asked
@@ -211,4 +234,30 @@ async fn finish_failed(db: &Db, run_id: i64, message: &str) -> anyhow::Result<()
             .await?;
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use roster_solver::generate::{Size, generate};
+    use roster_solver::{SolveOptions, solve};
+
+    #[test]
+    fn a_draft_that_fails_the_check_is_not_kept() {
+        let problem = generate(Size {
+            people: 20,
+            sessions: 40,
+            months: 1,
+            seed: 2,
+        });
+        let mut draft = solve(&problem, &SolveOptions::default());
+        assert!(super::passes_check(1, &problem, &draft, "a sound draft"));
+        let first = draft.assignments[0].clone();
+        draft.assignments.push(first);
+        assert!(!super::passes_check(
+            1,
+            &problem,
+            &draft,
+            "a draft holding one pair twice"
+        ));
+    }
 }
