@@ -40,8 +40,8 @@ pub struct CreatedToken {
 }
 
 /// The caller's own API tokens.
-pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<TokenView>> {
-    let rows = on!(c.reborrow(), |c| {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<TokenView>> {
+    let rows = on!(c, |c| {
         sqlx::query_as("SELECT api_token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY api_token_id")
             .bind(user.account_id()?)
             .fetch_all(&mut *c)

@@ -68,9 +68,9 @@ pub struct UserChange {
 }
 
 /// All accounts (province board only).
-pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<UserView>> {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<UserView>> {
     user.require_admin()?;
-    let rows = on!(c.reborrow(), |c| {
+    let rows = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM app_user ORDER BY username"
         )))
@@ -81,9 +81,9 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<UserView>> {
 }
 
 /// Create an account (province board only).
-pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: NewUser) -> Result<UserView> {
+pub async fn create(c: Conn<'_>, user: &AuthUser, body: NewUser) -> Result<UserView> {
     user.require_admin()?;
-    let created = insert(c.reborrow(), &Actor::from(user), body).await?;
+    let created = insert(c, &Actor::from(user), body).await?;
     Ok(created)
 }
 

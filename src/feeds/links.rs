@@ -137,7 +137,7 @@ pub async fn issue(mut c: Conn<'_>, user: &AuthUser, id: i64, base_url: &str) ->
 
 /// Revoke the person's feed link: it answers 404 from now on.
 pub async fn revoke(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
-    require_manager(c.reborrow(), &user, id).await?;
+    require_manager(c.reborrow(), user, id).await?;
     let revoked: Option<String> = on!(c.reborrow(), |c| {
         sqlx::query_scalar(
             "UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL RETURNING prefix",

@@ -103,9 +103,9 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: PlanFilter) -> Resul
     Ok(plans)
 }
 
-pub async fn get(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
     let scope = user.readable_district()?;
-    let plan = find(c.reborrow(), id).await?;
+    let plan = find(c, id).await?;
     if scope.is_some_and(|d| d != plan.district_id) {
         return Err(ApiError::forbidden());
     }
@@ -257,7 +257,7 @@ pub async fn store_approval(c: Conn<'_>, id: i64, approved_by: &str) -> Result<(
 /// Draft a district's plan for a year, with its classes (the province, or the district's
 /// board).
 pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: PlanInput) -> Result<Plan> {
-    require_planner(&user, body.district_id)?;
+    require_planner(user, body.district_id)?;
     if !crate::time::PLAN_YEARS.contains(&body.year) {
         return Err(ApiError::invalid(
             "year",
@@ -315,7 +315,7 @@ async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
 
 /// Add a class to a draft plan.
 pub async fn add_class(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PlannedClassInput) -> Result<Plan> {
-    let before = draft_plan(c.reborrow(), &user, id).await?;
+    let before = draft_plan(c.reborrow(), user, id).await?;
     insert_class(c.reborrow(), id, before.district_id, "", &body).await?;
     let after = find(c.reborrow(), id).await?;
     audit::record(
@@ -333,7 +333,7 @@ pub async fn add_class(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PlannedC
 
 /// Approve a draft plan (the district's board, or the province); who and when are recorded.
 pub async fn approve(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
-    let before = draft_plan(c.reborrow(), &user, id).await?;
+    let before = draft_plan(c.reborrow(), user, id).await?;
     if before.classes.is_empty() {
         return Err(ApiError::conflict(
             "plan_empty",

@@ -57,8 +57,8 @@ pub async fn list(mut c: Conn<'_>) -> Result<Vec<Program>> {
     Ok(programs)
 }
 
-pub async fn get(mut c: Conn<'_>, id: i64) -> Result<Program> {
-    Ok(find(c.reborrow(), id).await?)
+pub async fn get(c: Conn<'_>, id: i64) -> Result<Program> {
+    find(c, id).await
 }
 
 pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Program> {

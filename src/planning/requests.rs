@@ -140,7 +140,7 @@ async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
 
 /// The requests the caller may read, newest first.
 pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: RequestFilter) -> Result<Vec<ClassRequest>> {
-    let (district, center) = scope_clause(&user)?;
+    let (district, center) = scope_clause(user)?;
     let rows: Vec<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE ($1 IS NULL OR p.district_id = $1) AND ($2 IS NULL OR k.center_id = $2) \
@@ -152,7 +152,7 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: RequestFilter) -> Re
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(load(c.reborrow(), rows).await?)
+    load(c.reborrow(), rows).await
 }
 
 /// One request, as the caller may see it.
@@ -182,8 +182,8 @@ pub async fn load_one(mut c: Conn<'_>, id: i64) -> Result<ClassRequest> {
     Ok(load(c, vec![row]).await?.remove(0))
 }
 
-pub async fn get(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
-    Ok(find(c.reborrow(), &user, id).await?)
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    find(c, user, id).await
 }
 
 /// Checks and stores a center's request (the API, and the center's page).
@@ -406,9 +406,9 @@ async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatu
 
 /// Accept a request: it becomes a class with its sessions, ready for the scheduler.
 pub async fn accept(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
-    let before = decidable(c.reborrow(), &user, id).await?;
+    let before = decidable(c.reborrow(), user, id).await?;
     store_acceptance(c.reborrow(), &before, &user.username).await?;
-    let after = find(c.reborrow(), &user, id).await?;
+    let after = find(c.reborrow(), user, id).await?;
     audit::record(
         c.reborrow(),
         &Actor::from(user),
@@ -425,9 +425,9 @@ pub async fn accept(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRe
 /// Reject a request, with the reason the center will see.
 pub async fn reject(mut c: Conn<'_>, user: &AuthUser, id: i64, body: RejectInput) -> Result<ClassRequest> {
     let reason = valid_name("reason", &body.reason)?;
-    let before = decidable(c.reborrow(), &user, id).await?;
+    let before = decidable(c.reborrow(), user, id).await?;
     decide(c.reborrow(), &user.username, id, RequestStatus::Rejected, Some(&reason)).await?;
-    let after = find(c.reborrow(), &user, id).await?;
+    let after = find(c.reborrow(), user, id).await?;
     audit::record(
         c.reborrow(),
         &Actor::from(user),

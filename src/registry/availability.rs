@@ -87,8 +87,8 @@ async fn periods(c: Conn<'_>, person_id: i64) -> Result<Vec<Unavailability>> {
 
 /// A person's unavailable periods, in time order.
 pub async fn list(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Vec<Unavailability>> {
-    person_for(c.reborrow(), &user, id, false).await?;
-    Ok(periods(c.reborrow(), id).await?)
+    person_for(c.reborrow(), user, id, false).await?;
+    periods(c.reborrow(), id).await
 }
 
 /// Records that a person is unavailable, for whoever may keep their availability (the API, and
@@ -158,7 +158,7 @@ pub async fn add(mut c: Conn<'_>, user: &AuthUser, id: i64, body: Unavailability
 
 /// Remove an unavailable period.
 pub async fn remove(mut c: Conn<'_>, user: &AuthUser, id: i64, period_id: i64) -> Result<()> {
-    person_for(c.reborrow(), &user, id, true).await?;
+    person_for(c.reborrow(), user, id, true).await?;
     let removed: Option<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "DELETE FROM unavailability WHERE unavailability_id = $1 AND person_id = $2 \
@@ -194,7 +194,7 @@ pub struct WeeklyPattern {
 
 /// Replace the weekly half-days a person can come.
 pub async fn set_weekly_pattern(mut c: Conn<'_>, user: &AuthUser, id: i64, body: WeeklyPattern) -> Result<PersonView> {
-    let before = person_for(c.reborrow(), &user, id, true).await?;
+    let before = person_for(c.reborrow(), user, id, true).await?;
     let mut slots = body.half_days;
     slots.sort();
     slots.dedup();

@@ -62,15 +62,15 @@ impl CenterRow {
 const COLUMNS: &str = "center_id, code, name, kind, district_id, contact";
 
 /// All centers, by code.
-pub async fn list(mut c: Conn<'_>) -> Result<Vec<Center>> {
-    let rows: Vec<CenterRow> = on!(c.reborrow(), |c| {
+pub async fn list(c: Conn<'_>) -> Result<Vec<Center>> {
+    let rows: Vec<CenterRow> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM center ORDER BY code"
         )))
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(rows.into_iter().map(CenterRow::view).collect::<Result<_>>()?)
+    rows.into_iter().map(CenterRow::view).collect::<Result<_>>()
 }
 
 pub async fn get(c: Conn<'_>, id: i64) -> Result<Center> {

@@ -29,8 +29,8 @@ pub struct District {
 }
 
 /// All districts, by code.
-pub async fn list(mut c: Conn<'_>) -> Result<Vec<District>> {
-    Ok(on!(c.reborrow(), |c| {
+pub async fn list(c: Conn<'_>) -> Result<Vec<District>> {
+    Ok(on!(c, |c| {
         sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
             .fetch_all(&mut *c)
             .await?
@@ -148,8 +148,8 @@ pub struct TravelTimes {
 }
 
 /// The travel-time matrix; each direction is an entry of its own.
-pub async fn travel_times(mut c: Conn<'_>) -> Result<TravelTimes> {
-    let entries = on!(c.reborrow(), |c| {
+pub async fn travel_times(c: Conn<'_>) -> Result<TravelTimes> {
+    let entries = on!(c, |c| {
         sqlx::query_as("SELECT from_district_id, to_district_id, minutes FROM travel_time ORDER BY from_district_id, to_district_id")
             .fetch_all(&mut *c)
             .await?

@@ -692,11 +692,11 @@ pub const HOME_REQUIRED: (&str, &str) = (
 /// from (no home district, nor a center whose district stands in) while they hold published
 /// or pinned sessions: runs leave such people out, and could then hold those sessions for
 /// nobody.
-pub async fn loses_home_while_scheduled(mut c: Conn<'_>, id: i64, p: &ValidPerson) -> Result<bool> {
+pub async fn loses_home_while_scheduled(c: Conn<'_>, id: i64, p: &ValidPerson) -> Result<bool> {
     if p.home_district_id.is_some() || p.center_id.is_some() {
         return Ok(false);
     }
-    Ok(on!(c.reborrow(), |c| {
+    Ok(on!(c, |c| {
         sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM assignment WHERE person_id = $1 AND to_version IS NULL) \
              OR EXISTS (SELECT 1 FROM pin WHERE person_id = $1)",
@@ -859,8 +859,8 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<P
 }
 
 /// One person, if in the caller's scope.
-pub async fn get(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<PersonView> {
-    let person = find(c.reborrow(), id).await?;
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<PersonView> {
+    let person = find(c, id).await?;
     if !user.can_read_person(person.scope()) {
         return Err(ApiError::forbidden());
     }

@@ -53,15 +53,15 @@ impl TopicRow {
 const COLUMNS: &str = "topic_id, code, name, kind";
 
 /// All topics, by code.
-pub async fn list(mut c: Conn<'_>) -> Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = on!(c.reborrow(), |c| {
+pub async fn list(c: Conn<'_>) -> Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM topic ORDER BY code"
         )))
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(rows.into_iter().map(TopicRow::view).collect::<Result<_>>()?)
+    rows.into_iter().map(TopicRow::view).collect::<Result<_>>()
 }
 
 pub async fn get(c: Conn<'_>, id: i64) -> Result<Topic> {

@@ -210,9 +210,9 @@ async fn write_changes(mut c: Conn<'_>, version: i64, removed: &[i64], added: &[
 }
 
 /// Every published version, newest first.
-pub async fn versions(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<Version>> {
+pub async fn versions(c: Conn<'_>, user: &AuthUser) -> Result<Vec<Version>> {
     user.readable_district()?;
-    let rows: Vec<VersionRow> = on!(c.reborrow(), |c| {
+    let rows: Vec<VersionRow> = on!(c, |c| {
         sqlx::query_as(
             "SELECT version_id, run_id, published_by, published_at, added, removed FROM schedule_version ORDER BY version_id DESC",
         )
@@ -277,7 +277,7 @@ pub async fn schedule(mut c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Res
     let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
     let (district, person) = match user.scope {
         Scope::Person(p) => (q.district_id, Some(p)),
-        _ => (asked_district(&user, q.district_id)?, None),
+        _ => (asked_district(user, q.district_id)?, None),
     };
     let (start, end) = period.instants();
     let rows: Vec<SessionRow> = on!(c.reborrow(), |c| {
@@ -340,10 +340,10 @@ pub struct BrokenAssignment {
 /// Published assignments that now break a rule because their person became unavailable or
 /// inactive: the sessions to re-plan. The province sees all districts, a district board and a
 /// center their own.
-pub async fn needing_replanning(mut c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Result<Vec<BrokenAssignment>> {
-    let district = asked_district(&user, q.district_id)?;
+pub async fn needing_replanning(c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Result<Vec<BrokenAssignment>> {
+    let district = asked_district(user, q.district_id)?;
     let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
-    Ok(broken(c.reborrow(), &period, district).await?)
+    broken(c, &period, district).await
 }
 
 /// The published assignments of a period (and district) that now break a rule.

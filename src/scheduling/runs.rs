@@ -254,9 +254,9 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RunInput) -> Result<
 }
 
 /// The latest 200 runs, newest first.
-pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<Run>> {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<Run>> {
     user.readable_district()?;
-    let rows: Vec<Row> = on!(c.reborrow(), |c| {
+    let rows: Vec<Row> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM solve_run ORDER BY run_id DESC LIMIT 200"
         )))
@@ -430,9 +430,9 @@ pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &R
         .collect())
 }
 
-pub async fn get(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<RunDetail> {
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<RunDetail> {
     let district = user.readable_district()?;
-    Ok(detail(c.reborrow(), id, district).await?)
+    detail(c, id, district).await
 }
 
 /// Stop a queued or running run; a running one keeps its best solution so far as its draft.
