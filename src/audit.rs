@@ -1,20 +1,12 @@
 //! The audit log: every write, with who, what, when, and the record before and after.
 //! Entries are written in the same transaction as the change they describe.
 
-use axum::Json;
-use axum::extract::State;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::types::Json as SqlJson;
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiQuery, Problem, Result};
+use crate::error::Result;
 use crate::on;
-use crate::paging::{Page, PageParams};
-use crate::state::AppState;
 
 /// Who made a change: an account, or the command line.
 pub struct Actor {
@@ -27,15 +19,6 @@ impl Actor {
         Actor {
             user_id: None,
             name: "cli".to_string(),
-        }
-    }
-}
-
-impl From<&AuthUser> for Actor {
-    fn from(u: &AuthUser) -> Actor {
-        Actor {
-            user_id: Some(u.user_id),
-            name: u.username.clone(),
         }
     }
 }
@@ -102,79 +85,4 @@ pub async fn record_many(c: Conn<'_>, actor: &Actor, action: &str, entity: &str,
         }
     });
     Ok(())
-}
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_audit))
-}
-
-#[derive(Serialize, ToSchema, sqlx::FromRow)]
-pub struct AuditEntry {
-    #[sqlx(rename = "audit_log_id")]
-    id: i64,
-    user_id: Option<i64>,
-    actor: String,
-    action: String,
-    entity: String,
-    entity_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    before: Option<SqlJson<serde_json::Value>>,
-    #[schema(value_type = Option<Object>)]
-    after: Option<SqlJson<serde_json::Value>>,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-struct AuditFilter {
-    /// e.g. `person`, `district`, `user`.
-    entity: Option<String>,
-    entity_id: Option<String>,
-    user_id: Option<i64>,
-    /// 1-based page number (default 1).
-    page: Option<u32>,
-    /// Items per page, 1 to 500 (default 50).
-    per_page: Option<u32>,
-}
-
-/// The audit log, newest first (province board only).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter),
-    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_audit(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(f): ApiQuery<AuditFilter>,
-) -> Result<Json<Page<AuditEntry>>> {
-    user.require_admin()?;
-    let mut conn = state.db.acquire().await?;
-    let paging = PageParams::new(f.page, f.per_page);
-    let (limit, offset) = paging.limit_offset();
-    let (items, total) = on!(conn.conn(), |c| {
-        let filter = |qb: &mut sqlx::QueryBuilder<DB>| {
-            qb.push(" FROM audit_log WHERE 1 = 1");
-            if let Some(e) = &f.entity {
-                qb.push(" AND entity = ").push_bind(e.clone());
-            }
-            if let Some(e) = &f.entity_id {
-                qb.push(" AND entity_id = ").push_bind(e.clone());
-            }
-            if let Some(u) = f.user_id {
-                qb.push(" AND user_id = ").push_bind(u);
-            }
-        };
-        let mut count = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*)");
-        filter(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&mut *c).await?;
-        let mut q = sqlx::QueryBuilder::<DB>::new(
-            "SELECT audit_log_id, user_id, actor, action, entity, entity_id, before, after, at",
-        );
-        filter(&mut q);
-        q.push(" ORDER BY audit_log_id DESC LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
-        let items: Vec<AuditEntry> = q.build_query_as().fetch_all(&mut *c).await?;
-        (items, total)
-    });
-    Ok(Json(paging.page(items, total)))
 }

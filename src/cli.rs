@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use crate::api::{AppState, Server, shutdown_signal};
 use crate::audit::Actor;
+use crate::auth::AuthUser;
 use crate::auth::users::{self, NewUser};
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::http::{Server, shutdown_signal};
-use crate::on;
-use crate::state::AppState;
 use crate::vocab::UserRole;
 
 #[derive(Debug, Parser)]
@@ -254,7 +253,7 @@ impl DatabaseCommand {
                 command: ImportCommand::People { file },
             } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                let report = crate::import::import(db, &Actor::command_line(), bytes)
+                let report = crate::import::import(db, &AuthUser::system("cli"), bytes)
                     .await
                     .map_err(readable)?;
                 println!(
@@ -287,14 +286,9 @@ async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool, no
 /// The id of the row of `table` with this code.
 async fn id_of(db: &Db, table: &'static str, code: Option<&str>) -> anyhow::Result<Option<i64>> {
     let Some(code) = code else { return Ok(None) };
-    let mut conn = db.acquire().await?;
-    let sql = format!("SELECT {table}_id FROM {table} WHERE code = $1");
-    let id: Option<i64> = on!(conn.conn(), |c| {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(code)
-            .fetch_optional(&mut *c)
-            .await?
-    });
+    let id = db
+        .read(async |c| crate::references::id_by_code(c, table, code).await)
+        .await?;
     match id {
         Some(id) => Ok(Some(id)),
         None => bail!("no {table} with code {code:?}"),

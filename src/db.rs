@@ -142,6 +142,27 @@ impl Db {
         })
     }
 
+    /// Runs one write (one operation of a feature module, which records itself in the audit
+    /// log) in a transaction, and commits it if it succeeds: all of it lands, or none.
+    pub async fn write<T, E: From<sqlx::Error>>(
+        &self,
+        write: impl AsyncFnOnce(Conn<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut tx = self.begin().await?;
+        let done = write(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Runs one read on a pooled connection.
+    pub async fn read<T, E: From<sqlx::Error>>(
+        &self,
+        read: impl AsyncFnOnce(Conn<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.acquire().await?;
+        read(conn.conn()).await
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

@@ -197,6 +197,10 @@ impl IntoResponse for ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() && on_code_column(db.as_ref()) => {
+                ApiError::conflict("duplicate_code", "Mã này đã được dùng.", "This code is already in use.")
+                    .with_field("code")
+            }
             sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::conflict(
                 "conflict",
                 "Dữ liệu trùng với một bản ghi đã có.",
@@ -225,6 +229,15 @@ impl From<sqlx::Error> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+/// Whether a unique violation is on a table's `code` column (the board's own identifiers):
+/// PostgreSQL names the constraint `<table>_code_key`, SQLite names the column `<table>.code`.
+fn on_code_column(e: &dyn sqlx::error::DatabaseError) -> bool {
+    match e.constraint() {
+        Some(constraint) => constraint.ends_with("_code_key"),
+        None => e.message().ends_with(".code"),
     }
 }
 

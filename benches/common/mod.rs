@@ -1,9 +1,9 @@
 //! What the benchmarks share: a fresh database (a SQLite file, or a new database on the
 //! PostgreSQL server in `ROSTER_BENCH_POSTGRES`), the service on loopback, and signing in.
 
+use roster::api::AppState;
+use roster::api::Server;
 use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use serde_json::json;
 
 pub struct BenchDb {

@@ -6,27 +6,20 @@
 //! `province_admin` everywhere, `district_board` in one district, `center_coordinator` at one
 //! center (and its district), `lecturer` for one person only.
 
-pub mod cross_site;
 pub mod password;
-pub(crate) mod session;
-mod tokens;
+pub mod session;
+pub mod tokens;
 pub mod users;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum_extra::extract::CookieJar;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::audit::Actor;
+use crate::db::Conn;
 use crate::error::{ApiError, Result};
-use crate::state::AppState;
 use crate::vocab::UserRole;
 
 pub use session::SESSION_COOKIE;
-
-pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    session::router().merge(tokens::router()).merge(users::router())
-}
 
 /// Where an account's rights apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +30,13 @@ pub enum Scope {
     Person(i64),
 }
 
-/// The authenticated caller. Taking it as a handler argument makes the handler refuse
+/// The caller of an operation: an authenticated account, or the command line and the demo
+/// loader acting for the province. Taking it as a handler argument makes the handler refuse
 /// anonymous calls with 401.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub user_id: i64,
+    /// The account; none for the command line and the demo loader.
+    pub user_id: Option<i64>,
     pub username: String,
     pub role: UserRole,
     pub scope: Scope,
@@ -56,6 +51,21 @@ pub struct PersonScope {
 }
 
 impl AuthUser {
+    /// The command line or the demo loader (`name` in the audit log), with the province's rights.
+    pub fn system(name: &str) -> AuthUser {
+        AuthUser {
+            user_id: None,
+            username: name.to_string(),
+            role: UserRole::ProvinceAdmin,
+            scope: Scope::Province,
+        }
+    }
+
+    /// The caller's account: refused for the command line, which has none.
+    pub fn account_id(&self) -> Result<i64> {
+        self.user_id.ok_or_else(ApiError::forbidden)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.scope == Scope::Province
     }
@@ -103,29 +113,23 @@ impl AuthUser {
     }
 }
 
-impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let authorization = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '));
-        let mut conn = state.db.acquire().await?;
-        let user = if let Some((scheme, credentials)) = authorization {
-            if scheme.eq_ignore_ascii_case("bearer") {
-                tokens::authenticate(conn.conn(), credentials.trim()).await?
-            } else {
-                None
-            }
-        } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
-            session::authenticate(conn.conn(), cookie.value()).await?
-        } else {
-            None
-        };
-        user.ok_or_else(ApiError::unauthorized)
+impl From<&AuthUser> for Actor {
+    fn from(u: &AuthUser) -> Actor {
+        Actor {
+            user_id: u.user_id,
+            name: u.username.clone(),
+        }
     }
+}
+
+/// The account behind a bearer API token, if it is a live one.
+pub async fn token_user(c: Conn<'_>, token: &str) -> Result<Option<AuthUser>> {
+    tokens::authenticate(c, token).await
+}
+
+/// The account behind a session cookie, if it is a live one.
+pub async fn session_user(c: Conn<'_>, cookie: &str) -> Result<Option<AuthUser>> {
+    session::authenticate(c, cookie).await
 }
 
 /// The columns every authentication query selects, to build an [`AuthUser`].
@@ -153,7 +157,7 @@ impl AccountRow {
             UserRole::Lecturer => Scope::Person(self.person_id?),
         };
         Some(AuthUser {
-            user_id: self.user_id,
+            user_id: Some(self.user_id),
             username: self.username,
             role,
             scope,
@@ -163,7 +167,7 @@ impl AccountRow {
 
 /// The account behind HTTP Basic credentials (RFC 7617) whose password is one of its API
 /// tokens, if the request carries such: how calendar apps subscribe to a district's feed.
-pub async fn basic_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Option<AuthUser>> {
+pub async fn basic_user(c: Conn<'_>, headers: &axum::http::HeaderMap) -> Result<Option<AuthUser>> {
     let Some(encoded) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -180,8 +184,7 @@ pub async fn basic_user(state: &AppState, headers: &axum::http::HeaderMap) -> Re
     let Some((username, token)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
         return Ok(None);
     };
-    let mut conn = state.db.acquire().await?;
-    Ok(tokens::authenticate(conn.conn(), token)
+    Ok(tokens::authenticate(c, token)
         .await?
         .filter(|user| user.username == username))
 }

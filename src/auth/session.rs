@@ -1,57 +1,33 @@
 //! Browser sign-in: a password exchanged for a session cookie.
 
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::Duration;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::users::{self, UserView};
 use super::{AccountRow, AuthUser, new_secret, secret_hash};
-use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::db::{Conn, Db, now};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "roster_session";
 const SESSION_HOURS: i64 = 12;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
-    username: String,
-    password: String,
-}
-
-/// Sign in; sets an HttpOnly, Secure, SameSite=Lax session cookie. The session ends after
-/// 12 hours, at sign-out, or when the browser closes.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
-    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn login(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    ApiJson(body): ApiJson<Login>,
-) -> Result<impl IntoResponse> {
-    let (user, cookie) = sign_in(&state, &body.username, body.password).await?;
-    Ok((jar.add(cookie), axum::Json(user)))
+    pub username: String,
+    pub password: String,
 }
 
 /// Checks a password and opens a session: the account and its cookie. The API's login and the
 /// web sign-in page both come here.
-pub(crate) async fn sign_in(state: &AppState, username: &str, password: String) -> Result<(UserView, Cookie<'static>)> {
+pub async fn sign_in(db: &Db, username: &str, password: String) -> Result<(UserView, Cookie<'static>)> {
     let found = {
-        let mut conn = state.db.acquire().await?;
+        let mut conn = db.acquire().await?;
         users::find_for_login(conn.conn(), username).await?
     };
     // Hashing is slow on purpose: it runs off the async workers, holding no connection. An
@@ -66,7 +42,7 @@ pub(crate) async fn sign_in(state: &AppState, username: &str, password: String) 
     let Some(user) = user.filter(|_| matches) else {
         return Err(bad_credentials());
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     let secret = new_secret();
     let created = now();
     on!(tx.conn(), |c| {
@@ -106,17 +82,11 @@ fn bad_credentials() -> ApiError {
     )
 }
 
-/// Sign out: ends the session behind the cookie.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<impl IntoResponse> {
-    Ok((StatusCode::NO_CONTENT, sign_out(&state, jar).await?))
-}
-
 /// Ends the session behind the cookie, if any; gives the jar without it.
-pub(crate) async fn sign_out(state: &AppState, jar: CookieJar) -> Result<CookieJar> {
+pub async fn sign_out(db: &Db, jar: CookieJar) -> Result<CookieJar> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = secret_hash(cookie.value());
-        let mut tx = state.db.begin().await?;
+        let mut tx = db.begin().await?;
         on!(tx.conn(), |c| {
             sqlx::query("DELETE FROM user_session WHERE token_hash = $1")
                 .bind(hash)
@@ -129,11 +99,8 @@ pub(crate) async fn sign_out(state: &AppState, jar: CookieJar) -> Result<CookieJ
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<UserView>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(axum::Json(users::get(conn.conn(), user.user_id).await?))
+pub async fn me(c: Conn<'_>, user: &AuthUser) -> Result<UserView> {
+    users::get(c, user.account_id()?).await
 }
 
 pub(super) async fn authenticate(c: Conn<'_>, secret: &str) -> Result<Option<AuthUser>> {

@@ -1,27 +1,16 @@
 //! Bearer API tokens for scripts: created (the secret is shown once), listed, revoked.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{AccountRow, AuthUser, new_secret, secret_hash};
 use crate::audit::{self, Actor};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
 
 const TOKEN_PREFIX: &str = "rst_";
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_tokens, create_token))
-        .routes(routes!(revoke_token))
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,26 +40,18 @@ pub struct CreatedToken {
 }
 
 /// The caller's own API tokens.
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth", responses((status = 200, body = Vec<TokenView>)))]
-async fn list_tokens(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<TokenView>>> {
-    let mut conn = state.db.acquire().await?;
-    let rows = on!(conn.conn(), |c| {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<TokenView>> {
+    let rows = on!(c, |c| {
         sqlx::query_as("SELECT api_token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY api_token_id")
-            .bind(user.user_id)
+            .bind(user.account_id()?)
             .fetch_all(&mut *c)
             .await?
     });
-    Ok(Json(rows))
+    Ok(rows)
 }
 
 /// Create an API token acting as the caller.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_token(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<NewToken>,
-) -> Result<(StatusCode, Json<CreatedToken>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: NewToken) -> Result<CreatedToken> {
     let name = crate::collation::clean_text(&body.name);
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid(
@@ -82,13 +63,12 @@ async fn create_token(
     }
     let secret = format!("{TOKEN_PREFIX}{}", new_secret());
     let prefix: String = secret.chars().take(10).collect();
-    let mut tx = state.db.begin().await?;
-    let token: TokenView = on!(tx.conn(), |c| {
+    let token: TokenView = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "INSERT INTO api_token (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
              RETURNING api_token_id, name, prefix, created_at, last_used_at, revoked_at",
         )
-        .bind(user.user_id)
+        .bind(user.account_id()?)
         .bind(&name)
         .bind(secret_hash(&secret))
         .bind(&prefix)
@@ -97,8 +77,8 @@ async fn create_token(
         .await?
     });
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "api_token",
         token.id,
@@ -106,36 +86,29 @@ async fn create_token(
         Some(&token),
     )
     .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedToken {
-            token,
-            token_secret: secret,
-        }),
-    ))
+    Ok(CreatedToken {
+        token,
+        token_secret: secret,
+    })
 }
 
 /// Revoke one of the caller's tokens; it stops working at once.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn revoke_token(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    let revoked: Option<TokenView> = on!(tx.conn(), |c| {
+pub async fn revoke(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
+    let revoked: Option<TokenView> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "UPDATE api_token SET revoked_at = $1 WHERE api_token_id = $2 AND user_id = $3 AND revoked_at IS NULL \
              RETURNING api_token_id, name, prefix, created_at, last_used_at, revoked_at",
         )
         .bind(now())
         .bind(id)
-        .bind(user.user_id)
+        .bind(user.account_id()?)
         .fetch_optional(&mut *c)
         .await?
     });
     let revoked = revoked.ok_or_else(|| ApiError::not_found("mã truy cập", "Token"))?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "revoke",
         "api_token",
         id,
@@ -143,8 +116,7 @@ async fn revoke_token(State(state): State<AppState>, user: AuthUser, ApiPath(id)
         Some(&revoked),
     )
     .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

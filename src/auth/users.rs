@@ -1,28 +1,17 @@
 //! Accounts: created and managed by the province board (`roster user add` makes the first).
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::AuthUser;
 use super::password;
 use crate::audit::{self, Actor};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::registry::exists;
-use crate::state::AppState;
+use crate::references::exists;
 use crate::vocab::UserRole;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_users, create_user))
-        .routes(routes!(update_user))
-}
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct UserView {
@@ -79,50 +68,30 @@ pub struct UserChange {
 }
 
 /// All accounts (province board only).
-#[utoipa::path(get, path = "/api/v1/users", tag = "auth",
-    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_users(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<UserView>>> {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<UserView>> {
     user.require_admin()?;
-    let mut conn = state.db.acquire().await?;
-    let rows = on!(conn.conn(), |c| {
+    let rows = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM app_user ORDER BY username"
         )))
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(rows))
+    Ok(rows)
 }
 
 /// Create an account (province board only).
-#[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = NewUser,
-    responses((status = 201, body = UserView), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_user(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<UserView>)> {
+pub async fn create(c: Conn<'_>, user: &AuthUser, body: NewUser) -> Result<UserView> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let created = insert(tx.conn(), &Actor::from(&user), body).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = insert(c, &Actor::from(user), body).await?;
+    Ok(created)
 }
 
 /// Change an account's name, password or whether it is active (province board only).
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", params(("id" = i64, Path)), request_body = UserChange,
-    responses((status = 200, body = UserView), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn update_user(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<UserChange>,
-) -> Result<Json<UserView>> {
+pub async fn update(mut c: Conn<'_>, user: &AuthUser, id: i64, body: UserChange) -> Result<UserView> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = get(tx.conn(), id).await?;
-    if body.active == Some(false) && id == user.user_id {
+    let before = get(c.reborrow(), id).await?;
+    if body.active == Some(false) && Some(id) == user.user_id {
         return Err(ApiError::conflict(
             "own_account",
             "Không thể tự khóa tài khoản đang dùng.",
@@ -141,7 +110,7 @@ async fn update_user(
         .map(password::hash)
         .transpose()?;
     let active = body.active.unwrap_or(before.active);
-    let after: UserView = on!(tx.conn(), |c| {
+    let after: UserView = on!(c.reborrow(), |c| {
         if let Some(hash) = &hash {
             sqlx::query("UPDATE app_user SET password_hash = $1 WHERE user_id = $2")
                 .bind(hash)
@@ -177,8 +146,8 @@ async fn update_user(
     let mut logged = serde_json::to_value(&after).map_err(anyhow::Error::from)?;
     logged["password_changed"] = serde_json::Value::Bool(hash.is_some());
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "user",
         id,
@@ -186,8 +155,7 @@ async fn update_user(
         Some(&logged),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 pub async fn get(c: Conn<'_>, id: i64) -> Result<UserView> {

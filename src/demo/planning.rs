@@ -89,7 +89,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
             };
             plans::insert_class(c.reborrow(), plan, center.district_id, "classes", &class).await?;
         }
-        plans::approve(c.reborrow(), plan, "demo").await?;
+        plans::store_approval(c.reborrow(), plan, "demo").await?;
         let planned: Vec<i64> = crate::on!(c.reborrow(), |c| {
             sqlx::query_scalar(
                 "SELECT planned_class_id FROM planned_class WHERE plan_id = $1 ORDER BY planned_class_id",
@@ -105,7 +105,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
             // The last class of each district still waits for the board.
             if k + 1 < CLASSES.len() {
                 let request = requests::load_one(c.reborrow(), id).await?;
-                requests::accept(c.reborrow(), &request, "demo").await?;
+                requests::store_acceptance(c.reborrow(), &request, "demo").await?;
             }
         }
         for (b, month) in [2, 5, 8, 11].into_iter().enumerate() {

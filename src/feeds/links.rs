@@ -2,24 +2,16 @@
 //! once with a QR code, revoked. Only the secret's hash is kept; a person has one link at a
 //! time, and issuing a new one revokes the old.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope, new_secret, secret_hash};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(link_status, issue_link, revoke_link))
-}
 
 /// Whether a person has a feed link (the secret itself is shown only when it is issued).
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
@@ -65,35 +57,10 @@ async fn require_manager(c: Conn<'_>, user: &AuthUser, person: i64) -> Result<()
     }
 }
 
-/// Where the service is reached: the configured public address, else the request's host.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
-/// Whether the person has a feed link, and since when.
-#[utoipa::path(get, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
-    responses((status = 200, body = LinkStatus), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn link_status(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<LinkStatus>> {
-    Ok(Json(status(&state, &user, id).await?))
-}
-
 /// Whether the person has a feed link, for the person or the province board.
-pub async fn status(state: &AppState, user: &AuthUser, id: i64) -> Result<LinkStatus> {
-    let mut conn = state.db.acquire().await?;
-    require_manager(conn.conn(), user, id).await?;
-    let status: Option<LinkStatus> = on!(conn.conn(), |c| {
+pub async fn status(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<LinkStatus> {
+    require_manager(c.reborrow(), user, id).await?;
+    let status: Option<LinkStatus> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT created_at AS issued_at, prefix FROM feed_token WHERE person_id = $1 AND revoked_at IS NULL",
         )
@@ -107,30 +74,16 @@ pub async fn status(state: &AppState, user: &AuthUser, id: i64) -> Result<LinkSt
     }))
 }
 
-/// Issue the person's feed link, revoking the one before: the links and a QR code, shown once.
-#[utoipa::path(post, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
-    responses((status = 201, body = IssuedLink), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn issue_link(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    headers: HeaderMap,
-) -> Result<(StatusCode, Json<IssuedLink>)> {
-    Ok((StatusCode::CREATED, Json(issue(&state, &user, id, &headers).await?)))
-}
-
 /// Issues the person's feed link, revoking the one before, for the person or the province
 /// board (the API, and a lecturer's own page).
-pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderMap) -> Result<IssuedLink> {
+pub async fn issue(mut c: Conn<'_>, user: &AuthUser, id: i64, base_url: &str) -> Result<IssuedLink> {
     let secret = new_secret();
     let prefix: String = secret.chars().take(6).collect();
     let issued_at = now();
-    let mut tx = state.db.begin().await?;
-    require_manager(tx.conn(), user, id).await?;
+    require_manager(c.reborrow(), user, id).await?;
     // The links before any change: the request's host may make one too long for a QR code,
     // which must be refused before the link before is revoked.
-    let https = format!("{}/feeds/person/{secret}.ics", base_url(state, headers));
+    let https = format!("{base_url}/feeds/person/{secret}.ics");
     let webcal = format!(
         "webcal://{}",
         https.split_once("://").map_or(https.as_str(), |(_, rest)| rest)
@@ -147,7 +100,7 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
         .build();
-    on!(tx.conn(), |c| {
+    on!(c.reborrow(), |c| {
         sqlx::query("UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
             .bind(issued_at)
             .bind(id)
@@ -165,7 +118,7 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
         .await?;
     });
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "issue",
         "feed_link",
@@ -174,8 +127,6 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
         Some(&LinkAudit { prefix: &prefix }),
     )
     .await?;
-    tx.commit().await?;
-    state.feeds.forget_links();
     Ok(IssuedLink {
         https,
         webcal,
@@ -185,13 +136,9 @@ pub async fn issue(state: &AppState, user: &AuthUser, id: i64, headers: &HeaderM
 }
 
 /// Revoke the person's feed link: it answers 404 from now on.
-#[utoipa::path(delete, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    require_manager(tx.conn(), &user, id).await?;
-    let revoked: Option<String> = on!(tx.conn(), |c| {
+pub async fn revoke(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
+    require_manager(c.reborrow(), user, id).await?;
+    let revoked: Option<String> = on!(c.reborrow(), |c| {
         sqlx::query_scalar(
             "UPDATE feed_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL RETURNING prefix",
         )
@@ -202,8 +149,8 @@ async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id):
     });
     let prefix = revoked.ok_or_else(|| ApiError::not_found("đường dẫn lịch", "Feed link"))?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "revoke",
         "feed_link",
         id,
@@ -211,7 +158,5 @@ async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id):
         None::<&()>,
     )
     .await?;
-    tx.commit().await?;
-    state.feeds.forget_links();
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

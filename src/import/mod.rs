@@ -6,25 +6,20 @@
 
 mod columns;
 mod sheet;
-mod template;
+pub mod template;
 
 use std::collections::{HashMap, HashSet};
 
-use axum::Json;
-use axum::body::Body;
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, Db};
-use crate::error::{ApiError, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
 use crate::registry::people::{self, PersonInput, PersonView, ValidPerson};
-use crate::state::AppState;
 
 pub use columns::Column;
 pub use template::template;
@@ -33,12 +28,6 @@ pub use template::template;
 pub const FILE_LIMIT: usize = 20 * 1024 * 1024;
 /// Most people in one file.
 pub const MAX_ROWS: usize = 50_000;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(import_people))
-        .merge(template::router())
-}
 
 /// One problem in one cell of the file.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -59,31 +48,11 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-/// Import people (province board only). The body is the file itself, XLSX or CSV (UTF-8).
-#[utoipa::path(post, path = "/api/v1/people/import", tag = "import",
-    request_body(content = Vec<u8>, description = "An XLSX or CSV file with the template's headers",
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = ImportReport),
-              (status = 413, body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "Nothing imported; `errors` lists every bad row", body = Problem, content_type = "application/problem+json")))]
-async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body) -> Result<Json<ImportReport>> {
+/// Reads, checks and stores a file of people (province board only); used by the API and by
+/// `roster import people`.
+pub async fn import(db: &Db, user: &AuthUser, bytes: Vec<u8>) -> Result<ImportReport> {
     user.require_admin()?;
-    let bytes = axum::body::to_bytes(body, FILE_LIMIT).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("Tệp quá lớn (tối đa {} MB).", FILE_LIMIT / 1024 / 1024),
-            format!("The file is too large (at most {} MB).", FILE_LIMIT / 1024 / 1024),
-        )
-    })?;
-    let report = import(&state.db, &Actor::from(&user), bytes.into()).await?;
-    // An import may deactivate people: their feed links stop answering at once.
-    state.feeds.forget_links();
-    Ok(Json(report))
-}
-
-/// Reads, checks and stores a file of people; used by the API and by `roster import people`.
-pub async fn import(db: &Db, actor: &Actor, bytes: Vec<u8>) -> Result<ImportReport> {
+    let actor = &Actor::from(user);
     let sheet = tokio::task::spawn_blocking(move || sheet::read(&bytes))
         .await
         .map_err(anyhow::Error::from)?

@@ -1,22 +1,16 @@
 //! The downloadable template: the headers, an example row, and a sheet of accepted values.
 
-use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::IntoResponse;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::Column;
-use crate::auth::AuthUser;
 use crate::db::Conn;
-use crate::error::{ApiQuery, Result};
+use crate::error::Result;
 use crate::on;
-use crate::state::AppState;
 use crate::vocab::{Gender, LANGUAGES, RapporteurLevel, Role, TheoryLevel};
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const EXAMPLE: [&str; 12] = [
     "Nguyễn Thị Lan",
@@ -33,53 +27,22 @@ const EXAMPLE: [&str; 12] = [
     "lan.nt@example.vn",
 ];
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(download_template))
-}
-
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct TemplateQuery {
+pub struct TemplateQuery {
     /// `xlsx` (default) or `csv`.
-    format: Option<TemplateFormat>,
+    pub format: Option<TemplateFormat>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-enum TemplateFormat {
+pub enum TemplateFormat {
     Xlsx,
     Csv,
 }
 
-/// The import template, XLSX (with a sheet of accepted values) or CSV (UTF-8).
-#[utoipa::path(get, path = "/api/v1/people/import/template", tag = "import", params(TemplateQuery),
-    responses((status = 200, description = "The template file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-async fn download_template(
-    State(state): State<AppState>,
-    _user: AuthUser,
-    ApiQuery(q): ApiQuery<TemplateQuery>,
-) -> Result<impl IntoResponse> {
-    let (bytes, content_type, name) = if q.format == Some(TemplateFormat::Csv) {
-        (
-            csv_template().into_bytes(),
-            "text/csv; charset=utf-8",
-            "mau-nhap-danh-sach.csv",
-        )
-    } else {
-        let mut conn = state.db.acquire().await?;
-        (template(conn.conn()).await?, XLSX, "mau-nhap-danh-sach.xlsx")
-    };
-    Ok((
-        [
-            (CONTENT_TYPE, content_type.to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    ))
-}
-
 /// CSV with a byte-order mark, so that Excel shows the diacritics.
-fn csv_template() -> String {
+pub fn csv_template() -> String {
     let line = |cells: Vec<&str>| cells.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(",");
     format!(
         "\u{feff}{}\r\n{}\r\n",

@@ -2,27 +2,19 @@
 //! a district to an audience whose level sets the rapporteurs' minimum level, in a language
 //! when the audience needs one.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::registry::{require_ref, valid_name};
-use crate::state::AppState;
+use crate::references::require_ref;
+use crate::registry::valid_name;
 use crate::vocab::{RapporteurLevel, TopicKind};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_briefings, create_briefing))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,11 +97,9 @@ const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, a
 
 /// Briefings the caller may read: the province all, a district board and a center their
 /// district's.
-#[utoipa::path(get, path = "/api/v1/briefings", tag = "planning", responses((status = 200, body = Vec<Briefing>)))]
-async fn list_briefings(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Briefing>>> {
+pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<Briefing>> {
     let district = user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<Row> = on!(conn.conn(), |c| {
+    let rows: Vec<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE ($1 IS NULL OR district_id = $1) ORDER BY briefing_id"
         )))
@@ -119,9 +109,9 @@ async fn list_briefings(State(state): State<AppState>, user: AuthUser) -> Result
     });
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        out.push(view(conn.conn(), r).await?);
+        out.push(view(c.reborrow(), r).await?);
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 /// Stores a checked briefing and its sessions.
@@ -170,14 +160,7 @@ pub async fn insert(mut c: Conn<'_>, b: &BriefingInput, created_by: &str) -> Res
 }
 
 /// Add a briefing conference with its sessions (the province, or the district's board).
-#[utoipa::path(post, path = "/api/v1/briefings", tag = "planning", request_body = BriefingInput,
-    responses((status = 201, body = Briefing), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_briefing(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<BriefingInput>,
-) -> Result<(StatusCode, Json<Briefing>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: BriefingInput) -> Result<Briefing> {
     match user.scope {
         Scope::Province => {}
         Scope::District(d) if d == body.district_id => {}
@@ -225,9 +208,8 @@ async fn create_briefing(
             format!("The session on {} is after the deadline {deadline}.", last.date),
         ));
     }
-    let mut tx = state.db.begin().await?;
-    require_ref(tx.conn(), "district_id", "district", body.district_id).await?;
-    let kind: Option<String> = on!(tx.conn(), |c| {
+    require_ref(c.reborrow(), "district_id", "district", body.district_id).await?;
+    let kind: Option<String> = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT kind FROM topic WHERE topic_id = $1")
             .bind(body.topic_id)
             .fetch_optional(&mut *c)
@@ -241,7 +223,7 @@ async fn create_briefing(
             format!("No resolution topic with id {}.", body.topic_id),
         ));
     }
-    sessions::require_venue_free(tx.conn(), body.district_id, &venue, &slots).await?;
+    sessions::require_venue_free(c.reborrow(), body.district_id, &venue, &slots).await?;
     let checked = BriefingInput {
         venue,
         title,
@@ -249,17 +231,17 @@ async fn create_briefing(
         slots,
         ..body
     };
-    let id = insert(tx.conn(), &checked, &user.username).await?;
-    let row: Row = on!(tx.conn(), |c| {
+    let id = insert(c.reborrow(), &checked, &user.username).await?;
+    let row: Row = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE briefing_id = $1")))
             .bind(id)
             .fetch_one(&mut *c)
             .await?
     });
-    let created = view(tx.conn(), row).await?;
+    let created = view(c.reborrow(), row).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "briefing",
         id,
@@ -267,6 +249,5 @@ async fn create_briefing(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }

@@ -6,14 +6,3 @@ pub mod plans;
 pub mod programs;
 pub mod requests;
 pub mod sessions;
-
-use utoipa_axum::router::OpenApiRouter;
-
-use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    programs::router()
-        .merge(plans::router())
-        .merge(requests::router())
-        .merge(briefings::router())
-}

@@ -2,30 +2,18 @@
 //! drafted and then approved by the district board or the province. Only classes in an
 //! approved plan may be requested.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::registry::{require_ref, valid_name};
-use crate::state::AppState;
+use crate::references::require_ref;
+use crate::registry::valid_name;
 use crate::vocab::PlanStatus;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_plans, create_plan))
-        .routes(routes!(get_plan))
-        .routes(routes!(add_class))
-        .routes(routes!(approve_plan))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -95,15 +83,9 @@ fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
 
 /// Plans the caller may read: the province sees all, a district board and a center their
 /// district's.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", params(PlanFilter), responses((status = 200, body = Vec<Plan>)))]
-async fn list_plans(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(filter): ApiQuery<PlanFilter>,
-) -> Result<Json<Vec<Plan>>> {
+pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: PlanFilter) -> Result<Vec<Plan>> {
     let scope = user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    let ids: Vec<i64> = on!(conn.conn(), |c| {
+    let ids: Vec<i64> = on!(c.reborrow(), |c| {
         sqlx::query_scalar(
             "SELECT plan_id FROM plan WHERE ($1 IS NULL OR year = $1) AND ($2 IS NULL OR district_id = $2) \
              AND ($3 IS NULL OR district_id = $3) ORDER BY year, district_id",
@@ -116,21 +98,18 @@ async fn list_plans(
     });
     let mut plans = Vec::with_capacity(ids.len());
     for id in ids {
-        plans.push(find(conn.conn(), id).await?);
+        plans.push(find(c.reborrow(), id).await?);
     }
-    Ok(Json(plans))
+    Ok(plans)
 }
 
-#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = i64, Path)),
-    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
     let scope = user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    let plan = find(conn.conn(), id).await?;
+    let plan = find(c, id).await?;
     if scope.is_some_and(|d| d != plan.district_id) {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(plan))
+    Ok(plan)
 }
 
 pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Plan> {
@@ -261,7 +240,7 @@ pub async fn insert_plan(c: Conn<'_>, district_id: i64, year: i32) -> Result<i64
 }
 
 /// Marks a plan approved, by whom and when.
-pub async fn approve(c: Conn<'_>, id: i64, approved_by: &str) -> Result<()> {
+pub async fn store_approval(c: Conn<'_>, id: i64, approved_by: &str) -> Result<()> {
     on!(c, |c| {
         sqlx::query(
             "UPDATE plan SET status = 'approved', approved_by = $1, approved_at = $2, updated_at = $2 WHERE plan_id = $3",
@@ -277,15 +256,8 @@ pub async fn approve(c: Conn<'_>, id: i64, approved_by: &str) -> Result<()> {
 
 /// Draft a district's plan for a year, with its classes (the province, or the district's
 /// board).
-#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", request_body = PlanInput,
-    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_plan(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<PlanInput>,
-) -> Result<(StatusCode, Json<Plan>)> {
-    require_planner(&user, body.district_id)?;
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: PlanInput) -> Result<Plan> {
+    require_planner(user, body.district_id)?;
     if !crate::time::PLAN_YEARS.contains(&body.year) {
         return Err(ApiError::invalid(
             "year",
@@ -294,9 +266,8 @@ async fn create_plan(
             "The plan's year must be 2000 to 2200.",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    require_ref(tx.conn(), "district_id", "district", body.district_id).await?;
-    let taken: bool = on!(tx.conn(), |c| {
+    require_ref(c.reborrow(), "district_id", "district", body.district_id).await?;
+    let taken: bool = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM plan WHERE district_id = $1 AND year = $2)")
             .bind(body.district_id)
             .bind(body.year)
@@ -310,14 +281,14 @@ async fn create_plan(
             format!("The district already has a plan for {}.", body.year),
         ));
     }
-    let id = insert_plan(tx.conn(), body.district_id, body.year).await?;
+    let id = insert_plan(c.reborrow(), body.district_id, body.year).await?;
     for (i, k) in body.classes.iter().enumerate() {
-        insert_class(tx.conn(), id, body.district_id, &format!("classes[{i}]"), k).await?;
+        insert_class(c.reborrow(), id, body.district_id, &format!("classes[{i}]"), k).await?;
     }
-    let created = find(tx.conn(), id).await?;
+    let created = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "plan",
         id,
@@ -325,8 +296,7 @@ async fn create_plan(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Loads a plan the caller may change: theirs to plan, and still a draft.
@@ -344,23 +314,13 @@ async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
 }
 
 /// Add a class to a draft plan.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/classes", tag = "planning", params(("id" = i64, Path)),
-    request_body = PlannedClassInput,
-    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn add_class(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<PlannedClassInput>,
-) -> Result<(StatusCode, Json<Plan>)> {
-    let mut tx = state.db.begin().await?;
-    let before = draft_plan(tx.conn(), &user, id).await?;
-    insert_class(tx.conn(), id, before.district_id, "", &body).await?;
-    let after = find(tx.conn(), id).await?;
+pub async fn add_class(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PlannedClassInput) -> Result<Plan> {
+    let before = draft_plan(c.reborrow(), user, id).await?;
+    insert_class(c.reborrow(), id, before.district_id, "", &body).await?;
+    let after = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "plan",
         id,
@@ -368,16 +328,12 @@ async fn add_class(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(after)))
+    Ok(after)
 }
 
 /// Approve a draft plan (the district's board, or the province); who and when are recorded.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", params(("id" = i64, Path)),
-    responses((status = 200, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
-    let mut tx = state.db.begin().await?;
-    let before = draft_plan(tx.conn(), &user, id).await?;
+pub async fn approve(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
+    let before = draft_plan(c.reborrow(), user, id).await?;
     if before.classes.is_empty() {
         return Err(ApiError::conflict(
             "plan_empty",
@@ -385,11 +341,11 @@ async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id)
             "The plan has no classes.",
         ));
     }
-    approve(tx.conn(), id, &user.username).await?;
-    let after = find(tx.conn(), id).await?;
+    store_approval(c.reborrow(), id, &user.username).await?;
+    let after = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "approve",
         "plan",
         id,
@@ -397,6 +353,40 @@ async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id)
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
+}
+
+#[derive(sqlx::FromRow)]
+/// A class of a center's approved plans, with its latest request's decision.
+pub struct CenterClass {
+    pub planned_class_id: i64,
+    pub name: String,
+    pub year: i32,
+    pub months: String,
+    pub trainees: i64,
+    pub program_name: String,
+    pub half_days: i64,
+    pub status: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The classes of a center's approved plans from `from_year` on, with their latest request's
+/// status.
+pub async fn center_classes(c: Conn<'_>, center: i64, from_year: i32) -> Result<Vec<CenterClass>> {
+    Ok(on!(c, |c| {
+        sqlx::query_as(
+            "SELECT pc.planned_class_id, pc.name, pl.year, pc.months, pc.trainees, pr.name AS program_name, \
+                    CAST((SELECT SUM(m.half_days) FROM program_module m WHERE m.program_id = pr.program_id) AS BIGINT) AS half_days, \
+                    r.status, r.reason \
+             FROM planned_class pc JOIN plan pl ON pl.plan_id = pc.plan_id JOIN program pr ON pr.program_id = pc.program_id \
+             LEFT JOIN class_request r ON r.request_id = \
+                 (SELECT MAX(request_id) FROM class_request WHERE planned_class_id = pc.planned_class_id) \
+             WHERE pc.center_id = $1 AND pl.status = 'approved' AND pl.year >= $2 \
+             ORDER BY pl.year, pc.planned_class_id",
+        )
+        .bind(center)
+        .bind(from_year)
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }

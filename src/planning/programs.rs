@@ -1,27 +1,16 @@
 //! Programs (chương trình): ordered modules, each some half-day sessions needing a lecturer
 //! who holds the module's topic, optionally of a minimum political-theory level.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::registry::{duplicate_code, valid_code, valid_name};
-use crate::state::AppState;
+use crate::registry::{valid_code, valid_name};
 use crate::vocab::{TheoryLevel, TopicKind};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_programs, create_program))
-        .routes(routes!(get_program))
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -55,30 +44,21 @@ pub struct Program {
 }
 
 /// All programs, by code.
-#[utoipa::path(get, path = "/api/v1/programs", tag = "planning", responses((status = 200, body = Vec<Program>)))]
-async fn list_programs(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<Program>>> {
-    let mut conn = state.db.acquire().await?;
-    let ids: Vec<i64> = on!(conn.conn(), |c| {
+pub async fn list(mut c: Conn<'_>) -> Result<Vec<Program>> {
+    let ids: Vec<i64> = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT program_id FROM program ORDER BY code")
             .fetch_all(&mut *c)
             .await?
     });
     let mut programs = Vec::with_capacity(ids.len());
     for id in ids {
-        programs.push(find(conn.conn(), id).await?);
+        programs.push(find(c.reborrow(), id).await?);
     }
-    Ok(Json(programs))
+    Ok(programs)
 }
 
-#[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "planning", params(("id" = i64, Path)),
-    responses((status = 200, body = Program), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_program(
-    State(state): State<AppState>,
-    _user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Program>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(find(conn.conn(), id).await?))
+pub async fn get(c: Conn<'_>, id: i64) -> Result<Program> {
+    find(c, id).await
 }
 
 pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Program> {
@@ -146,14 +126,7 @@ pub async fn insert(mut c: Conn<'_>, code: &str, name: &str, modules: &[Module])
 }
 
 /// Add a program with its modules (province board only).
-#[utoipa::path(post, path = "/api/v1/programs", tag = "planning", request_body = ProgramInput,
-    responses((status = 201, body = Program), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_program(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<ProgramInput>,
-) -> Result<(StatusCode, Json<Program>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: ProgramInput) -> Result<Program> {
     user.require_admin()?;
     let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
     if body.modules.is_empty() || body.modules.len() > 50 {
@@ -164,7 +137,6 @@ async fn create_program(
             "A program needs 1 to 50 modules.",
         ));
     }
-    let mut tx = state.db.begin().await?;
     for (i, m) in body.modules.iter().enumerate() {
         if !(1..=40).contains(&m.half_days) {
             return Err(ApiError::invalid(
@@ -174,7 +146,7 @@ async fn create_program(
                 "A module takes 1 to 40 half-days.",
             ));
         }
-        let kind: Option<String> = on!(tx.conn(), |c| {
+        let kind: Option<String> = on!(c.reborrow(), |c| {
             sqlx::query_scalar("SELECT kind FROM topic WHERE topic_id = $1")
                 .bind(m.topic_id)
                 .fetch_optional(&mut *c)
@@ -189,20 +161,11 @@ async fn create_program(
             ));
         }
     }
-    let taken: bool = on!(tx.conn(), |c| {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM program WHERE code = $1)")
-            .bind(&code)
-            .fetch_one(&mut *c)
-            .await?
-    });
-    if taken {
-        return Err(duplicate_code(&code));
-    }
-    let id = insert(tx.conn(), &code, &name, &body.modules).await?;
-    let created = find(tx.conn(), id).await?;
+    let id = insert(c.reborrow(), &code, &name, &body.modules).await?;
+    let created = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "program",
         id,
@@ -210,6 +173,5 @@ async fn create_program(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }

@@ -3,31 +3,19 @@
 //! Accepting one makes the class and its sessions: the modules in order, one session per
 //! module half-day, on the requested half-days in date order.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::registry::{require_ref, valid_name};
-use crate::state::AppState;
+use crate::references::require_ref;
+use crate::registry::valid_name;
 use crate::vocab::{HalfDay, PlanStatus, RequestStatus};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_requests, create_request))
-        .routes(routes!(get_request))
-        .routes(routes!(accept_request))
-        .routes(routes!(reject_request))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -151,16 +139,9 @@ async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
 }
 
 /// The requests the caller may read, newest first.
-#[utoipa::path(get, path = "/api/v1/requests", tag = "planning", params(RequestFilter),
-    responses((status = 200, body = Vec<ClassRequest>)))]
-async fn list_requests(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(filter): ApiQuery<RequestFilter>,
-) -> Result<Json<Vec<ClassRequest>>> {
-    let (district, center) = scope_clause(&user)?;
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<Row> = on!(conn.conn(), |c| {
+pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: RequestFilter) -> Result<Vec<ClassRequest>> {
+    let (district, center) = scope_clause(user)?;
+    let rows: Vec<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE ($1 IS NULL OR p.district_id = $1) AND ($2 IS NULL OR k.center_id = $2) \
              AND ($3 IS NULL OR r.status = $3) ORDER BY r.request_id DESC"
@@ -171,7 +152,7 @@ async fn list_requests(
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(load(conn.conn(), rows).await?))
+    load(c.reborrow(), rows).await
 }
 
 /// One request, as the caller may see it.
@@ -201,36 +182,15 @@ pub async fn load_one(mut c: Conn<'_>, id: i64) -> Result<ClassRequest> {
     Ok(load(c, vec![row]).await?.remove(0))
 }
 
-#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "planning", params(("id" = i64, Path)),
-    responses((status = 200, body = ClassRequest), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_request(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<ClassRequest>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(find(conn.conn(), &user, id).await?))
-}
-
-/// Request lecturers for a planned class (the class's center, or the province). A class not
-/// in an approved plan is refused with the reason.
-#[utoipa::path(post, path = "/api/v1/requests", tag = "planning", request_body = RequestInput,
-    responses((status = 201, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_request(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<RequestInput>,
-) -> Result<(StatusCode, Json<ClassRequest>)> {
-    Ok((StatusCode::CREATED, Json(create(&state, &user, body).await?)))
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    find(c, user, id).await
 }
 
 /// Checks and stores a center's request (the API, and the center's page).
-pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Result<ClassRequest> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Result<ClassRequest> {
     let venue = valid_name("venue", &body.venue)?;
-    let mut tx = state.db.begin().await?;
     type Planned = (i64, i64, String, i32, i64);
-    let planned: Option<Planned> = on!(tx.conn(), |c| {
+    let planned: Option<Planned> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id \
              FROM planned_class k JOIN plan p ON p.plan_id = k.plan_id JOIN center c ON c.center_id = k.center_id \
@@ -262,7 +222,7 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Re
     if plan_status != PlanStatus::Approved.as_str() {
         return Err(not_planned());
     }
-    let pending: bool = on!(tx.conn(), |c| {
+    let pending: bool = on!(c.reborrow(), |c| {
         sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM class_request WHERE planned_class_id = $1 AND status <> 'rejected')",
         )
@@ -278,9 +238,9 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Re
         ));
     }
     let district_id = body.district_id.unwrap_or(center_district);
-    require_ref(tx.conn(), "district_id", "district", district_id).await?;
+    require_ref(c.reborrow(), "district_id", "district", district_id).await?;
     let slots = sessions::valid_slots("slots", &body.slots, Some(year))?;
-    let program = super::programs::find(tx.conn(), program_id).await?;
+    let program = super::programs::find(c.reborrow(), program_id).await?;
     if slots.len() as u32 != program.half_days {
         return Err(ApiError::invalid(
             "slots",
@@ -299,9 +259,9 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Re
             ),
         ));
     }
-    sessions::require_venue_free(tx.conn(), district_id, &venue, &slots).await?;
+    sessions::require_venue_free(c.reborrow(), district_id, &venue, &slots).await?;
     let id = submit(
-        tx.conn(),
+        c.reborrow(),
         body.planned_class_id,
         district_id,
         &venue,
@@ -309,9 +269,9 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Re
         &user.username,
     )
     .await?;
-    let created = find(tx.conn(), user, id).await?;
+    let created = find(c.reborrow(), user, id).await?;
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "create",
         "class_request",
@@ -320,7 +280,6 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RequestInput) -> Re
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 
@@ -363,7 +322,7 @@ pub async fn submit(
 
 /// Accepts a submitted request: makes its class, one session per module half-day on the
 /// requested half-days in order, and records the decision.
-pub async fn accept(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -> Result<()> {
+pub async fn store_acceptance(mut c: Conn<'_>, request: &ClassRequest, decided_by: &str) -> Result<()> {
     let id = request.id;
     let program_id: i64 = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT program_id FROM planned_class WHERE planned_class_id = $1")
@@ -446,20 +405,13 @@ async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatu
 }
 
 /// Accept a request: it becomes a class with its sessions, ready for the scheduler.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/accept", tag = "planning", params(("id" = i64, Path)),
-    responses((status = 200, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn accept_request(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<ClassRequest>> {
-    let mut tx = state.db.begin().await?;
-    let before = decidable(tx.conn(), &user, id).await?;
-    accept(tx.conn(), &before, &user.username).await?;
-    let after = find(tx.conn(), &user, id).await?;
+pub async fn accept(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> {
+    let before = decidable(c.reborrow(), user, id).await?;
+    store_acceptance(c.reborrow(), &before, &user.username).await?;
+    let after = find(c.reborrow(), user, id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "accept",
         "class_request",
         id,
@@ -467,28 +419,18 @@ async fn accept_request(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 /// Reject a request, with the reason the center will see.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/reject", tag = "planning", params(("id" = i64, Path)),
-    request_body = RejectInput,
-    responses((status = 200, body = ClassRequest), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn reject_request(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<RejectInput>,
-) -> Result<Json<ClassRequest>> {
+pub async fn reject(mut c: Conn<'_>, user: &AuthUser, id: i64, body: RejectInput) -> Result<ClassRequest> {
     let reason = valid_name("reason", &body.reason)?;
-    let mut tx = state.db.begin().await?;
-    let before = decidable(tx.conn(), &user, id).await?;
-    decide(tx.conn(), &user.username, id, RequestStatus::Rejected, Some(&reason)).await?;
-    let after = find(tx.conn(), &user, id).await?;
+    let before = decidable(c.reborrow(), user, id).await?;
+    decide(c.reborrow(), &user.username, id, RequestStatus::Rejected, Some(&reason)).await?;
+    let after = find(c.reborrow(), user, id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "reject",
         "class_request",
         id,
@@ -496,6 +438,5 @@ async fn reject_request(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }

@@ -2,30 +2,18 @@
 //! half-days a part-time lecturer can come. Kept by the board, the person's center, and the
 //! person.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::people::{self, HalfDaySlot, PersonView};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::collation::clean_text;
 use crate::db::Conn;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
 use crate::time::{checked, local};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_unavailability, add_unavailability))
-        .routes(routes!(remove_unavailability))
-        .routes(routes!(set_weekly_pattern))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -98,38 +86,15 @@ async fn periods(c: Conn<'_>, person_id: i64) -> Result<Vec<Unavailability>> {
 }
 
 /// A person's unavailable periods, in time order.
-#[utoipa::path(get, path = "/api/v1/people/{id}/unavailability", tag = "availability", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Unavailability>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_unavailability(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Vec<Unavailability>>> {
-    let mut conn = state.db.acquire().await?;
-    person_for(conn.conn(), &user, id, false).await?;
-    Ok(Json(periods(conn.conn(), id).await?))
-}
-
-/// Add an unavailable period. A reversed or empty period is refused, and so is one that
-/// overlaps a period already recorded (remove that one first).
-#[utoipa::path(post, path = "/api/v1/people/{id}/unavailability", tag = "availability", params(("id" = i64, Path)),
-    request_body = UnavailabilityInput,
-    responses((status = 201, body = Unavailability), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn add_unavailability(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<UnavailabilityInput>,
-) -> Result<(StatusCode, Json<Unavailability>)> {
-    Ok((StatusCode::CREATED, Json(add(&state, &user, id, body).await?)))
+pub async fn list(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Vec<Unavailability>> {
+    person_for(c.reborrow(), user, id, false).await?;
+    periods(c.reborrow(), id).await
 }
 
 /// Records that a person is unavailable, for whoever may keep their availability (the API, and
 /// a lecturer's own page).
-pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: UnavailabilityInput) -> Result<Unavailability> {
-    let mut tx = state.db.begin().await?;
-    person_for(tx.conn(), user, id, true).await?;
+pub async fn add(mut c: Conn<'_>, user: &AuthUser, id: i64, body: UnavailabilityInput) -> Result<Unavailability> {
+    person_for(c.reborrow(), user, id, true).await?;
     let (start, end) = (checked(body.start, "start")?, checked(body.end, "end")?);
     if start >= end {
         return Err(ApiError::invalid(
@@ -148,7 +113,7 @@ pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: Unavailabilit
             "A reason takes at most 200 characters.",
         ));
     }
-    let row: Row = on!(tx.conn(), |c| {
+    let row: Row = on!(c.reborrow(), |c| {
         let clash: Option<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
             "SELECT starts_at, ends_at FROM unavailability WHERE person_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at LIMIT 1",
         )
@@ -179,7 +144,7 @@ pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: Unavailabilit
     });
     let created = Unavailability::from(row);
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "create",
         "unavailability",
@@ -188,22 +153,13 @@ pub async fn add(state: &AppState, user: &AuthUser, id: i64, body: Unavailabilit
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 
 /// Remove an unavailable period.
-#[utoipa::path(delete, path = "/api/v1/people/{id}/unavailability/{period_id}", tag = "availability",
-    params(("id" = i64, Path), ("period_id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn remove_unavailability(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath((id, period_id)): ApiPath<(i64, i64)>,
-) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    person_for(tx.conn(), &user, id, true).await?;
-    let removed: Option<Row> = on!(tx.conn(), |c| {
+pub async fn remove(mut c: Conn<'_>, user: &AuthUser, id: i64, period_id: i64) -> Result<()> {
+    person_for(c.reborrow(), user, id, true).await?;
+    let removed: Option<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "DELETE FROM unavailability WHERE unavailability_id = $1 AND person_id = $2 \
              RETURNING unavailability_id, person_id, starts_at, ends_at, reason",
@@ -217,8 +173,8 @@ async fn remove_unavailability(
         removed.ok_or_else(|| ApiError::not_found("khoảng thời gian vắng mặt", "Unavailable period"))?,
     );
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "delete",
         "unavailability",
         period_id,
@@ -226,8 +182,7 @@ async fn remove_unavailability(
         None::<&()>,
     )
     .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -238,21 +193,12 @@ pub struct WeeklyPattern {
 }
 
 /// Replace the weekly half-days a person can come.
-#[utoipa::path(put, path = "/api/v1/people/{id}/weekly-pattern", tag = "availability", params(("id" = i64, Path)),
-    request_body = WeeklyPattern,
-    responses((status = 200, body = PersonView), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn set_weekly_pattern(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<WeeklyPattern>,
-) -> Result<Json<PersonView>> {
-    let mut tx = state.db.begin().await?;
-    let before = person_for(tx.conn(), &user, id, true).await?;
+pub async fn set_weekly_pattern(mut c: Conn<'_>, user: &AuthUser, id: i64, body: WeeklyPattern) -> Result<PersonView> {
+    let before = person_for(c.reborrow(), user, id, true).await?;
     let mut slots = body.half_days;
     slots.sort();
     slots.dedup();
-    on!(tx.conn(), |c| {
+    on!(c.reborrow(), |c| {
         sqlx::query("DELETE FROM weekly_availability WHERE person_id = $1")
             .bind(id)
             .execute(&mut *c)
@@ -266,10 +212,10 @@ async fn set_weekly_pattern(
                 .await?;
         }
     });
-    let after = people::find(tx.conn(), id).await?;
+    let after = people::find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "weekly_pattern",
         id,
@@ -277,6 +223,5 @@ async fn set_weekly_pattern(
         Some(&after.weekly_pattern),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }

@@ -1,26 +1,16 @@
 //! Centers: each district's political center and the provincial political school.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code, valid_name};
+use super::{valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
+use crate::references::{delete_unreferenced, in_use, require_ref};
 use crate::vocab::CenterKind;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_centers, create_center))
-        .routes(routes!(get_center, update_center, delete_center))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -72,27 +62,18 @@ impl CenterRow {
 const COLUMNS: &str = "center_id, code, name, kind, district_id, contact";
 
 /// All centers, by code.
-#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", responses((status = 200, body = Vec<Center>)))]
-async fn list_centers(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<Center>>> {
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<CenterRow> = on!(conn.conn(), |c| {
+pub async fn list(c: Conn<'_>) -> Result<Vec<Center>> {
+    let rows: Vec<CenterRow> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM center ORDER BY code"
         )))
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(rows.into_iter().map(CenterRow::view).collect::<Result<_>>()?))
+    rows.into_iter().map(CenterRow::view).collect::<Result<_>>()
 }
 
-#[utoipa::path(get, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 200, body = Center), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_center(State(state): State<AppState>, _user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Center>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(find(conn.conn(), id).await?))
-}
-
-async fn find(c: Conn<'_>, id: i64) -> Result<Center> {
+pub async fn get(c: Conn<'_>, id: i64) -> Result<Center> {
     let row: Option<CenterRow> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM center WHERE center_id = $1"
@@ -118,22 +99,12 @@ fn valid_contact(contact: Option<&str>) -> Result<Option<String>> {
     Ok(contact)
 }
 
-/// Checks the input and that its code is free for the center `id` (0 for a new one); gives
-/// the cleaned code, name and contact.
-async fn validate(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Result<(String, String, Option<String>)> {
+/// Checks the input and its district (a code already in use is refused by the unique index);
+/// gives the cleaned code, name and contact.
+async fn validate(c: Conn<'_>, body: &CenterInput) -> Result<(String, String, Option<String>)> {
     let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
     let contact = valid_contact(body.contact.as_deref())?;
-    require_ref(c.reborrow(), "district_id", "district", body.district_id).await?;
-    let taken: bool = on!(c, |c| {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM center WHERE code = $1 AND center_id <> $2)")
-            .bind(&code)
-            .bind(id)
-            .fetch_one(&mut *c)
-            .await?
-    });
-    if taken {
-        return Err(duplicate_code(&code));
-    }
+    require_ref(c, "district_id", "district", body.district_id).await?;
     Ok((code, name, contact))
 }
 
@@ -181,19 +152,11 @@ async fn require_members_in(mut c: Conn<'_>, id: i64, body: &CenterInput) -> Res
 }
 
 /// Add a center (province board only).
-#[utoipa::path(post, path = "/api/v1/centers", tag = "registry", request_body = CenterInput,
-    responses((status = 201, body = Center), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_center(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<CenterInput>,
-) -> Result<(StatusCode, Json<Center>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: CenterInput) -> Result<Center> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let (code, name, contact) = validate(tx.conn(), 0, &body).await?;
+    let (code, name, contact) = validate(c.reborrow(), &body).await?;
     let t = now();
-    let row: CenterRow = on!(tx.conn(), |c| {
+    let row: CenterRow = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO center (code, name, kind, district_id, contact, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
         )))
@@ -208,8 +171,8 @@ async fn create_center(
     });
     let created = row.view()?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "center",
         created.id,
@@ -217,26 +180,16 @@ async fn create_center(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Change a center (province board only).
-#[utoipa::path(put, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)), request_body = CenterInput,
-    responses((status = 200, body = Center), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn update_center(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<CenterInput>,
-) -> Result<Json<Center>> {
+pub async fn update(mut c: Conn<'_>, user: &AuthUser, id: i64, body: CenterInput) -> Result<Center> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
-    let (code, name, contact) = validate(tx.conn(), id, &body).await?;
-    require_members_in(tx.conn(), id, &body).await?;
-    let row: CenterRow = on!(tx.conn(), |c| {
+    let before = get(c.reborrow(), id).await?;
+    let (code, name, contact) = validate(c.reborrow(), &body).await?;
+    require_members_in(c.reborrow(), id, &body).await?;
+    let row: CenterRow = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, contact = $5, updated_at = $6 WHERE center_id = $7 RETURNING {COLUMNS}"
         )))
@@ -252,8 +205,8 @@ async fn update_center(
     });
     let after = row.view()?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "center",
         id,
@@ -261,21 +214,16 @@ async fn update_center(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 /// Delete a center nothing refers to (province board only); otherwise 409 with the reason.
-#[utoipa::path(delete, path = "/api/v1/centers/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_center(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
+pub async fn delete(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
+    let before = get(c.reborrow(), id).await?;
     delete_unreferenced(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "center",
         id,
         &before,
@@ -287,6 +235,5 @@ async fn delete_center(State(state): State<AppState>, user: AuthUser, ApiPath(id
         |refs| in_use("trung tâm", "center", refs),
     )
     .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -1,26 +1,15 @@
 //! Districts and the travel-time matrix between them.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{delete_unreferenced, duplicate_code, in_use, require_ref, valid_code, valid_name};
+use super::{valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_districts, create_district))
-        .routes(routes!(get_district, update_district, delete_district))
-        .routes(routes!(get_travel_times, set_travel_times))
-}
+use crate::references::{delete_unreferenced, in_use, require_ref};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,28 +29,15 @@ pub struct District {
 }
 
 /// All districts, by code.
-#[utoipa::path(get, path = "/api/v1/districts", tag = "registry", responses((status = 200, body = Vec<District>)))]
-async fn list_districts(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<District>>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(on!(conn.conn(), |c| {
+pub async fn list(c: Conn<'_>) -> Result<Vec<District>> {
+    Ok(on!(c, |c| {
         sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
             .fetch_all(&mut *c)
             .await?
-    })))
+    }))
 }
 
-#[utoipa::path(get, path = "/api/v1/districts/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 200, body = District), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_district(
-    State(state): State<AppState>,
-    _user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<District>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(find(conn.conn(), id).await?))
-}
-
-async fn find(c: Conn<'_>, id: i64) -> Result<District> {
+pub async fn get(c: Conn<'_>, id: i64) -> Result<District> {
     let row: Option<District> = on!(c, |c| {
         sqlx::query_as("SELECT district_id, code, name FROM district WHERE district_id = $1")
             .bind(id)
@@ -71,33 +47,12 @@ async fn find(c: Conn<'_>, id: i64) -> Result<District> {
     row.ok_or_else(|| ApiError::not_found("huyện", "District"))
 }
 
-async fn code_taken(c: Conn<'_>, code: &str, except: i64) -> Result<bool> {
-    Ok(on!(c, |c| {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM district WHERE code = $1 AND district_id <> $2)")
-            .bind(code)
-            .bind(except)
-            .fetch_one(&mut *c)
-            .await?
-    }))
-}
-
 /// Add a district (province board only).
-#[utoipa::path(post, path = "/api/v1/districts", tag = "registry", request_body = DistrictInput,
-    responses((status = 201, body = District), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_district(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<DistrictInput>,
-) -> Result<(StatusCode, Json<District>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: DistrictInput) -> Result<District> {
     user.require_admin()?;
     let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
-    let mut tx = state.db.begin().await?;
-    if code_taken(tx.conn(), &code, 0).await? {
-        return Err(duplicate_code(&code));
-    }
     let t = now();
-    let created: District = on!(tx.conn(), |c| {
+    let created: District = on!(c.reborrow(), |c| {
         let d: District = sqlx::query_as("INSERT INTO district (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING district_id, code, name")
             .bind(&code)
             .bind(&name)
@@ -112,8 +67,8 @@ async fn create_district(
         d
     });
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "district",
         created.id,
@@ -121,28 +76,15 @@ async fn create_district(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Rename or recode a district (province board only).
-#[utoipa::path(put, path = "/api/v1/districts/{id}", tag = "registry", params(("id" = i64, Path)), request_body = DistrictInput,
-    responses((status = 200, body = District), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn update_district(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<DistrictInput>,
-) -> Result<Json<District>> {
+pub async fn update(mut c: Conn<'_>, user: &AuthUser, id: i64, body: DistrictInput) -> Result<District> {
     user.require_admin()?;
     let (code, name) = (valid_code("code", &body.code)?, valid_name("name", &body.name)?);
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
-    if code_taken(tx.conn(), &code, id).await? {
-        return Err(duplicate_code(&code));
-    }
-    let after: District = on!(tx.conn(), |c| {
+    let before = get(c.reborrow(), id).await?;
+    let after: District = on!(c.reborrow(), |c| {
         sqlx::query_as("UPDATE district SET code = $1, name = $2, updated_at = $3 WHERE district_id = $4 RETURNING district_id, code, name")
             .bind(&code)
             .bind(&name)
@@ -152,8 +94,8 @@ async fn update_district(
             .await?
     });
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "district",
         id,
@@ -161,25 +103,16 @@ async fn update_district(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 /// Delete a district nothing refers to (province board only); otherwise 409 with the reason.
-#[utoipa::path(delete, path = "/api/v1/districts/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_district(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<StatusCode> {
+pub async fn delete(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
+    let before = get(c.reborrow(), id).await?;
     delete_unreferenced(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "district",
         id,
         &before,
@@ -195,8 +128,7 @@ async fn delete_district(
         |refs| in_use("huyện", "district", refs),
     )
     .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Minutes to travel from one district to another.
@@ -216,38 +148,29 @@ pub struct TravelTimes {
 }
 
 /// The travel-time matrix; each direction is an entry of its own.
-#[utoipa::path(get, path = "/api/v1/travel-times", tag = "registry", responses((status = 200, body = TravelTimes)))]
-async fn get_travel_times(State(state): State<AppState>, _user: AuthUser) -> Result<Json<TravelTimes>> {
-    let mut conn = state.db.acquire().await?;
-    let entries = on!(conn.conn(), |c| {
+pub async fn travel_times(c: Conn<'_>) -> Result<TravelTimes> {
+    let entries = on!(c, |c| {
         sqlx::query_as("SELECT from_district_id, to_district_id, minutes FROM travel_time ORDER BY from_district_id, to_district_id")
             .fetch_all(&mut *c)
             .await?
     });
-    Ok(Json(TravelTimes { entries }))
+    Ok(TravelTimes { entries })
 }
 
 /// Set travel times (province board only). Entries not sent are kept; all entries are
 /// checked before any is written.
-#[utoipa::path(put, path = "/api/v1/travel-times", tag = "registry", request_body = TravelTimes,
-    responses((status = 200, body = TravelTimes), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn set_travel_times(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<TravelTimes>,
-) -> Result<Json<TravelTimes>> {
+pub async fn set_travel_times(mut c: Conn<'_>, user: &AuthUser, body: TravelTimes) -> Result<TravelTimes> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
     for (i, e) in body.entries.iter().enumerate() {
         require_ref(
-            tx.conn(),
+            c.reborrow(),
             &format!("entries[{i}].from_district_id"),
             "district",
             e.from_district_id,
         )
         .await?;
         require_ref(
-            tx.conn(),
+            c.reborrow(),
             &format!("entries[{i}].to_district_id"),
             "district",
             e.to_district_id,
@@ -263,7 +186,7 @@ async fn set_travel_times(
             ));
         }
     }
-    let before: Vec<TravelTime> = on!(tx.conn(), |c| {
+    let before: Vec<TravelTime> = on!(c.reborrow(), |c| {
         let mut found = Vec::new();
         for e in &body.entries {
             let old: Option<TravelTime> = sqlx::query_as(
@@ -277,7 +200,7 @@ async fn set_travel_times(
         }
         found
     });
-    on!(tx.conn(), |c| {
+    on!(c.reborrow(), |c| {
         for e in &body.entries {
             sqlx::query(
                 "INSERT INTO travel_time (from_district_id, to_district_id, minutes) VALUES ($1, $2, $3) \
@@ -291,8 +214,8 @@ async fn set_travel_times(
         }
     });
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "travel_time",
         "matrix",
@@ -300,6 +223,5 @@ async fn set_travel_times(
         Some(&body.entries),
     )
     .await?;
-    tx.commit().await?;
-    get_travel_times(State(state), user).await
+    travel_times(c).await
 }

@@ -4,31 +4,22 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{delete_unreferenced, duplicate_code, require_ref, valid_code, valid_name};
+use super::{duplicate_code, valid_code, valid_name};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, PersonScope, Scope};
 use crate::collation::{clean_text, search_key, sort_key};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
 use crate::paging::{Page, PageParams};
-use crate::state::AppState;
+use crate::references::{delete_unreferenced, require_ref};
 use crate::time::{local, stored};
 use crate::vocab::{CenterKind, Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, Weekday};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_people, create_person))
-        .routes(routes!(get_person, update_person, delete_person))
-}
 
 /// A person as sent to create or replace one.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -701,11 +692,11 @@ pub const HOME_REQUIRED: (&str, &str) = (
 /// from (no home district, nor a center whose district stands in) while they hold published
 /// or pinned sessions: runs leave such people out, and could then hold those sessions for
 /// nobody.
-pub async fn loses_home_while_scheduled(mut c: Conn<'_>, id: i64, p: &ValidPerson) -> Result<bool> {
+pub async fn loses_home_while_scheduled(c: Conn<'_>, id: i64, p: &ValidPerson) -> Result<bool> {
     if p.home_district_id.is_some() || p.center_id.is_some() {
         return Ok(false);
     }
-    Ok(on!(c.reborrow(), |c| {
+    Ok(on!(c, |c| {
         sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM assignment WHERE person_id = $1 AND to_version IS NULL) \
              OR EXISTS (SELECT 1 FROM pin WHERE person_id = $1)",
@@ -750,13 +741,7 @@ pub struct PersonFilter {
 
 /// People in the caller's scope, in Vietnamese name order (given name first), filtered and
 /// paginated.
-#[utoipa::path(get, path = "/api/v1/people", tag = "registry", params(PersonFilter),
-    responses((status = 200, body = Page<PersonView>), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn list_people(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(f): ApiQuery<PersonFilter>,
-) -> Result<Json<Page<PersonView>>> {
+pub async fn list(mut c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<Page<PersonView>> {
     if [f.available_from, f.available_to]
         .into_iter()
         .flatten()
@@ -798,8 +783,7 @@ async fn list_people(
     let paging = PageParams::new(f.page, f.per_page);
     let (limit, offset) = paging.limit_offset();
     let search = f.q.as_deref().map(search_key).filter(|q| !q.is_empty());
-    let mut conn = state.db.acquire().await?;
-    let (ids, total) = on!(conn.conn(), |c| {
+    let (ids, total) = on!(c.reborrow(), |c| {
         let filter = |qb: &mut sqlx::QueryBuilder<DB>| {
             qb.push(" FROM person p WHERE 1 = 1");
             match user.scope {
@@ -870,45 +854,29 @@ async fn list_people(
         let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *c).await?;
         (ids, total)
     });
-    let items = load(conn.conn(), &ids).await?;
-    Ok(Json(paging.page(items, total)))
+    let items = load(c.reborrow(), &ids).await?;
+    Ok(paging.page(items, total))
 }
 
 /// One person, if in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 200, body = PersonView), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_person(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<PersonView>> {
-    let mut conn = state.db.acquire().await?;
-    let person = find(conn.conn(), id).await?;
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<PersonView> {
+    let person = find(c, id).await?;
     if !user.can_read_person(person.scope()) {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(person))
+    Ok(person)
 }
 
 /// Add a person (province board only).
-#[utoipa::path(post, path = "/api/v1/people", tag = "registry", request_body = PersonInput,
-    responses((status = 201, body = PersonView), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_person(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<PersonInput>,
-) -> Result<(StatusCode, Json<PersonView>)> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: PersonInput) -> Result<PersonView> {
     user.require_admin()?;
     let valid = body.validate().map_err(first_of)?;
-    let mut tx = state.db.begin().await?;
-    check_refs(tx.conn(), None, &valid).await?;
-    let id = store(tx.conn(), None, &valid).await?;
-    let created = find(tx.conn(), id).await?;
+    check_refs(c.reborrow(), None, &valid).await?;
+    let id = store(c.reborrow(), None, &valid).await?;
+    let created = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "create",
         "person",
         id,
@@ -916,32 +884,21 @@ async fn create_person(
         Some(&created),
     )
     .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// Replace a person's record (province board only); `active: false` deactivates.
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)), request_body = PersonInput,
-    responses((status = 200, body = PersonView), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn update_person(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<PersonInput>,
-) -> Result<Json<PersonView>> {
+pub async fn update(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PersonInput) -> Result<PersonView> {
     user.require_admin()?;
     let valid = body.validate().map_err(first_of)?;
-    let mut tx = state.db.begin().await?;
-    lock(tx.conn(), id).await?;
-    let before = find(tx.conn(), id).await?;
-    check_refs(tx.conn(), Some(id), &valid).await?;
-    store(tx.conn(), Some(id), &valid).await?;
-    let after = find(tx.conn(), id).await?;
+    lock(c.reborrow(), id).await?;
+    let before = find(c.reborrow(), id).await?;
+    check_refs(c.reborrow(), Some(id), &valid).await?;
+    store(c.reborrow(), Some(id), &valid).await?;
+    let after = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "person",
         id,
@@ -949,24 +906,17 @@ async fn update_person(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    // A deactivated person's feed link stops answering at once.
-    state.feeds.forget_links();
-    Ok(Json(after))
+    Ok(after)
 }
 
 /// Delete a person without history (province board only). A person with history (an account,
 /// assignments) is kept: the answer is 409, and the way out is to deactivate.
-#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn delete_person(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
+pub async fn delete(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
+    let before = find(c.reborrow(), id).await?;
     delete_unreferenced(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "person",
         id,
         &before,
@@ -978,9 +928,7 @@ async fn delete_person(State(state): State<AppState>, user: AuthUser, ApiPath(id
         has_history,
     )
     .await?;
-    tx.commit().await?;
-    state.feeds.forget_links();
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// The 409 for deleting a person others refer to: keep them, deactivated.

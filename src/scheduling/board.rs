@@ -1,30 +1,18 @@
 //! The board's hand on the scheduler: the objective's weights, pins, and "who can take this
 //! session?".
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use roster_solver::{Pair, Weights};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::problem::{self, Scope as Period, session_key};
 use super::runs::person_ids;
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_weights, set_weights))
-        .routes(routes!(pin_person, unpin_person))
-        .routes(routes!(session_candidates))
-}
 
 /// The objective's weights (see the scheduling format): what one unit of each term costs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -60,7 +48,8 @@ impl From<WeightsView> for Weights {
     }
 }
 
-pub(super) async fn weights(c: Conn<'_>) -> Result<WeightsView> {
+/// The weights the next runs use.
+pub async fn weights(c: Conn<'_>) -> Result<WeightsView> {
     let w: (i64, i64, i64, i64, i64, i64, i64) = on!(c, |c| {
         sqlx::query_as(
             "SELECT CAST(uncovered AS BIGINT), CAST(travel_minute AS BIGINT), CAST(max_load AS BIGINT), \
@@ -81,20 +70,8 @@ pub(super) async fn weights(c: Conn<'_>) -> Result<WeightsView> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/scheduler/weights", tag = "scheduling", responses((status = 200, body = WeightsView)))]
-async fn get_weights(State(state): State<AppState>, _user: AuthUser) -> Result<Json<WeightsView>> {
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(weights(conn.conn()).await?))
-}
-
 /// Set the weights the next runs use (province board only); each 0 to 1,000,000.
-#[utoipa::path(put, path = "/api/v1/scheduler/weights", tag = "scheduling", request_body = WeightsView,
-    responses((status = 200, body = WeightsView), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn set_weights(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<WeightsView>,
-) -> Result<Json<WeightsView>> {
+pub async fn set_weights(mut c: Conn<'_>, user: &AuthUser, body: WeightsView) -> Result<WeightsView> {
     user.require_admin()?;
     let w = body.clone();
     for (field, v) in [
@@ -115,9 +92,8 @@ async fn set_weights(
             ));
         }
     }
-    let mut tx = state.db.begin().await?;
-    let before = weights(tx.conn()).await?;
-    on!(tx.conn(), |c| {
+    let before = weights(c.reborrow()).await?;
+    on!(c.reborrow(), |c| {
         sqlx::query(
             "UPDATE scheduler_weights SET uncovered = $1, travel_minute = $2, max_load = $3, continuity = $4, \
              part_time = $5, language = $6, change = $7",
@@ -133,8 +109,8 @@ async fn set_weights(
         .await?;
     });
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "update",
         "scheduler_weights",
         1,
@@ -142,8 +118,7 @@ async fn set_weights(
         Some(&body),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(body))
+    Ok(body)
 }
 
 /// The days around a session that its caps and conflicts reach.
@@ -176,29 +151,16 @@ pub struct CandidateView {
     pub cost: i64,
 }
 
-/// Who can take this session: everyone who could join it in the published schedule without
-/// breaking a rule, cheapest first, then least loaded (province board only).
-#[utoipa::path(get, path = "/api/v1/sessions/{id}/candidates", tag = "scheduling", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<CandidateView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn session_candidates(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Vec<CandidateView>>> {
-    Ok(Json(candidates(&state, &user, id).await?))
-}
-
 /// Who can take a session in the published schedule, best first (province board only).
-pub async fn candidates(state: &AppState, user: &AuthUser, id: i64) -> Result<Vec<CandidateView>> {
+pub async fn candidates(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Vec<CandidateView>> {
     user.require_admin()?;
-    let mut conn = state.db.acquire().await?;
-    let period = window(conn.conn(), id).await?;
-    let mut built = problem::build(conn.conn(), &period, 60.0).await?;
+    let period = window(c.reborrow(), id).await?;
+    let mut built = problem::build(c.reborrow(), &period, 60.0).await?;
     // Only the published schedule counts here; pins are the next run's business.
     built.pinned.clear();
     let list = roster_solver::candidates(&built, &built.previous, &session_key(id))
         .map_err(|e| anyhow::anyhow!("candidates for session {id}: {}", e.message))?;
-    let ids = person_ids(conn.conn()).await?;
+    let ids = person_ids(c.reborrow()).await?;
     Ok(list
         .into_iter()
         .filter_map(|c| {
@@ -215,34 +177,18 @@ pub async fn candidates(state: &AppState, user: &AuthUser, id: i64) -> Result<Ve
         .collect())
 }
 
-/// Pin a person on a session: every later run keeps them there (province board only). A pin
-/// that breaks a rule is refused, with the rule.
-#[utoipa::path(put, path = "/api/v1/sessions/{id}/pins/{person_id}", tag = "scheduling",
-    params(("id" = i64, Path), ("person_id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn pin_person(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath((id, person)): ApiPath<(i64, i64)>,
-) -> Result<StatusCode> {
-    pin(&state, &user, id, person).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Pins a person on a session for every later run, within the rules (province board only).
-pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Result<()> {
+pub async fn pin(mut c: Conn<'_>, user: &AuthUser, id: i64, person: i64) -> Result<()> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let period = window(tx.conn(), id).await?;
-    let code: Option<String> = on!(tx.conn(), |c| {
+    let period = window(c.reborrow(), id).await?;
+    let code: Option<String> = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT code FROM person WHERE person_id = $1")
             .bind(person)
             .fetch_optional(&mut *c)
             .await?
     });
     let code = code.ok_or_else(|| ApiError::not_found("người", "Person"))?;
-    let mut built = problem::build(tx.conn(), &period, 60.0).await?;
+    let mut built = problem::build(c.reborrow(), &period, 60.0).await?;
     built.pinned.push(Pair {
         session: session_key(id),
         person: code,
@@ -255,7 +201,7 @@ pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Res
             format!("Cannot pin: {}", e.message),
         ));
     }
-    on!(tx.conn(), |c| {
+    on!(c.reborrow(), |c| {
         sqlx::query(
             "INSERT INTO pin (session_id, person_id, pinned_by, pinned_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (session_id, person_id) DO NOTHING",
@@ -269,7 +215,7 @@ pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Res
     });
     let pinned = serde_json::json!({"session_id": id, "person_id": person});
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "create",
         "pin",
@@ -278,21 +224,12 @@ pub async fn pin(state: &AppState, user: &AuthUser, id: i64, person: i64) -> Res
         Some(&pinned),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-#[utoipa::path(delete, path = "/api/v1/sessions/{id}/pins/{person_id}", tag = "scheduling",
-    params(("id" = i64, Path), ("person_id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn unpin_person(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath((id, person)): ApiPath<(i64, i64)>,
-) -> Result<StatusCode> {
+pub async fn unpin(mut c: Conn<'_>, user: &AuthUser, (id, person): (i64, i64)) -> Result<()> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let deleted = on!(tx.conn(), |c| {
+    let deleted = on!(c.reborrow(), |c| {
         sqlx::query("DELETE FROM pin WHERE session_id = $1 AND person_id = $2")
             .bind(id)
             .bind(person)
@@ -305,8 +242,8 @@ async fn unpin_person(
     }
     let pinned = serde_json::json!({"session_id": id, "person_id": person});
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "delete",
         "pin",
         format!("{id}/{person}"),
@@ -314,6 +251,5 @@ async fn unpin_person(
         None::<&()>,
     )
     .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

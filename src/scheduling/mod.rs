@@ -2,15 +2,8 @@
 //! worker, drafts, publishing, pins and substitutions.
 
 pub mod board;
+pub mod labels;
 pub mod problem;
 pub mod publish;
 pub mod runs;
 pub mod worker;
-
-use utoipa_axum::router::OpenApiRouter;
-
-use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    runs::router().merge(publish::router()).merge(board::router())
-}

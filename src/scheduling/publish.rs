@@ -3,30 +3,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::Json;
-use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::problem::Scope as Period;
 use super::runs::{self, SessionChange, by_session, files, latest_version, lock_schedule, not_a_draft, person_ids};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiPath, ApiQuery, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
 use crate::vocab::RunStatus;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(publish_run))
-        .routes(routes!(list_versions))
-        .routes(routes!(get_schedule))
-        .routes(routes!(needs_replanning))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Version {
@@ -60,25 +48,12 @@ fn version(r: VersionRow) -> Version {
     }
 }
 
-/// Publish a run's draft as the current schedule (province board only): a new version, in one
-/// transaction. A draft made before another publication is stale and refused.
-#[utoipa::path(post, path = "/api/v1/runs/{id}/publish", tag = "scheduling", params(("id" = i64, Path)),
-    responses((status = 200, body = Published), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn publish_run(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Published>> {
-    Ok(Json(publish(&state, &user, id).await?))
-}
-
 /// Publishes a run's draft (province board only): the API, and the planning page.
-pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Published> {
+pub async fn publish(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Published> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    lock_schedule(tx.conn()).await?;
-    let run = runs::find(tx.conn(), id).await?;
-    let (problem, solution) = files(tx.conn(), id).await?;
+    lock_schedule(c.reborrow()).await?;
+    let run = runs::find(c.reborrow(), id).await?;
+    let (problem, solution) = files(c.reborrow(), id).await?;
     let solution = match (run.status, solution) {
         (RunStatus::Finished | RunStatus::Cancelled, Some(s)) => s,
         (RunStatus::Published, _) => {
@@ -90,13 +65,13 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
         }
         (status, _) => return Err(not_a_draft(status)),
     };
-    let based_on: i64 = on!(tx.conn(), |c| {
+    let based_on: i64 = on!(c.reborrow(), |c| {
         sqlx::query_scalar("SELECT based_on_version FROM solve_run WHERE run_id = $1")
             .bind(id)
             .fetch_one(&mut *c)
             .await?
     });
-    let latest = latest_version(tx.conn()).await?;
+    let latest = latest_version(c.reborrow()).await?;
     if latest != based_on {
         return Err(ApiError::conflict(
             "stale_draft",
@@ -113,7 +88,7 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
         to: run.to,
         districts: run.district_ids.clone(),
     };
-    let current = super::problem::build(tx.conn(), &period, problem.time_limit_seconds.unwrap_or(60.0)).await?;
+    let current = super::problem::build(c.reborrow(), &period, problem.time_limit_seconds.unwrap_or(60.0)).await?;
     let report = roster_solver::check::check_assignments(&current, &solution.assignments);
     if !report.is_valid() {
         return Err(ApiError::conflict(
@@ -122,11 +97,11 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
             format!("The draft breaks a rule: {}", report.violations.join("; ")),
         ));
     }
-    let scope = runs::run_sessions(tx.conn(), &problem, &run).await?;
-    let ids = person_ids(tx.conn()).await?;
+    let scope = runs::run_sessions(c.reborrow(), &problem, &run).await?;
+    let ids = person_ids(c.reborrow()).await?;
     let draft = by_session(&solution.assignments, &ids);
     let (start, end) = period.instants();
-    let current: Vec<(i64, i64, i64)> = on!(tx.conn(), |c| {
+    let current: Vec<(i64, i64, i64)> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT a.assignment_id, a.session_id, a.person_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
              WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2",
@@ -164,7 +139,7 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
             })
         })
         .collect();
-    let row: VersionRow = on!(tx.conn(), |c| {
+    let row: VersionRow = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "INSERT INTO schedule_version (run_id, published_by, published_at, added, removed) VALUES ($1, $2, $3, $4, $5) \
              RETURNING version_id, run_id, published_by, published_at, added, removed",
@@ -178,8 +153,8 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
         .await?
     });
     let v = version(row);
-    write_changes(tx.conn(), v.id, &removed, &added).await?;
-    on!(tx.conn(), |c| {
+    write_changes(c.reborrow(), v.id, &removed, &added).await?;
+    on!(c.reborrow(), |c| {
         sqlx::query("UPDATE solve_run SET status = 'published' WHERE run_id = $1")
             .bind(id)
             .execute(&mut *c)
@@ -196,7 +171,7 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
     });
     let published = Published { version: v, changes };
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "publish",
         "schedule_version",
@@ -205,9 +180,6 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: i64) -> Result<Publi
         Some(&published),
     )
     .await?;
-    tx.commit().await?;
-    // Person feeds on this instance show the new version at once.
-    state.feeds.forget_links();
     Ok(published)
 }
 
@@ -238,18 +210,16 @@ async fn write_changes(mut c: Conn<'_>, version: i64, removed: &[i64], added: &[
 }
 
 /// Every published version, newest first.
-#[utoipa::path(get, path = "/api/v1/schedule/versions", tag = "scheduling", responses((status = 200, body = Vec<Version>)))]
-async fn list_versions(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Version>>> {
+pub async fn versions(c: Conn<'_>, user: &AuthUser) -> Result<Vec<Version>> {
     user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<VersionRow> = on!(conn.conn(), |c| {
+    let rows: Vec<VersionRow> = on!(c, |c| {
         sqlx::query_as(
             "SELECT version_id, run_id, published_by, published_at, added, removed FROM schedule_version ORDER BY version_id DESC",
         )
         .fetch_all(&mut *c)
         .await?
     });
-    Ok(Json(rows.into_iter().map(version).collect()))
+    Ok(rows.into_iter().map(version).collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -303,21 +273,14 @@ struct SessionRow {
 /// The published schedule over some days: every session with its people (empty when
 /// uncovered). The province sees all districts, a district board and a center their own, a
 /// lecturer their own sessions.
-#[utoipa::path(get, path = "/api/v1/schedule", tag = "scheduling", params(ScheduleQuery),
-    responses((status = 200, body = Vec<ScheduledSession>), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn get_schedule(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(q): ApiQuery<ScheduleQuery>,
-) -> Result<Json<Vec<ScheduledSession>>> {
+pub async fn schedule(mut c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Result<Vec<ScheduledSession>> {
     let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
     let (district, person) = match user.scope {
         Scope::Person(p) => (q.district_id, Some(p)),
-        _ => (asked_district(&user, q.district_id)?, None),
+        _ => (asked_district(user, q.district_id)?, None),
     };
     let (start, end) = period.instants();
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<SessionRow> = on!(conn.conn(), |c| {
+    let rows: Vec<SessionRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT s.session_id, s.class_id, s.briefing_id, s.topic_id, s.district_id, s.venue, s.starts_at, s.ends_at, \
              CAST(s.needs AS BIGINT) AS needs FROM session s \
@@ -333,7 +296,7 @@ async fn get_schedule(
         .fetch_all(&mut *c)
         .await?
     });
-    let held: Vec<(i64, i64)> = on!(conn.conn(), |c| {
+    let held: Vec<(i64, i64)> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT a.session_id, a.person_id FROM assignment a JOIN session s ON s.session_id = a.session_id \
              WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY a.person_id",
@@ -347,22 +310,21 @@ async fn get_schedule(
     for (s, p) in held {
         people.entry(s).or_default().push(p);
     }
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| ScheduledSession {
-                person_ids: people.remove(&r.session_id).unwrap_or_default(),
-                session_id: r.session_id,
-                class_id: r.class_id,
-                briefing_id: r.briefing_id,
-                topic_id: r.topic_id,
-                district_id: r.district_id,
-                venue: r.venue,
-                starts_at: crate::time::local(r.starts_at),
-                ends_at: crate::time::local(r.ends_at),
-                needs: r.needs,
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|r| ScheduledSession {
+            person_ids: people.remove(&r.session_id).unwrap_or_default(),
+            session_id: r.session_id,
+            class_id: r.class_id,
+            briefing_id: r.briefing_id,
+            topic_id: r.topic_id,
+            district_id: r.district_id,
+            venue: r.venue,
+            starts_at: crate::time::local(r.starts_at),
+            ends_at: crate::time::local(r.ends_at),
+            needs: r.needs,
+        })
+        .collect())
 }
 
 /// A published assignment the schedule can no longer keep.
@@ -378,17 +340,10 @@ pub struct BrokenAssignment {
 /// Published assignments that now break a rule because their person became unavailable or
 /// inactive: the sessions to re-plan. The province sees all districts, a district board and a
 /// center their own.
-#[utoipa::path(get, path = "/api/v1/schedule/needs-replanning", tag = "scheduling", params(ScheduleQuery),
-    responses((status = 200, body = Vec<BrokenAssignment>), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn needs_replanning(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiQuery(q): ApiQuery<ScheduleQuery>,
-) -> Result<Json<Vec<BrokenAssignment>>> {
-    let district = asked_district(&user, q.district_id)?;
+pub async fn needing_replanning(c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Result<Vec<BrokenAssignment>> {
+    let district = asked_district(user, q.district_id)?;
     let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(broken(conn.conn(), &period, district).await?))
+    broken(c, &period, district).await
 }
 
 /// The published assignments of a period (and district) that now break a rule.
@@ -418,4 +373,35 @@ pub async fn broken(c: Conn<'_>, period: &Period, district: Option<i64>) -> Resu
             reason: if active { "unavailable" } else { "inactive" }.to_string(),
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+/// A published session of a person's, still to come.
+pub struct Upcoming {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub topic_name: String,
+    pub part_of: Option<String>,
+    pub venue: String,
+    pub district_name: String,
+}
+
+/// A person's published sessions that have not ended, in time order.
+pub async fn upcoming(c: Conn<'_>, person: i64) -> Result<Vec<Upcoming>> {
+    Ok(on!(c, |c| {
+        sqlx::query_as(
+            "SELECT s.starts_at, s.ends_at, t.name AS topic_name, COALESCE(pc.name, b.title) AS part_of, s.venue, \
+                    d.name AS district_name \
+             FROM assignment a JOIN session s ON s.session_id = a.session_id JOIN topic t ON t.topic_id = s.topic_id \
+             JOIN district d ON d.district_id = s.district_id \
+             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
+             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id \
+             WHERE a.person_id = $1 AND a.to_version IS NULL AND s.ends_at > $2 ORDER BY s.starts_at",
+        )
+        .bind(person)
+        .bind(Utc::now())
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }

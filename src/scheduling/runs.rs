@@ -4,33 +4,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use roster_solver::{Pair, ReasonCode, Solution, Terms, format};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::problem::{self, Scope as RunScope, session_id, session_key};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
-use crate::error::{ApiError, ApiJson, ApiPath, Problem, Result};
+use crate::error::{ApiError, Result};
 use crate::on;
-use crate::state::AppState;
 use crate::vocab::RunStatus;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_runs, create_run))
-        .routes(routes!(get_run))
-        .routes(routes!(get_run_problem))
-        .routes(routes!(cancel_run))
-        .routes(routes!(change_draft))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -186,21 +171,8 @@ pub async fn latest_version(c: Conn<'_>) -> Result<i64> {
     }))
 }
 
-/// Start a solve run (province board only). The problem is built now from the database; a
-/// worker solves it in the background. One run at a time per period.
-#[utoipa::path(post, path = "/api/v1/runs", tag = "scheduling", request_body = RunInput,
-    responses((status = 202, body = Run), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_run(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiJson(body): ApiJson<RunInput>,
-) -> Result<(StatusCode, Json<Run>)> {
-    Ok((StatusCode::ACCEPTED, Json(create(&state, &user, body).await?)))
-}
-
 /// Starts a run (province board only): the API, and the planning page.
-pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result<Run> {
+pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RunInput) -> Result<Run> {
     user.require_admin()?;
     let time_limit = body.time_limit_seconds.unwrap_or(60.0);
     if !(1.0..=3600.0).contains(&time_limit) {
@@ -217,14 +189,13 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result
         d.dedup();
     }
     let scope = RunScope::checked(body.from, body.to, districts)?;
-    let mut tx = state.db.begin().await?;
-    lock_schedule(tx.conn()).await?;
+    lock_schedule(c.reborrow()).await?;
     if let Some(list) = &scope.districts {
         for (i, d) in list.iter().enumerate() {
-            crate::registry::require_ref(tx.conn(), &format!("district_ids[{i}]"), "district", *d).await?;
+            crate::references::require_ref(c.reborrow(), &format!("district_ids[{i}]"), "district", *d).await?;
         }
     }
-    let busy: Option<i64> = on!(tx.conn(), |c| {
+    let busy: Option<i64> = on!(c.reborrow(), |c| {
         sqlx::query_scalar(
             "SELECT run_id FROM solve_run WHERE status IN ('queued', 'running') AND period_start <= $2 AND $1 <= period_end LIMIT 1",
         )
@@ -240,7 +211,7 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result
             format!("Run {other} is under way for this period; wait for it or cancel it."),
         ));
     }
-    let built = problem::build(tx.conn(), &scope, time_limit).await?;
+    let built = problem::build(c.reborrow(), &scope, time_limit).await?;
     if let Err(e) = roster_solver::validate(&built) {
         return Err(ApiError::conflict(
             "pin_breaks_rule",
@@ -248,12 +219,12 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result
             format!("Cannot schedule: {}", e.message),
         ));
     }
-    let based_on = latest_version(tx.conn()).await?;
+    let based_on = latest_version(c.reborrow()).await?;
     let districts_text = scope
         .districts
         .as_ref()
         .map(|d| d.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-    let row: Row = on!(tx.conn(), |c| {
+    let row: Row = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO solve_run (period_start, period_end, districts, status, based_on_version, problem, created_by, created_at) \
              VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING {COLUMNS}"
@@ -270,7 +241,7 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result
     });
     let run = row.view()?;
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "create",
         "solve_run",
@@ -279,23 +250,13 @@ pub async fn create(state: &AppState, user: &AuthUser, body: RunInput) -> Result
         Some(&run),
     )
     .await?;
-    tx.commit().await?;
-    state.runs_queued.notify_one();
     Ok(run)
 }
 
-/// Runs, newest first (the board; district boards and centers see them too, and their own
-/// district's part of each draft).
-#[utoipa::path(get, path = "/api/v1/runs", tag = "scheduling", responses((status = 200, body = Vec<Run>)))]
-async fn list_runs(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<Run>>> {
-    Ok(Json(list(&state, &user).await?))
-}
-
 /// The latest 200 runs, newest first.
-pub async fn list(state: &AppState, user: &AuthUser) -> Result<Vec<Run>> {
+pub async fn list(c: Conn<'_>, user: &AuthUser) -> Result<Vec<Run>> {
     user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<Row> = on!(conn.conn(), |c| {
+    let rows: Vec<Row> = on!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM solve_run ORDER BY run_id DESC LIMIT 200"
         )))
@@ -318,6 +279,18 @@ pub async fn find(c: Conn<'_>, id: i64) -> Result<Run> {
 }
 
 /// A run's problem and current solution text.
+/// The run's `roster-problem/1` file as stored (province board only).
+pub async fn problem_file(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<String> {
+    user.require_admin()?;
+    let text: Option<String> = on!(c, |c| {
+        sqlx::query_scalar("SELECT problem FROM solve_run WHERE run_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    text.ok_or_else(|| ApiError::not_found("lượt giải", "Run"))
+}
+
 pub async fn files(c: Conn<'_>, id: i64) -> Result<(roster_solver::Problem, Option<Solution>)> {
     let (problem, solution): (String, Option<String>) = on!(c, |c| {
         sqlx::query_as("SELECT problem, solution FROM solve_run WHERE run_id = $1")
@@ -457,53 +430,18 @@ pub async fn run_sessions(c: Conn<'_>, problem: &roster_solver::Problem, run: &R
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "scheduling", params(("id" = i64, Path)),
-    responses((status = 200, body = RunDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<RunDetail>> {
+pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<RunDetail> {
     let district = user.readable_district()?;
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(detail(conn.conn(), id, district).await?))
-}
-
-/// The run's `roster-problem/1` file, to solve or check elsewhere (province board only).
-#[utoipa::path(get, path = "/api/v1/runs/{id}/problem", tag = "scheduling", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_run_problem(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<impl IntoResponse> {
-    user.require_admin()?;
-    let mut conn = state.db.acquire().await?;
-    let text: Option<String> = on!(conn.conn(), |c| {
-        sqlx::query_scalar("SELECT problem FROM solve_run WHERE run_id = $1")
-            .bind(id)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    let text = text.ok_or_else(|| ApiError::not_found("lượt giải", "Run"))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"run-{id}-problem.json\""),
-            ),
-        ],
-        text,
-    ))
+    detail(c, id, district).await
 }
 
 /// Stop a queued or running run; a running one keeps its best solution so far as its draft.
-#[utoipa::path(post, path = "/api/v1/runs/{id}/cancel", tag = "scheduling", params(("id" = i64, Path)),
-    responses((status = 200, body = Run), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn cancel_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Run>> {
+pub async fn cancel(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Run> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let before = find(tx.conn(), id).await?;
+    let before = find(c.reborrow(), id).await?;
     let t = now();
     match before.status {
-        RunStatus::Queued => on!(tx.conn(), |c| {
+        RunStatus::Queued => on!(c.reborrow(), |c| {
             sqlx::query(
                 "UPDATE solve_run SET status = 'cancelled', cancel_requested = TRUE, finished_at = $1 WHERE run_id = $2",
             )
@@ -512,7 +450,7 @@ async fn cancel_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): 
             .execute(&mut *c)
             .await?;
         }),
-        RunStatus::Running => on!(tx.conn(), |c| {
+        RunStatus::Running => on!(c.reborrow(), |c| {
             sqlx::query("UPDATE solve_run SET cancel_requested = TRUE WHERE run_id = $1")
                 .bind(id)
                 .execute(&mut *c)
@@ -526,10 +464,10 @@ async fn cancel_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): 
             ));
         }
     }
-    let after = find(tx.conn(), id).await?;
+    let after = find(c.reborrow(), id).await?;
     audit::record(
-        tx.conn(),
-        &Actor::from(&user),
+        c.reborrow(),
+        &Actor::from(user),
         "cancel",
         "solve_run",
         id,
@@ -537,39 +475,22 @@ async fn cancel_run(State(state): State<AppState>, user: AuthUser, ApiPath(id): 
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    Ok(after)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DraftChange {
     /// Everyone the session should have in the draft.
-    person_ids: Vec<i64>,
-}
-
-/// Set who takes one session in a finished draft (province board only). A change that breaks
-/// a hard rule is refused, with every rule it breaks.
-#[utoipa::path(put, path = "/api/v1/runs/{id}/sessions/{session_id}", tag = "scheduling",
-    params(("id" = i64, Path), ("session_id" = i64, Path)), request_body = DraftChange,
-    responses((status = 200, body = RunDetail), (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn change_draft(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath((id, session)): ApiPath<(i64, i64)>,
-    ApiJson(body): ApiJson<DraftChange>,
-) -> Result<Json<RunDetail>> {
-    Ok(Json(change(&state, &user, id, session, &body.person_ids).await?))
+    pub person_ids: Vec<i64>,
 }
 
 /// Sets who takes a session in a draft, within the rules (province board only): the API, and
 /// the planning page.
-pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, people: &[i64]) -> Result<RunDetail> {
+pub async fn change(mut c: Conn<'_>, user: &AuthUser, id: i64, session: i64, people: &[i64]) -> Result<RunDetail> {
     user.require_admin()?;
-    let mut tx = state.db.begin().await?;
-    let run = find(tx.conn(), id).await?;
-    let (problem, solution) = files(tx.conn(), id).await?;
+    let run = find(c.reborrow(), id).await?;
+    let (problem, solution) = files(c.reborrow(), id).await?;
     let solution = match (run.status, solution) {
         (RunStatus::Finished | RunStatus::Cancelled, Some(s)) => s,
         _ => return Err(not_a_draft(run.status)),
@@ -578,7 +499,7 @@ pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, pe
     if !problem.sessions.iter().any(|s| s.id == key) {
         return Err(ApiError::not_found("buổi trong lượt giải này", "Session in this run"));
     }
-    let ids = person_ids(tx.conn()).await?;
+    let ids = person_ids(c.reborrow()).await?;
     let codes: HashMap<i64, &String> = ids.iter().map(|(code, id)| (*id, code)).collect();
     let mut assignments: Vec<Pair> = solution.assignments.into_iter().filter(|p| p.session != key).collect();
     for (i, person) in people.iter().enumerate() {
@@ -607,7 +528,7 @@ pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, pe
     }
     let changed = roster_solver::assess(&problem, &assignments, solution.bound)
         .map_err(|e| anyhow::anyhow!("assessing a checked draft: {}", e.message))?;
-    on!(tx.conn(), |c| {
+    on!(c.reborrow(), |c| {
         sqlx::query("UPDATE solve_run SET solution = $1, incumbent = $2, bound = $3 WHERE run_id = $4")
             .bind(format::write_solution(&changed))
             .bind(changed.objective)
@@ -617,7 +538,7 @@ pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, pe
             .await?;
     });
     audit::record(
-        tx.conn(),
+        c.reborrow(),
         &Actor::from(user),
         "change_draft",
         "solve_run",
@@ -626,8 +547,7 @@ pub async fn change(state: &AppState, user: &AuthUser, id: i64, session: i64, pe
         Some(&serde_json::json!({"session_id": session, "person_ids": people})),
     )
     .await?;
-    let after = detail(tx.conn(), id, None).await?;
-    tx.commit().await?;
+    let after = detail(c.reborrow(), id, None).await?;
     Ok(after)
 }
 

@@ -14,26 +14,26 @@ use roster_solver::{Control, Pair, Progress, SolveOptions, Status, format};
 
 use crate::db::{Db, now};
 use crate::on;
-use crate::state::AppState;
 
 /// A running solve's worker writes its heartbeat this often, and looks for a cancellation.
 const TICK: Duration = Duration::from_secs(1);
 /// A run whose heartbeat is older than this lost its worker.
 const STALE: Duration = Duration::from_secs(30);
 
-/// Runs until `stop` is set: claims and solves one run at a time.
-pub async fn run(state: AppState, stop: Arc<AtomicBool>) {
+/// Runs until `stop` is set: claims and solves one run at a time, looking again when `queued`
+/// is notified or every two seconds.
+pub async fn run(db: Db, queued: Arc<tokio::sync::Notify>, stop: Arc<AtomicBool>) {
     let worker = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
     while !stop.load(Ordering::Relaxed) {
-        match claim(&state.db, &worker).await {
+        match claim(&db, &worker).await {
             Ok(Some((run_id, problem))) => {
-                if let Err(e) = solve(&state.db, run_id, &problem, &stop).await {
+                if let Err(e) = solve(&db, run_id, &problem, &stop).await {
                     tracing::error!(run_id, "solve run failed: {e:#}");
                 }
             }
             Ok(None) => {
                 tokio::select! {
-                    _ = state.runs_queued.notified() => {}
+                    _ = queued.notified() => {}
                     _ = tokio::time::sleep(Duration::from_secs(2)) => {}
                 }
             }

@@ -7,11 +7,11 @@ use serde::Deserialize;
 
 use super::layout::{clock, date, decimal, page, tr};
 use super::{Page, chart};
+use crate::api::AppState;
 use crate::error::{ApiPath, Lang, Result};
 use crate::reports::coverage::Cell;
 use crate::reports::yearly::{self, reason_label};
 use crate::reports::{self, reported_district, valid_year};
-use crate::state::AppState;
 use crate::time::ZONE;
 
 #[derive(Deserialize)]
@@ -74,7 +74,10 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
     let lang = p.lang;
     let district = reported_district(&p.user, None)?;
     let year = q.year()?;
-    let c = reports::coverage(&state, year, district).await?;
+    let c = state
+        .db
+        .read(async |c| reports::coverage(c, &p.user, year, None).await)
+        .await?;
     let mut conn = state.db.acquire().await?;
     let loads = reports::loads::of_year(conn.conn(), year, district).await?;
     drop(conn);
@@ -219,9 +222,12 @@ pub async fn district(
 /// The yearly report, with its downloads.
 pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> Result<Markup> {
     let lang = p.lang;
-    let district = reported_district(&p.user, None)?;
+    let _district = reported_district(&p.user, None)?;
     let year = q.year()?;
-    let report = reports::yearly(&state, year, district).await?;
+    let report = state
+        .db
+        .read(async |c| reports::yearly(c, &p.user, year, None).await)
+        .await?;
     let (header, rows) = yearly::summary(&report);
     let body = html! {
         (year_switch(lang, "/report", year))

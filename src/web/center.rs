@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::Page;
 use super::layout::{page, tr};
+use crate::api::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, Lang, Result};
-use crate::on;
+use crate::planning::plans;
 use crate::planning::requests::{self, RequestInput};
 use crate::planning::sessions::Slot;
-use crate::state::AppState;
 use crate::time::ZONE;
 use crate::vocab::{HalfDay, RequestStatus};
 
@@ -25,19 +25,6 @@ fn center(p: &Page) -> Result<i64> {
         Scope::Center { center_id, .. } => Ok(center_id),
         _ => Err(ApiError::forbidden()),
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct PlannedRow {
-    planned_class_id: i64,
-    name: String,
-    year: i32,
-    months: String,
-    trainees: i64,
-    program_name: String,
-    half_days: i64,
-    status: Option<String>,
-    reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,23 +44,10 @@ pub async fn classes(State(state): State<AppState>, p: Page, Query(q): Query<Sen
     let lang = p.lang;
     let center = center(&p)?;
     let this_year = Utc::now().with_timezone(&ZONE).year();
-    let mut conn = state.db.acquire().await?;
-    let rows: Vec<PlannedRow> = on!(conn.conn(), |c| {
-        sqlx::query_as(
-            "SELECT pc.planned_class_id, pc.name, pl.year, pc.months, pc.trainees, pr.name AS program_name, \
-                    CAST((SELECT SUM(m.half_days) FROM program_module m WHERE m.program_id = pr.program_id) AS BIGINT) AS half_days, \
-                    r.status, r.reason \
-             FROM planned_class pc JOIN plan pl ON pl.plan_id = pc.plan_id JOIN program pr ON pr.program_id = pc.program_id \
-             LEFT JOIN class_request r ON r.request_id = \
-                 (SELECT MAX(request_id) FROM class_request WHERE planned_class_id = pc.planned_class_id) \
-             WHERE pc.center_id = $1 AND pl.status = 'approved' AND pl.year >= $2 \
-             ORDER BY pl.year, pc.planned_class_id",
-        )
-        .bind(center)
-        .bind(this_year)
-        .fetch_all(&mut *c)
-        .await?
-    });
+    let rows = state
+        .db
+        .read(async |c| plans::center_classes(c, center, this_year).await)
+        .await?;
     let body = html! {
         @if let Some(id) = q.sent {
             p.ok role="status" { (tr(lang, "Đã gửi đề nghị số ", "Sent request no. ")) (id) "." }
@@ -154,6 +128,9 @@ pub async fn request(
         district_id: None,
         slots,
     };
-    let created = requests::create(&state, &p.user, input).await?;
+    let created = state
+        .db
+        .write(async |c| requests::create(c, &p.user, input).await)
+        .await?;
     Ok(Redirect::to(&format!("/center?sent={}", created.id)))
 }

@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::layout::{frame, tr};
 use super::{NextPath, local_path, page_lang};
+use crate::api::AppState;
 use crate::auth::session::{sign_in, sign_out};
 use crate::error::{Lang, Result};
-use crate::state::AppState;
 
 fn login_page(lang: Lang, next: &str, failed: bool) -> maud::Markup {
     frame(
@@ -58,7 +58,7 @@ pub async fn submit(
     Form(form): Form<Credentials>,
 ) -> Result<Response> {
     let next = local_path(form.next);
-    match sign_in(&state, &form.username, form.password).await {
+    match sign_in(&state.db, &form.username, form.password).await {
         Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&next)).into_response()),
         Err(e) if e.status == StatusCode::UNAUTHORIZED => {
             Ok((StatusCode::UNAUTHORIZED, login_page(page_lang(&headers), &next, true)).into_response())
@@ -68,5 +68,5 @@ pub async fn submit(
 }
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response> {
-    Ok((sign_out(&state, jar).await?, Redirect::to("/login")).into_response())
+    Ok((sign_out(&state.db, jar).await?, Redirect::to("/login")).into_response())
 }

@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::Page;
 use super::layout::{clock, date, page, tr};
+use crate::api::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, Lang, Result};
 use crate::feeds::links::{self, IssuedLink};
-use crate::on;
 use crate::registry::availability::{self, UnavailabilityInput};
-use crate::state::AppState;
+use crate::scheduling::publish::{self, Upcoming};
 use crate::time::ZONE;
 
 /// The person behind a lecturer's account; other accounts have no own page.
@@ -25,16 +25,6 @@ fn person(p: &Page) -> Result<i64> {
         Scope::Person(id) => Ok(id),
         _ => Err(ApiError::forbidden()),
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct Upcoming {
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    topic_name: String,
-    part_of: Option<String>,
-    venue: String,
-    district_name: String,
 }
 
 /// What the page says after a form was sent.
@@ -46,25 +36,8 @@ enum Notice {
 
 async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Result<Markup> {
     let lang = p.lang;
-    let mut conn = state.db.acquire().await?;
-    let sessions: Vec<Upcoming> = on!(conn.conn(), |c| {
-        sqlx::query_as(
-            "SELECT s.starts_at, s.ends_at, t.name AS topic_name, COALESCE(pc.name, b.title) AS part_of, s.venue, \
-                    d.name AS district_name \
-             FROM assignment a JOIN session s ON s.session_id = a.session_id JOIN topic t ON t.topic_id = s.topic_id \
-             JOIN district d ON d.district_id = s.district_id \
-             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
-             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
-             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id \
-             WHERE a.person_id = $1 AND a.to_version IS NULL AND s.ends_at > $2 ORDER BY s.starts_at",
-        )
-        .bind(person)
-        .bind(Utc::now())
-        .fetch_all(&mut *c)
-        .await?
-    });
-    drop(conn);
-    let link = links::status(state, &p.user, person).await?;
+    let sessions = state.db.read(async |c| publish::upcoming(c, person).await).await?;
+    let link = state.db.read(async |c| links::status(c, &p.user, person).await).await?;
     // Week by week (ISO weeks, local time).
     let mut weeks: Vec<((i32, u32), Vec<&Upcoming>)> = Vec::new();
     for s in &sessions {
@@ -174,7 +147,12 @@ pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Re
 
 pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderMap) -> Result<Markup> {
     let person = person(&p)?;
-    let link = links::issue(&state, &p.user, person, &headers).await?;
+    let base_url = crate::api::base_url(&state, &headers);
+    let link = state
+        .db
+        .write(async |c| links::issue(c, &p.user, person, &base_url).await)
+        .await?;
+    state.feeds.forget_links();
     render(&state, &p, person, Notice::Link(link)).await
 }
 
@@ -203,7 +181,10 @@ pub async fn mark_unavailable(State(state): State<AppState>, p: Page, Form(form)
         end: start_of(end, "to")?,
         reason: form.reason,
     };
-    availability::add(&state, &p.user, person, input).await?;
+    state
+        .db
+        .write(async |c| availability::add(c, &p.user, person, input).await)
+        .await?;
     // Redirected, so that reloading the page does not send the form again.
     Ok(Redirect::to(&format!(
         "/my?away_from={}&away_to={}",

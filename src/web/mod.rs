@@ -21,9 +21,9 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
+use crate::api::AppState;
 use crate::auth::{AuthUser, Scope};
 use crate::error::{ApiError, ApiPath, Lang};
-use crate::state::AppState;
 
 const LANG_COOKIE: &str = "roster_lang";
 

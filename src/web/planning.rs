@@ -2,96 +2,26 @@
 //! against the published schedule, change a session by hand or pin someone (with "who can take
 //! this session?"), publish, and re-plan what illness or leave broke.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::Page;
 use super::layout::{clock, date, page, tr};
+use crate::api::AppState;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiPath, Lang, Result};
-use crate::on;
 use crate::reports::yearly::reason_label;
+use crate::scheduling::labels::{SessionLabel, person_names, session_labels};
 use crate::scheduling::problem::Scope as Period;
 use crate::scheduling::{board, publish, runs};
-use crate::state::AppState;
 use crate::time::ZONE;
 use crate::vocab::RunStatus;
-
-/// What a session is, for a line of a page.
-struct SessionLabel {
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    title: String,
-    district_id: i64,
-    district: String,
-    needs: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct LabelRow {
-    session_id: i64,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    topic: String,
-    part_of: Option<String>,
-    district_id: i64,
-    district: String,
-    needs: i64,
-}
-
-async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, SessionLabel>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<LabelRow> = on!(c, |c| {
-        // The ids are numbers from the database, joined here: no user text reaches the SQL.
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT s.session_id, s.starts_at, s.ends_at, t.name AS topic, COALESCE(pc.name, b.title) AS part_of, \
-                    s.district_id, d.name AS district, s.needs \
-             FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
-             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
-             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
-             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id WHERE s.session_id IN ({list})"
-        )))
-        .fetch_all(&mut *c)
-        .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let title = match r.part_of {
-                Some(p) => format!("{} – {p}", r.topic),
-                None => r.topic,
-            };
-            let label = SessionLabel {
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                title,
-                district_id: r.district_id,
-                district: r.district,
-                needs: r.needs,
-            };
-            (r.session_id, label)
-        })
-        .collect())
-}
-
-async fn person_names(c: Conn<'_>) -> Result<HashMap<i64, String>> {
-    Ok(on!(c, |c| {
-        sqlx::query_as::<_, (i64, String)>("SELECT person_id, full_name FROM person")
-            .fetch_all(&mut *c)
-            .await?
-    })
-    .into_iter()
-    .collect())
-}
 
 fn when(s: Option<&SessionLabel>) -> Markup {
     html! {
@@ -118,7 +48,7 @@ fn status_label(lang: Lang, status: RunStatus) -> &'static str {
 pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> {
     let lang = p.lang;
     p.user.require_admin()?;
-    let list = runs::list(&state, &p.user).await?;
+    let list = state.db.read(async |c| runs::list(c, &p.user).await).await?;
     let today = Utc::now().with_timezone(&ZONE).date_naive();
     let horizon = Period::checked(today, today + Duration::days(365), None)?;
     let mut conn = state.db.acquire().await?;
@@ -211,17 +141,14 @@ pub async fn start(State(state): State<AppState>, p: Page, Form(form): Form<NewR
                 })?,
         ),
     };
-    let run = runs::create(
-        &state,
-        &p.user,
-        runs::RunInput {
-            from: form.from,
-            to: form.to,
-            district_ids,
-            time_limit_seconds: form.time_limit_seconds,
-        },
-    )
-    .await?;
+    let input = runs::RunInput {
+        from: form.from,
+        to: form.to,
+        district_ids,
+        time_limit_seconds: form.time_limit_seconds,
+    };
+    let run = state.db.write(async |c| runs::create(c, &p.user, input).await).await?;
+    state.runs_queued.notify_one();
     Ok(Redirect::to(&format!("/planning/runs/{}", run.id)))
 }
 
@@ -342,7 +269,8 @@ pub async fn run(
 }
 
 pub async fn publish_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
-    let published = publish::publish(&state, &p.user, id).await?;
+    let published = state.db.write(async |c| publish::publish(c, &p.user, id).await).await?;
+    state.feeds.forget_links();
     Ok(Redirect::to(&format!(
         "/planning/runs/{id}?published={}",
         published.version.id
@@ -373,7 +301,10 @@ pub async fn session(
     ApiPath((id, session)): ApiPath<(i64, i64)>,
 ) -> Result<Markup> {
     let lang = p.lang;
-    let candidates = board::candidates(&state, &p.user, session).await?;
+    let candidates = state
+        .db
+        .read(async |c| board::candidates(c, &p.user, session).await)
+        .await?;
     let mut conn = state.db.acquire().await?;
     let labels = session_labels(conn.conn(), &BTreeSet::from([session])).await?;
     let label = labels.get(&session);
@@ -451,7 +382,10 @@ pub async fn give(
     drop(conn);
     people.retain(|q| Some(*q) != form.replace && *q != form.person_id);
     people.push(form.person_id);
-    runs::change(&state, &p.user, id, session, &people).await?;
+    state
+        .db
+        .write(async |c| runs::change(c, &p.user, id, session, &people).await)
+        .await?;
     Ok(Redirect::to(&format!("/planning/runs/{id}")))
 }
 
@@ -461,6 +395,9 @@ pub async fn pin(
     ApiPath((id, session)): ApiPath<(i64, i64)>,
     Form(form): Form<Chosen>,
 ) -> Result<Redirect> {
-    board::pin(&state, &p.user, session, form.person_id).await?;
+    state
+        .db
+        .write(async |c| board::pin(c, &p.user, session, form.person_id).await)
+        .await?;
     Ok(Redirect::to(&format!("/planning/runs/{id}")))
 }

@@ -6,9 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
+use roster::api::AppState;
+use roster::api::Server;
 use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use serde_json::{Value, json};
 
 use crate::helpers::{Caller, fresh_database, spawn_app, world};

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
+use roster::api::AppState;
+use roster::api::Server;
 use roster::audit::Actor;
 use roster::auth::users::{self, NewUser};
 use roster::db::Db;
-use roster::http::Server;
-use roster::state::AppState;
 use roster::vocab::UserRole;
 use serde_json::{Value, json};
 

@@ -12,6 +12,7 @@ mod errors;
 mod feeds;
 mod hardening;
 mod import;
+mod layering;
 mod pages;
 mod people;
 mod planning;

@@ -1,4 +1,19 @@
-//! The HTTP application: routes, the OpenAPI document, middleware, and serving.
+//! The HTTP API and the application around it: routes, the OpenAPI document, middleware,
+//! and serving. Handlers only read the request, call the feature modules' functions and shape
+//! the answer; side effects that belong to HTTP (the feed cache, waking the worker) happen here.
+
+mod audit;
+mod auth;
+mod cross_site;
+mod feeds;
+mod import;
+mod planning;
+mod registry;
+mod reports;
+mod scheduling;
+mod state;
+
+pub use state::AppState;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,7 +31,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_scalar::{Scalar, Servable};
 
 use crate::error::{self, ApiError};
-use crate::state::AppState;
 
 /// Largest JSON body accepted; spreadsheets have their own limit (see `import`).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -49,14 +63,14 @@ impl Modify for Security {
 /// The whole application, ready to serve.
 pub fn app(state: AppState) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(crate::auth::router())
-        .merge(crate::registry::router())
-        .merge(crate::planning::router())
-        .merge(crate::scheduling::router())
-        .merge(crate::feeds::router())
-        .merge(crate::reports::router())
-        .merge(crate::import::router())
-        .merge(crate::audit::router())
+        .merge(auth::router())
+        .merge(registry::router())
+        .merge(planning::router())
+        .merge(scheduling::router())
+        .merge(feeds::router())
+        .merge(reports::router())
+        .merge(import::router())
+        .merge(audit::router())
         .split_for_parts();
     let document = Arc::new(api.clone());
     router
@@ -70,7 +84,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::auth::cross_site::same_origin_changes,
+            cross_site::same_origin_changes,
         ))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(TraceLayer::new_for_http())
@@ -112,9 +126,13 @@ impl Server {
     /// then lets open requests finish and hands a run being solved back to the queue.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let stop = Arc::new(AtomicBool::new(false));
-        let worker = self
-            .worker
-            .then(|| tokio::spawn(crate::scheduling::worker::run(self.state.clone(), stop.clone())));
+        let worker = self.worker.then(|| {
+            tokio::spawn(crate::scheduling::worker::run(
+                self.state.db.clone(),
+                self.state.runs_queued.clone(),
+                stop.clone(),
+            ))
+        });
         let (stopping, queued) = (stop.clone(), self.state.runs_queued.clone());
         let served = axum::serve(self.listener, self.app)
             .with_graceful_shutdown(async move {
@@ -155,4 +173,16 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// Where the service is reached: the configured public address, else the request's host.
+pub fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }

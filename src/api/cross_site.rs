@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::AppState;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Lets through reads, and changes sent from this service's own pages or by clients other
 /// than browsers (which send neither header looked at).

@@ -1,0 +1,79 @@
+//! Annual plans.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::api::AppState;
+use crate::auth::AuthUser;
+use crate::error::{ApiJson, ApiPath, ApiQuery, Problem, Result};
+use crate::planning::plans::{self, Plan, PlanFilter, PlanInput, PlannedClassInput};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(get_plan))
+        .routes(routes!(add_class))
+        .routes(routes!(approve_plan))
+}
+
+/// Plans the caller may read: the province sees all, a district board and a center their
+/// district's.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", params(PlanFilter), responses((status = 200, body = Vec<Plan>)))]
+async fn list_plans(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(filter): ApiQuery<PlanFilter>,
+) -> Result<Json<Vec<Plan>>> {
+    Ok(Json(
+        state.db.read(async |c| plans::list(c, &user, filter).await).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
+    Ok(Json(state.db.read(async |c| plans::get(c, &user, id).await).await?))
+}
+
+/// Draft a district's plan for a year, with its classes (the province, or the district's
+/// board).
+#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", request_body = PlanInput,
+    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_plan(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<PlanInput>,
+) -> Result<(StatusCode, Json<Plan>)> {
+    let created = state.db.write(async |c| plans::create(c, &user, body).await).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Add a class to a draft plan.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/classes", tag = "planning", params(("id" = i64, Path)),
+    request_body = PlannedClassInput,
+    responses((status = 201, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_class(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PlannedClassInput>,
+) -> Result<(StatusCode, Json<Plan>)> {
+    let created = state
+        .db
+        .write(async |c| plans::add_class(c, &user, id, body).await)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Approve a draft plan (the district's board, or the province); who and when are recorded.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", params(("id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
+    Ok(Json(
+        state.db.write(async |c| plans::approve(c, &user, id).await).await?,
+    ))
+}
