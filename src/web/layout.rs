@@ -40,6 +40,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-seri
 header{background:#b3261e;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 header a,header button{color:#fff;text-decoration:none;background:none;border:0;font:inherit;cursor:pointer}
 header .brand{font-weight:700;margin-right:auto}
+header nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem}
 main{padding:1rem;max-width:80rem;margin:auto}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border:1px solid #d9e2ec;padding:.3rem .45rem;text-align:right;vertical-align:top}
@@ -69,19 +70,9 @@ pub fn page(p: &Page, title: &str, body: Markup) -> Markup {
         html! {
             header {
                 a.brand href="/" { "Roster" }
-                @match p.user.scope {
-                    Scope::Province | Scope::District(_) => {
-                        a href="/coverage" { (tr(lang, "Bao phủ theo huyện", "Coverage by district")) }
-                        a href="/report" { (tr(lang, "Báo cáo năm", "Yearly report")) }
-                        @if p.user.scope == Scope::Province {
-                            a href="/planning" { (tr(lang, "Lập lịch", "Planning")) }
-                        }
-                    }
-                    Scope::Person(_) => {
-                        a href="/my" { (tr(lang, "Lịch của tôi", "My schedule")) }
-                    }
-                    Scope::Center { .. } => {
-                        a href="/center" { (tr(lang, "Lớp của trung tâm", "The center's classes")) }
+                nav aria-label=(tr(lang, "Các trang", "Pages")) {
+                    @for (href, vi, en) in nav_links(&p.user.scope) {
+                        a href=(href) { (tr(lang, vi, en)) }
                     }
                 }
                 a href={ "/lang/" (other) "?next=" (switch) } lang=(other) { (other_name) }
@@ -96,6 +87,36 @@ pub fn page(p: &Page, title: &str, body: Markup) -> Markup {
             }
         },
     )
+}
+
+/// The pages an account works in, in the order of its day.
+fn nav_links(scope: &Scope) -> Vec<(&'static str, &'static str, &'static str)> {
+    let boards = [
+        ("/coverage", "Bao phủ theo huyện", "Coverage by district"),
+        ("/report", "Báo cáo năm", "Yearly report"),
+        ("/people", "Giảng viên, báo cáo viên", "Lecturers and rapporteurs"),
+        ("/plans", "Kế hoạch năm", "Annual plans"),
+        ("/requests", "Đề nghị giảng viên", "Requests for lecturers"),
+        ("/briefings", "Hội nghị báo cáo", "Briefings"),
+    ];
+    let province = [
+        ("/planning", "Lập lịch", "Planning"),
+        ("/registry", "Danh mục", "Reference data"),
+        ("/import", "Nhập từ bảng tính", "Spreadsheet import"),
+        ("/accounts", "Tài khoản", "Accounts"),
+        ("/audit", "Nhật ký thay đổi", "Audit log"),
+    ];
+    let mut links: Vec<_> = match scope {
+        Scope::Province => boards.into_iter().chain(province).collect(),
+        Scope::District(_) => boards.into(),
+        Scope::Center { .. } => vec![
+            ("/center", "Lớp của trung tâm", "The center's classes"),
+            ("/people", "Giảng viên, báo cáo viên", "Lecturers and rapporteurs"),
+        ],
+        Scope::Person(_) => vec![("/my", "Lịch của tôi", "My schedule")],
+    };
+    links.push(("/tokens", "Mã truy cập API", "API tokens"));
+    links
 }
 
 /// The document around any body, signed in or not.

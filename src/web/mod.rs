@@ -2,13 +2,19 @@
 //! reader switches. Every page takes the signed-in account and checks role and scope with the
 //! same functions as the API; an anonymous visitor is sent to the sign-in page.
 
+mod accounts;
 mod boards;
+mod briefings;
 mod center;
 mod chart;
+mod import;
 mod layout;
 mod login;
 mod me;
 mod planning;
+mod plans;
+mod registry;
+mod requests;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, Request};
@@ -50,6 +56,12 @@ pub fn router() -> Router<AppState> {
         .route("/my", get(me::schedule))
         .route("/my/feed", post(me::issue_feed))
         .route("/my/unavailability", post(me::mark_unavailable))
+        .merge(registry::routes())
+        .merge(import::routes())
+        .merge(plans::routes())
+        .merge(requests::routes())
+        .merge(briefings::routes())
+        .merge(accounts::routes())
         .layer(axum::middleware::from_fn(html_errors))
 }
 

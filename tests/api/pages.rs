@@ -12,26 +12,26 @@ use crate::planning::{one_account_of_each_kind, plan, planning};
 use crate::scheduling::{publish_march, sessions, settled};
 
 /// A browser that keeps its cookies and does not follow redirects.
-struct Browser {
+pub struct Browser {
     client: reqwest::Client,
     base: String,
     cookies: Vec<String>,
 }
 
-struct Got {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
+pub struct Got {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
 }
 
 impl Got {
-    fn location(&self) -> &str {
+    pub fn location(&self) -> &str {
         self.headers[header::LOCATION].to_str().unwrap()
     }
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub fn new(app: &TestApp) -> Browser {
         Browser {
             client: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
             base: app.base.clone(),
@@ -39,7 +39,7 @@ impl Browser {
         }
     }
 
-    async fn signed_in(app: &TestApp, username: &str) -> Browser {
+    pub async fn signed_in(app: &TestApp, username: &str) -> Browser {
         let mut b = Browser::new(app);
         let got = b
             .post("/login", &[("username", username), ("password", PASSWORD)])
@@ -64,7 +64,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Got {
+    pub async fn get(&mut self, path: &str) -> Got {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
@@ -75,7 +75,7 @@ impl Browser {
         self.keep(r).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Got {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Got {
         let r = self
             .client
             .post(format!("{}{path}", self.base))
@@ -88,7 +88,7 @@ impl Browser {
     }
 }
 
-fn is_page(got: &Got) -> bool {
+pub fn is_page(got: &Got) -> bool {
     got.headers[header::CONTENT_TYPE]
         .to_str()
         .unwrap()
