@@ -7,6 +7,7 @@ mod boards;
 mod briefings;
 mod center;
 mod chart;
+mod form;
 mod import;
 mod layout;
 mod login;
