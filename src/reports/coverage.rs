@@ -4,13 +4,15 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::facts::Facts;
+use super::facts::{Facts, NOT_SCHEDULED};
 
 #[derive(Debug, Default, Clone, Copy, Serialize, ToSchema)]
 pub struct Cell {
     pub sessions: i64,
     /// Sessions with all the people they need.
     pub covered: i64,
+    /// Sessions no published schedule has seen yet: short only because not yet scheduled.
+    pub not_scheduled: i64,
     pub hours: f64,
     pub covered_hours: f64,
     pub class_sessions: i64,
@@ -33,9 +35,15 @@ impl Cell {
         (self.sessions > 0).then(|| self.covered as f64 / self.sessions as f64)
     }
 
+    /// Sessions a published schedule has seen.
+    pub fn scheduled(&self) -> i64 {
+        self.sessions - self.not_scheduled
+    }
+
     fn add(&mut self, o: &Cell) {
         self.sessions += o.sessions;
         self.covered += o.covered;
+        self.not_scheduled += o.not_scheduled;
         self.hours += o.hours;
         self.covered_hours += o.covered_hours;
         self.class_sessions += o.class_sessions;
@@ -91,6 +99,7 @@ pub fn compute(year: i32, facts: &Facts) -> Coverage {
             one.covered = 1;
             one.covered_hours = s.hours;
         }
+        one.not_scheduled = (s.reason.as_deref() == Some(NOT_SCHEDULED)) as i64;
         if s.class_id.is_some() {
             one.class_sessions = 1;
             one.class_covered = covered as i64;

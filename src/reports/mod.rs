@@ -10,6 +10,7 @@ pub mod yearly;
 use crate::auth::{AuthUser, Scope};
 use crate::db::Conn;
 use crate::error::{ApiError, Result};
+use crate::on;
 
 /// The district a board's report covers: its own; the province's, the one asked or all.
 pub fn reported_district(user: &AuthUser, asked: Option<i64>) -> Result<Option<i64>> {
@@ -47,5 +48,21 @@ pub async fn coverage(c: Conn<'_>, user: &AuthUser, year: i32, asked: Option<i64
 pub async fn yearly(c: Conn<'_>, user: &AuthUser, year: i32, asked: Option<i64>) -> Result<yearly::YearlyReport> {
     let district = reported_district(user, asked)?;
     let year = valid_year(year)?;
-    Ok(yearly::compute(year, &facts::load(c, year, district).await?))
+    Ok(yearly::compute(year, &facts::load(c, year, district).await?, district))
+}
+
+/// The year a board's pages open on when none is asked: `this_year` if the caller's district (or
+/// the province) has a plan for it, else the year with plans nearest to it (the later of two
+/// equally near); `None` without any plan.
+pub async fn nearest_planned_year(c: Conn<'_>, user: &AuthUser, this_year: i32) -> Result<Option<i32>> {
+    let district = reported_district(user, None)?;
+    let years: Vec<i32> = on!(c, |c| {
+        sqlx::query_scalar("SELECT DISTINCT year FROM plan WHERE $1 IS NULL OR district_id = $1")
+            .bind(district)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(years
+        .into_iter()
+        .min_by_key(|&y| ((y - this_year).abs(), std::cmp::Reverse(y))))
 }

@@ -110,7 +110,9 @@ pub fn reason_label(code: &str, lang: crate::error::Lang) -> &'static str {
     }
 }
 
-pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
+/// The report of a year: of the whole province, or of one district (`district`), whose total
+/// row then is the district's own and is named as such, not "Toàn tỉnh".
+pub fn compute(year: i32, facts: &Facts, district: Option<i64>) -> YearlyReport {
     let mut districts: Vec<DistrictYear> = facts
         .districts
         .iter()
@@ -210,7 +212,12 @@ pub fn compute(year: i32, facts: &Facts) -> YearlyReport {
     }
 
     let mut total = DistrictYear {
-        district_name: "Toàn tỉnh".into(),
+        district_name: if district.is_some() {
+            "Tổng cộng"
+        } else {
+            "Toàn tỉnh"
+        }
+        .into(),
         ..Default::default()
     };
     for d in &mut districts {

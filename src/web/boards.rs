@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::layout::{clock, date, decimal, page, tr};
 use super::{Page, chart};
 use crate::api::AppState;
+use crate::auth::AuthUser;
 use crate::error::{ApiPath, Lang, Result};
 use crate::reports::coverage::Cell;
 use crate::reports::yearly::{self, reason_label};
@@ -20,9 +21,30 @@ pub struct YearQuery {
 }
 
 impl YearQuery {
-    /// The year asked for, else this year.
-    fn year(&self) -> Result<i32> {
-        valid_year(self.year.unwrap_or_else(|| Utc::now().with_timezone(&ZONE).year()))
+    /// The year asked for, else the year with the nearest plans (see
+    /// [`reports::nearest_planned_year`]), else this year; and whether it was chosen so.
+    async fn year(&self, state: &AppState, user: &AuthUser) -> Result<(i32, bool)> {
+        if let Some(year) = self.year {
+            return Ok((valid_year(year)?, false));
+        }
+        let this_year = Utc::now().with_timezone(&ZONE).year();
+        let nearest = state
+            .db
+            .read(async |c| reports::nearest_planned_year(c, user, this_year).await)
+            .await?;
+        Ok((nearest.unwrap_or(this_year), true))
+    }
+}
+
+/// Says which year a page opened on when none was asked.
+fn chosen_year(lang: Lang, year: i32, chosen: bool) -> Markup {
+    html! {
+        @if chosen {
+            p.note role="status" {
+                (tr(lang, "Đang xem năm ", "Showing ")) (year)
+                (tr(lang, ": năm gần nhất có kế hoạch. Chọn năm khác ở dưới.", ": the nearest year with plans. Pick another below."))
+            }
+        }
     }
 }
 
@@ -45,25 +67,43 @@ fn shade(rate: Option<f64>) -> String {
     }
 }
 
+/// Sessions no published schedule has seen yet: blue, never the red of "short".
+const NOT_SCHEDULED: &str = "background:#dbe7f7";
+
 fn percent(lang: Lang, rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_string(), |r| format!("{}%", decimal(lang, r * 100.0)))
 }
 
+/// Staffed over scheduled sessions, shaded red to green; a month nobody has scheduled yet says
+/// so in blue; sessions not yet scheduled beside scheduled ones are counted apart.
 fn cell(lang: Lang, c: &Cell) -> Markup {
     let title = format!(
-        "{}: {} / {}; {}: {} / {} h",
+        "{}: {} / {}; {}: {}; {}: {} / {} h",
         tr(lang, "buổi đủ người", "staffed sessions"),
         c.covered,
         c.sessions,
+        tr(lang, "chưa xếp lịch", "not scheduled yet"),
+        c.not_scheduled,
         tr(lang, "giờ", "hours"),
         decimal(lang, c.covered_hours),
         decimal(lang, c.hours)
     );
+    let scheduled = c.scheduled();
+    let rate = (scheduled > 0).then(|| c.covered as f64 / scheduled as f64);
     html! {
-        td style=(shade(c.rate())) title=(title) {
-            @if c.sessions > 0 {
+        @if c.sessions == 0 {
+            td style=(shade(None)) {}
+        } @else if scheduled == 0 {
+            td.not-scheduled style=(NOT_SCHEDULED) title=(title) {
+                (c.covered) "/" (c.sessions) br; span.state { (tr(lang, "chưa xếp", "not yet")) }
+            }
+        } @else {
+            td style=(shade(rate)) title=(title) {
                 (c.covered) "/" (c.sessions)
-                br; span.muted { (percent(lang, c.rate())) }
+                br; span.state { (percent(lang, rate)) }
+                @if c.not_scheduled > 0 {
+                    br; span.state { "+" (c.not_scheduled) " " (tr(lang, "chưa xếp", "not yet")) }
+                }
             }
         }
     }
@@ -73,7 +113,7 @@ fn cell(lang: Lang, c: &Cell) -> Markup {
 pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> Result<Markup> {
     let lang = p.lang;
     let district = reported_district(&p.user, None)?;
-    let year = q.year()?;
+    let (year, chosen) = q.year(&state, &p.user).await?;
     let c = state
         .db
         .read(async |c| reports::coverage(c, &p.user, year, None).await)
@@ -88,12 +128,15 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
     )
     .map_err(|e| anyhow::anyhow!("drawing the load chart: {e}"))?;
     let body = html! {
+        (chosen_year(lang, year, chosen))
         (year_switch(lang, "/coverage", year))
-        p.legend.muted {
-            (tr(lang, "Mỗi ô: buổi đủ người / buổi theo lịch, và tỉ lệ. ", "Each cell: staffed sessions / sessions, and the rate. "))
-            span style=(shade(Some(0.0))) { "0%" }
+        p.legend {
+            (tr(lang, "Mỗi ô: buổi đủ người / buổi theo kế hoạch, và tỉ lệ đủ người trong các buổi đã xếp lịch. ",
+                "Each cell: staffed sessions / planned sessions, and the share staffed among those scheduled. "))
+            span style=(NOT_SCHEDULED) { (tr(lang, "Chưa xếp lịch", "Not scheduled yet")) }
+            span style=(shade(Some(0.0))) { (tr(lang, "Thiếu người (0%)", "Short (0%)")) }
             span style=(shade(Some(0.5))) { "50%" }
-            span style=(shade(Some(1.0))) { "100%" }
+            span style=(shade(Some(1.0))) { (tr(lang, "Đủ người (100%)", "Fully staffed (100%)")) }
         }
         div.scroll {
             table #coverage {
@@ -170,7 +213,7 @@ pub async fn district(
 ) -> Result<Markup> {
     let lang = p.lang;
     reported_district(&p.user, Some(id))?;
-    let year = q.year()?;
+    let (year, chosen) = q.year(&state, &p.user).await?;
     let mut conn = state.db.acquire().await?;
     let (name, sessions) = reports::sessions::of_district(conn.conn(), year, id)
         .await?
@@ -178,6 +221,7 @@ pub async fn district(
     let covered = sessions.iter().filter(|s| s.short() == 0).count();
     let rate = (!sessions.is_empty()).then(|| covered as f64 / sessions.len() as f64);
     let body = html! {
+        (chosen_year(lang, year, chosen))
         (year_switch(lang, &format!("/coverage/district/{id}"), year))
         p {
             (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (covered) " / " (sessions.len()) }
@@ -222,14 +266,15 @@ pub async fn district(
 /// The yearly report, with its downloads.
 pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> Result<Markup> {
     let lang = p.lang;
-    let _district = reported_district(&p.user, None)?;
-    let year = q.year()?;
+    reported_district(&p.user, None)?;
+    let (year, chosen) = q.year(&state, &p.user).await?;
     let report = state
         .db
         .read(async |c| reports::yearly(c, &p.user, year, None).await)
         .await?;
     let (header, rows) = yearly::summary(&report);
     let body = html! {
+        (chosen_year(lang, year, chosen))
         (year_switch(lang, "/report", year))
         p {
             a #csv href={ "/api/v1/reports/yearly?format=csv&year=" (year) } download { (tr(lang, "Tải CSV", "Download CSV")) }

@@ -49,6 +49,7 @@ thead th{background:#eef2f7;text-align:left}
 .scroll{overflow-x:auto}
 .muted{color:#627d98;font-size:.85rem}
 .error{background:#fde8e8;border:1px solid #f5b5b5;padding:.6rem;border-radius:.3rem}
+.note{background:#eef4fb;border:1px solid #b6cde8;padding:.5rem;border-radius:.3rem}
 .field-error{display:block;color:#a61b1b;font-size:.9rem}
 .ok{background:#e6f6ec;border:1px solid #a8dcb9;padding:.6rem;border-radius:.3rem}
 form.inline{display:inline}

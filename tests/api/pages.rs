@@ -484,3 +484,58 @@ async fn a_center_requests_lecturers_for_a_planned_class_and_follows_it() {
             .contains("<strong>Đã chấp nhận</strong>")
     );
 }
+
+#[tokio::test]
+async fn coverage_tells_not_yet_scheduled_from_short_and_opens_on_the_year_of_the_plans() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    one_account_of_each_kind(&app, &p).await;
+    let mut admin = Browser::signed_in(&app, "admin.web").await;
+    let march_d1 = |page: &str| {
+        let row = page
+            .split("<tr data-district=")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        row.split("<td").nth(4).unwrap().to_string()
+    };
+    // Planned, not yet scheduled: counted apart, in the legend's blue, not the red of short.
+    let api = p.admin.get("/api/v1/reports/coverage?year=2027").await.ok(200).clone();
+    let cell = &api["districts"][0]["months"][2];
+    assert_eq!(
+        (cell["sessions"].as_i64(), cell["not_scheduled"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let before = admin.get("/coverage?year=2027").await.text;
+    assert!(before.contains("Chưa xếp lịch"), "the legend names the state");
+    let cell = march_d1(&before);
+    assert!(
+        cell.contains("not-scheduled") && cell.contains("chưa xếp") && !cell.contains("hsl(0"),
+        "{cell}"
+    );
+    publish_march(&p.admin, None).await;
+    let cell = march_d1(&admin.get("/coverage?year=2027").await.text);
+    assert!(
+        cell.contains("2/2") && cell.contains("hsl(120") && !cell.contains("chưa xếp</span>"),
+        "{cell}"
+    );
+
+    // Every plan is in 2027: without a year asked, the boards' pages open on it and say so.
+    for path in ["/coverage", "/report"] {
+        let page = admin.get(path).await.text;
+        assert!(
+            page.contains("Đang xem năm 2027") && page.contains("<strong>Năm 2027</strong>"),
+            "{path}"
+        );
+    }
+    let asked = admin.get("/coverage?year=2026").await.text;
+    assert!(!asked.contains("Đang xem năm"), "a year asked for is not announced");
+
+    // A district board's report names its own total, not the province's.
+    let mut board = Browser::signed_in(&app, "bt.d01").await;
+    let report = board.get("/report?year=2027").await.text;
+    assert!(report.contains("Tổng cộng") && !report.contains("Toàn tỉnh"));
+}

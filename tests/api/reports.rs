@@ -130,6 +130,10 @@ async fn boards_read_their_own_districts_report_only() {
     let own = board.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
     assert_eq!(own["districts"].as_array().unwrap().len(), 1);
     assert_eq!(own["districts"][0]["district_name"], "Huyện Trần Đề");
+    // The district's own total is not the province's.
+    assert_eq!(own["total"]["district_name"], "Tổng cộng");
+    let csv = String::from_utf8(board.get("/api/v1/reports/yearly?year=2027&format=csv").await.bytes).unwrap();
+    assert!(!csv.contains("Toàn tỉnh") && csv.contains("Tổng cộng"), "{csv}");
     board
         .get(&format!("/api/v1/reports/yearly?year=2027&district_id={}", p.w.d1))
         .await
