@@ -60,12 +60,14 @@ pub async fn list(c: Conn<'_>, user: &AuthUser, f: AuditFilter) -> Result<Page<A
     if let (Some(from), Some(to)) = (from, to)
         && from >= to
     {
-        return Err(ApiError::invalid(
-            "to",
+        // A mistake in a query string: 400, as the query extractor answers.
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
             "reversed_period",
             "Ngày cuối phải từ ngày đầu trở đi.",
             "The last day must not come before the first.",
-        ));
+        )
+        .with_field("to"));
     }
     let (items, total) = on!(c, |c| {
         let filter = |qb: &mut sqlx::QueryBuilder<DB>| {

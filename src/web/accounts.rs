@@ -766,7 +766,7 @@ pub async fn audit(State(state): State<AppState>, p: Page, Query(q): Query<Audit
     };
     let entries = match state.db.read(async |c| audit_log::list(c, &p.user, filter).await).await {
         Ok(found) => Some(found),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
             errors.push(e);
             None
         }

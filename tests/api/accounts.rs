@@ -234,5 +234,5 @@ async fn the_audit_log_filters_by_local_days() {
             .ok(200)["total"],
         2
     );
-    admin.get(&on(today, yesterday)).await.problem(422, "reversed_period");
+    admin.get(&on(today, yesterday)).await.problem(400, "reversed_period");
 }

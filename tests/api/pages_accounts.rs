@@ -367,6 +367,9 @@ async fn the_audit_page_filters_by_entity_who_and_dates_and_shows_the_change() {
     let bad = admin.get("/audit?from=2027-02-30").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text.contains("id=\"error-from\""));
+    let reversed = admin.get("/audit?from=2027-03-02&to=2027-03-01").await;
+    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+    assert!(reversed.text.contains("id=\"error-to\""), "{}", reversed.text);
     // When: dd/mm/yyyy HH:MM, local time.
     assert!(all.text.contains(&today.format("%d/%m/%Y ").to_string()));
     // Pages of 50.
