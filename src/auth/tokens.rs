@@ -16,27 +16,27 @@ const TOKEN_PREFIX: &str = "rst_";
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// What the token is for, e.g. "nightly export".
-    name: String,
+    pub name: String,
 }
 
 #[derive(Serialize, ToSchema, sqlx::FromRow)]
 pub struct TokenView {
     #[sqlx(rename = "api_token_id")]
-    id: i64,
-    name: String,
+    pub id: i64,
+    pub name: String,
     /// The first characters of the token, to recognise it.
-    prefix: String,
-    created_at: DateTime<Utc>,
-    last_used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
-    token: TokenView,
+    pub token: TokenView,
     /// The secret, shown this once: send it as `Authorization: Bearer <token>`.
-    token_secret: String,
+    pub token_secret: String,
 }
 
 /// The caller's own API tokens.

@@ -338,3 +338,83 @@ fn valid_password(p: &str) -> Result<&str> {
     }
     Ok(p)
 }
+
+/// An account as the accounts page lists it: its scope by name, and when it last signed in.
+#[derive(Debug, sqlx::FromRow)]
+pub struct AccountSummary {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: UserRoleText,
+    pub district_name: Option<String>,
+    pub center_name: Option<String>,
+    pub person_name: Option<String>,
+    pub person_code: Option<String>,
+    pub active: bool,
+    /// The start of its latest session still on record (sessions end at sign-out and expire
+    /// after 12 hours), if any.
+    pub last_sign_in: Option<DateTime<Utc>>,
+}
+
+/// All accounts with their scopes' names (province board only).
+pub async fn summaries(c: Conn<'_>, user: &AuthUser) -> Result<Vec<AccountSummary>> {
+    user.require_admin()?;
+    Ok(on!(c, |c| {
+        sqlx::query_as(
+            "SELECT u.user_id, u.username, u.display_name, u.role, d.name AS district_name, \
+                    ce.name AS center_name, p.full_name AS person_name, p.code AS person_code, u.active, \
+                    (SELECT MAX(s.created_at) FROM user_session s WHERE s.user_id = u.user_id) AS last_sign_in \
+             FROM app_user u LEFT JOIN district d ON d.district_id = u.district_id \
+             LEFT JOIN center ce ON ce.center_id = u.center_id \
+             LEFT JOIN person p ON p.person_id = u.person_id \
+             ORDER BY u.username",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// Something an account's scope may name: a district, a center or a person.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ScopeChoice {
+    pub id: i64,
+    pub name: String,
+    /// The board's code.
+    pub code: String,
+}
+
+/// What a new account's scope may be: every district and center, and the active people
+/// without an account yet (in Vietnamese name order).
+pub struct ScopeChoices {
+    pub districts: Vec<ScopeChoice>,
+    pub centers: Vec<ScopeChoice>,
+    pub people: Vec<ScopeChoice>,
+}
+
+/// The districts, centers and people a new account may be for (province board only).
+pub async fn scope_choices(c: Conn<'_>, user: &AuthUser) -> Result<ScopeChoices> {
+    user.require_admin()?;
+    let (districts, centers, mut people) = on!(c, |c| {
+        let districts: Vec<ScopeChoice> =
+            sqlx::query_as("SELECT district_id AS id, name, code FROM district ORDER BY code")
+                .fetch_all(&mut *c)
+                .await?;
+        let centers: Vec<ScopeChoice> = sqlx::query_as("SELECT center_id AS id, name, code FROM center ORDER BY code")
+            .fetch_all(&mut *c)
+            .await?;
+        let people: Vec<ScopeChoice> = sqlx::query_as(
+            "SELECT p.person_id AS id, p.full_name AS name, p.code FROM person p WHERE p.active = TRUE \
+             AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.person_id = p.person_id)",
+        )
+        .fetch_all(&mut *c)
+        .await?;
+        (districts, centers, people)
+    });
+    people.sort_by_cached_key(|p| (crate::collation::sort_key(&p.name), p.code.clone()));
+    Ok(ScopeChoices {
+        districts,
+        centers,
+        people,
+    })
+}

@@ -5,12 +5,20 @@ mod planning;
 
 use chrono::{Datelike, Days, NaiveTime, TimeZone};
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
 use crate::audit::{self, Actor};
+use crate::auth::AuthUser;
 use crate::auth::users::{self, NewUser};
 use crate::db::{Db, now};
+use crate::error::ApiError;
 use crate::on;
 use crate::registry::PersonInput;
+use crate::registry::availability::{self, UnavailabilityInput};
 use crate::registry::people::{self, HalfDaySlot};
+use crate::registry::{centers, districts, topics};
 use crate::time::ZONE;
 use crate::vocab::{Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, UserRole, Weekday};
 
@@ -19,6 +27,8 @@ use data::province;
 /// The seed of the demo province; the same seed gives the same province.
 const SEED: u64 = 2026;
 pub const DEMO_PASSWORD: &str = "roster-demo";
+/// The center of the demo coordinator's account: Trung tâm Chính trị thị xã Vĩnh Châu.
+const DEMO_CENTER: usize = 9;
 
 /// A demo login: username, password, and what the account may do.
 pub type Login = (String, String, String);
@@ -44,61 +54,44 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     let p = province(SEED);
     let t = now();
     let today = t.with_timezone(&ZONE).date_naive();
-    let (district_ids, center_ids, topic_ids) = on!(tx.conn(), |c| {
-        let mut districts = Vec::new();
-        for d in &p.districts {
-            let id: i64 = sqlx::query_scalar("INSERT INTO district (code, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING district_id")
-                .bind(&d.code)
-                .bind(&d.name)
-                .bind(t)
-                .fetch_one(&mut *c)
-                .await?;
-            districts.push(id);
+    let demo = AuthUser::system("demo");
+    // The registry through its own functions, as the API writes it (each write audited).
+    let mut district_ids = Vec::new();
+    for d in &p.districts {
+        let input = from_json(json!({"code": d.code, "name": d.name}))?;
+        let created = districts::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
+        district_ids.push(id_of(&created)?);
+    }
+    let mut entries = Vec::new();
+    for (from, row) in p.travel_minutes.iter().enumerate() {
+        for (to, minutes) in row.iter().enumerate() {
+            entries.push(
+                json!({"from_district_id": district_ids[from], "to_district_id": district_ids[to], "minutes": minutes}),
+            );
         }
-        for (from, row) in p.travel_minutes.iter().enumerate() {
-            for (to, minutes) in row.iter().enumerate() {
-                sqlx::query("INSERT INTO travel_time (from_district_id, to_district_id, minutes) VALUES ($1, $2, $3)")
-                    .bind(districts[from])
-                    .bind(districts[to])
-                    .bind(*minutes as i32)
-                    .execute(&mut *c)
-                    .await?;
-            }
-        }
-        let mut centers = Vec::new();
-        for center in &p.centers {
-            let kind = if center.provincial_school {
-                "provincial_school"
-            } else {
-                "district_center"
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO center (code, name, kind, district_id, contact, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING center_id",
-            )
-            .bind(&center.code)
-            .bind(&center.name)
-            .bind(kind)
-            .bind(districts[center.district])
-            .bind(&center.contact)
-            .bind(t)
-            .fetch_one(&mut *c)
-            .await?;
-            centers.push(id);
-        }
-        let mut topics = Vec::new();
-        for topic in &p.topics {
-            let kind = if topic.resolution { "resolution" } else { "module" };
-            let id: i64 = sqlx::query_scalar("INSERT INTO topic (code, name, kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING topic_id")
-                .bind(&topic.code)
-                .bind(&topic.name)
-                .bind(kind)
-                .bind(t)
-                .fetch_one(&mut *c)
-                .await?;
-            topics.push(id);
-        }
-        (districts, centers, topics)
-    });
+    }
+    districts::set_travel_times(tx.conn(), &demo, from_json(json!({ "entries": entries }))?)
+        .await
+        .map_err(demo_error)?;
+    let mut center_ids = Vec::new();
+    for center in &p.centers {
+        let kind = if center.provincial_school {
+            "provincial_school"
+        } else {
+            "district_center"
+        };
+        let input = from_json(json!({"code": center.code, "name": center.name, "kind": kind,
+            "district_id": district_ids[center.district], "contact": center.contact}))?;
+        let created = centers::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
+        center_ids.push(id_of(&created)?);
+    }
+    let mut topic_ids = Vec::new();
+    for topic in &p.topics {
+        let kind = if topic.resolution { "resolution" } else { "module" };
+        let input = from_json(json!({"code": topic.code, "name": topic.name, "kind": kind}))?;
+        let created = topics::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
+        topic_ids.push(id_of(&created)?);
+    }
 
     let mut person_ids = Vec::with_capacity(p.people.len());
     for person in &p.people {
@@ -133,16 +126,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
                 half_day: if morning { HalfDay::Morning } else { HalfDay::Afternoon },
             })
             .collect();
-        on!(tx.conn(), |c| {
-            for s in &slots {
-                sqlx::query("INSERT INTO weekly_availability (person_id, weekday, half_day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(s.weekday.as_str())
-                    .bind(s.half_day.as_str())
-                    .execute(&mut *c)
-                    .await?;
-            }
-        });
+        if !slots.is_empty() {
+            availability::set_weekly_pattern(tx.conn(), &demo, id, from_json(json!({ "half_days": slots }))?)
+                .await
+                .map_err(demo_error)?;
+        }
         person_ids.push(id);
     }
 
@@ -152,38 +140,40 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             .single()
             .map(|t| t.to_utc())
     };
-    on!(tx.conn(), |c| {
-        let mut last_end = std::collections::HashMap::new();
-        for u in &p.unavailability {
-            let (Some(start), Some(end)) = (
-                midnight(u.start_day_offset),
-                midnight(u.start_day_offset + u.days.max(1)),
-            ) else {
-                continue;
-            };
-            // Periods of one person never overlap, as the API requires.
-            if last_end.get(&u.person).is_some_and(|e| start < *e) {
-                continue;
-            }
-            last_end.insert(u.person, end);
-            sqlx::query("INSERT INTO unavailability (person_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4)")
-                .bind(person_ids[u.person])
-                .bind(start)
-                .bind(end)
-                .bind(u.reason)
-                .execute(&mut *c)
-                .await?;
+    let mut last_end = std::collections::HashMap::new();
+    for u in &p.unavailability {
+        let (Some(start), Some(end)) = (
+            midnight(u.start_day_offset),
+            midnight(u.start_day_offset + u.days.max(1)),
+        ) else {
+            continue;
+        };
+        // Periods of one person never overlap, as the API requires.
+        if last_end.get(&u.person).is_some_and(|e| start < *e) {
+            continue;
         }
-    });
+        last_end.insert(u.person, end);
+        let input = UnavailabilityInput {
+            start: start.fixed_offset(),
+            end: end.fixed_offset(),
+            reason: Some(u.reason.to_string()),
+        };
+        availability::add(tx.conn(), &demo, person_ids[u.person], input)
+            .await
+            .map_err(demo_error)?;
+    }
 
     // The coming year's plans, classes and briefings.
     let centers: Vec<planning::Center> = p
         .centers
         .iter()
         .zip(&center_ids)
-        .filter(|(center, _)| !center.provincial_school)
-        .map(|(center, &id)| planning::Center {
+        .enumerate()
+        .filter(|(_, (center, _))| !center.provincial_school)
+        .map(|(i, (center, &id))| planning::Center {
             id,
+            // The demo coordinator's center (`ttct.vinhchau`) has classes left to request.
+            unrequested: if i == DEMO_CENTER { 2 } else { 0 },
             district_id: district_ids[center.district],
             name: &center.name,
             khmer: p
@@ -234,7 +224,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             "Trung tâm Chính trị thị xã Vĩnh Châu",
             UserRole::CenterCoordinator,
             None,
-            Some(center_ids[9]),
+            Some(center_ids[DEMO_CENTER]),
             None,
         ),
         (
@@ -282,4 +272,20 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     .await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// An input of the registry, built as the API receives it.
+fn from_json<T: DeserializeOwned>(v: Value) -> anyhow::Result<T> {
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The id of a record as the API shows it.
+fn id_of<T: Serialize>(record: &T) -> anyhow::Result<i64> {
+    serde_json::to_value(record)?["id"]
+        .as_i64()
+        .ok_or_else(|| anyhow::anyhow!("a record without an id"))
+}
+
+fn demo_error(e: ApiError) -> anyhow::Error {
+    anyhow::anyhow!("demo data: {}", e.en)
 }

@@ -1,6 +1,7 @@
 //! The demo province's coming year: three programs, each district's approved plan with its
-//! classes, requested by the centers and accepted (the last of each district still waiting),
-//! and briefing conferences — sessions ready for the scheduler.
+//! classes, requested by the centers and accepted (the last of each district still waiting;
+//! the demo coordinator's center leaves two classes before it to request), and briefing
+//! conferences — sessions ready for the scheduler.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
@@ -37,6 +38,8 @@ pub struct Center<'a> {
     pub district_id: i64,
     pub name: &'a str,
     pub khmer: bool,
+    /// How many classes, before the last, the center has not requested yet.
+    pub unrequested: usize,
 }
 
 /// The `n` half-days from the first Monday of the second week of `month`, Monday to Friday,
@@ -99,11 +102,15 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
             .await?
         });
         let venue = format!("Hội trường {}", center.name);
+        let last = CLASSES.len() - 1;
         for (k, (&planned_class, &program)) in planned.iter().zip(&CLASSES).enumerate() {
+            if (last - center.unrequested..last).contains(&k) {
+                continue;
+            }
             let slots = half_days(year, month(d, k), programs[program].1);
             let id = requests::submit(c.reborrow(), planned_class, center.district_id, &venue, &slots, "demo").await?;
             // The last class of each district still waits for the board.
-            if k + 1 < CLASSES.len() {
+            if k < last {
                 let request = requests::load_one(c.reborrow(), id).await?;
                 requests::store_acceptance(c.reborrow(), &request, "demo").await?;
             }

@@ -1,6 +1,8 @@
 //! A lecturer's or rapporteur's own page: the coming sessions week by week, the calendar link
-//! (with a QR code and a one-tap `webcal://`), and a form to say when they cannot come.
+//! (with a QR code and a one-tap `webcal://`), a form to say when they cannot come, and the
+//! absences reported, each with a way to withdraw it; a session an absence falls on is marked.
 
+use crate::error::ApiPath;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -32,12 +34,62 @@ enum Notice {
     None,
     Link(IssuedLink),
     Unavailable(String),
+    Withdrawn(String),
+}
+
+/// An absence as the API shows it (`GET /api/v1/people/{id}/unavailability`).
+#[derive(Deserialize)]
+struct Absence {
+    id: i64,
+    start: DateTime<chrono::FixedOffset>,
+    end: DateTime<chrono::FixedOffset>,
+    reason: Option<String>,
+}
+
+impl Absence {
+    fn covers(&self, s: &Upcoming) -> bool {
+        self.start.to_utc() < s.ends_at && self.end.to_utc() > s.starts_at
+    }
+
+    /// Its days, local time: the last day is the one before the end's midnight.
+    fn days(&self) -> String {
+        let start = self.start.with_timezone(&ZONE);
+        let end = self.end.with_timezone(&ZONE);
+        let last = if end.time() == chrono::NaiveTime::MIN {
+            end.date_naive().pred_opt().unwrap_or(end.date_naive())
+        } else {
+            end.date_naive()
+        };
+        format!("{} – {}", start.format("%d/%m/%Y"), last.format("%d/%m/%Y"))
+    }
+}
+
+/// The person's absences, through the registry's own list.
+async fn absences(state: &AppState, p: &Page, person: i64) -> Result<Vec<Absence>> {
+    let periods = state
+        .db
+        .read(async |c| availability::list(c, &p.user, person).await)
+        .await?;
+    periods
+        .into_iter()
+        .map(|u| {
+            serde_json::to_value(u)
+                .and_then(serde_json::from_value)
+                .map_err(|e| ApiError::from(anyhow::Error::from(e)))
+        })
+        .collect()
 }
 
 async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Result<Markup> {
     let lang = p.lang;
     let sessions = state.db.read(async |c| publish::upcoming(c, person).await).await?;
     let link = state.db.read(async |c| links::status(c, &p.user, person).await).await?;
+    let now = Utc::now();
+    let away: Vec<Absence> = absences(state, p, person)
+        .await?
+        .into_iter()
+        .filter(|a| a.end.to_utc() > now)
+        .collect();
     // Week by week (ISO weeks, local time).
     let mut weeks: Vec<((i32, u32), Vec<&Upcoming>)> = Vec::new();
     for s in &sessions {
@@ -54,6 +106,10 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
                 (tr(lang, "Đã ghi nhận thời gian vắng: ", "Recorded as unavailable: ")) (when)
                 (tr(lang, ". Ban Tuyên giáo sẽ thấy các buổi cần xếp lại.", ". The board sees the sessions to re-plan."))
             },
+            Notice::Withdrawn(when) => p.ok role="status" {
+                (tr(lang, "Đã rút báo vắng ", "Withdrawn the absence ")) (when)
+                (tr(lang, ". Bạn lại có thể được xếp lịch vào những ngày này.", ". You may be scheduled on those days again."))
+            },
             _ => {}
         }
         h2 { (tr(lang, "Các buổi sắp tới", "Coming sessions")) }
@@ -65,8 +121,14 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
             table.week {
                 tbody {
                     @for s in list {
-                        tr {
-                            td.text { (weekday(lang, s.starts_at)) " " (date(s.starts_at)) }
+                        @let away_then = away.iter().any(|a| a.covers(s));
+                        tr.away[away_then] {
+                            td.text {
+                                (weekday(lang, s.starts_at)) " " (date(s.starts_at))
+                                @if away_then {
+                                    br; strong.away-mark { (tr(lang, "Trùng ngày báo vắng", "During your absence")) }
+                                }
+                            }
                             td { (clock(s.starts_at)) "–" (clock(s.ends_at)) }
                             td.text {
                                 (s.topic_name)
@@ -101,6 +163,42 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
             button type="submit" { (tr(lang, "Tạo đường dẫn lịch mới", "Make a new calendar link")) }
         }
         h2 { (tr(lang, "Báo vắng", "Unavailable")) }
+        @if away.is_empty() {
+            p.muted { (tr(lang, "Bạn chưa báo vắng ngày nào sắp tới.", "You have reported no coming absence.")) }
+        } @else {
+            div.scroll {
+                table #absences {
+                    thead {
+                        tr {
+                            th scope="col" { (tr(lang, "Ngày vắng", "Days away")) }
+                            th scope="col" { (tr(lang, "Lý do", "Reason")) }
+                            th scope="col" { (tr(lang, "Buổi đã xếp bị ảnh hưởng", "Scheduled sessions affected")) }
+                            th scope="col" { (tr(lang, "Rút lại", "Withdraw")) }
+                        }
+                    }
+                    tbody {
+                        @for a in &away {
+                            @let hit = sessions.iter().filter(|s| a.covers(s)).count();
+                            tr data-absence=(a.id) {
+                                th scope="row" { (a.days()) }
+                                td.text { (a.reason.as_deref().unwrap_or("—")) }
+                                td { (hit) }
+                                td.text {
+                                    form.inline method="post" action={ "/my/unavailability/" (a.id) "/withdraw" } {
+                                        button type="submit" { (tr(lang, "Rút báo vắng ", "Withdraw ")) (a.days()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p.muted {
+                (tr(lang, "Rút báo vắng khi bạn lại đến được; các buổi đã xếp vẫn giữ nguyên cho đến khi Ban Tuyên giáo xếp lại.",
+                    "Withdraw an absence when you can come after all; scheduled sessions stay as they are until the board re-plans."))
+            }
+        }
+        h3 { (tr(lang, "Báo thêm ngày vắng", "Report an absence")) }
         form method="post" action="/my/unavailability" {
             label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" required; }
             label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" required; }
@@ -127,11 +225,12 @@ fn weekday(lang: Lang, t: DateTime<Utc>) -> &'static str {
     }
 }
 
-/// After an unavailability was recorded, the page shows its days.
+/// After an unavailability was recorded or withdrawn, the page shows its days.
 #[derive(Deserialize)]
 pub struct Recorded {
     away_from: Option<NaiveDate>,
     away_to: Option<NaiveDate>,
+    withdrawn: Option<String>,
 }
 
 pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Recorded>) -> Result<Markup> {
@@ -140,7 +239,10 @@ pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Re
         (Some(from), Some(to)) => {
             Notice::Unavailable(format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")))
         }
-        _ => Notice::None,
+        _ => match q.withdrawn {
+            Some(days) => Notice::Withdrawn(days),
+            None => Notice::None,
+        },
     };
     render(&state, &p, person, notice).await
 }
@@ -190,4 +292,21 @@ pub async fn mark_unavailable(State(state): State<AppState>, p: Page, Form(form)
         "/my?away_from={}&away_to={}",
         form.from, form.to
     )))
+}
+
+/// Withdraws one of the lecturer's own absences (the registry checks that they may).
+pub async fn withdraw(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
+    let person = person(&p)?;
+    let days = absences(&state, &p, person)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .map(|a| a.days())
+        .unwrap_or_default();
+    state
+        .db
+        .write(async |c| availability::remove(c, &p.user, person, id).await)
+        .await?;
+    let days: String = form_urlencoded::byte_serialize(days.as_bytes()).collect();
+    Ok(Redirect::to(&format!("/my?withdrawn={days}")))
 }

@@ -211,3 +211,28 @@ async fn every_write_is_audited_with_who_what_and_before_after() {
     let board = app.account("bantg.d01", UserRole::DistrictBoard, Some(w.d1)).await;
     board.get("/api/v1/audit").await.problem(403, "forbidden");
 }
+
+#[tokio::test]
+async fn the_audit_log_filters_by_local_days() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    world(&admin).await;
+    let today = chrono::Utc::now().with_timezone(&roster::time::ZONE).date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let on = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        format!("/api/v1/audit?entity=district&from={}&to={}", day(from), day(to))
+    };
+    assert_eq!(admin.get(&on(today, today)).await.ok(200)["total"], 2);
+    let yesterday = today.pred_opt().unwrap();
+    assert_eq!(admin.get(&on(yesterday, yesterday)).await.ok(200)["total"], 0);
+    let tomorrow = today.succ_opt().unwrap();
+    assert_eq!(admin.get(&on(tomorrow, tomorrow)).await.ok(200)["total"], 0);
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/audit?entity=district&from={}", day(yesterday)))
+            .await
+            .ok(200)["total"],
+        2
+    );
+    admin.get(&on(today, yesterday)).await.problem(400, "reversed_period");
+}

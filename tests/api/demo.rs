@@ -38,7 +38,8 @@ async fn the_demo_province_loads_once_with_working_logins() {
 }
 
 /// The demo's coming year: approved plans, accepted requests with one still waiting per
-/// district, sessions, and a month the scheduler can take on at once.
+/// district, two classes of the demo coordinator's center still to request, sessions, and a
+/// month the scheduler can take on at once.
 #[tokio::test]
 async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
     let app = spawn_app().await;
@@ -77,8 +78,30 @@ async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
             .as_array()
             .unwrap()
             .len(),
-        8
+        6,
+        "five accepted, one waiting, two classes left to request"
     );
+    // The coordinator's page offers those two.
+    let mut page = crate::pages::Browser::new(&app);
+    page.post(
+        "/login",
+        &[("username", "ttct.vinhchau"), ("password", roster::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let classes = page.get("/center").await.text;
+    assert_eq!(classes.matches("<form class=\"request\"").count(), 2, "{classes}");
+    // The registry was written through its functions, each write in the audit log as "demo".
+    let log = admin
+        .get("/api/v1/audit?entity=district&per_page=500")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(log["total"], 11);
+    assert!(log["items"].as_array().unwrap().iter().all(|e| e["actor"] == "demo"));
+    for entity in ["travel_time", "center", "topic", "unavailability", "weekly_pattern"] {
+        let n = admin.get(&format!("/api/v1/audit?entity={entity}")).await.ok(200)["total"].clone();
+        assert!(n.as_i64().unwrap() > 0, "{entity}: {n}");
+    }
 
     let run = admin
         .post("/api/v1/runs", serde_json::json!({"from": format!("{year}-03-01"), "to": format!("{year}-03-31"), "time_limit_seconds": 30}))
