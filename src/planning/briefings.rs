@@ -2,9 +2,9 @@
 //! a district to an audience whose level sets the rapporteurs' minimum level, in a language
 //! when the audience needs one.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
@@ -53,6 +53,45 @@ pub struct Briefing {
     pub deadline: Option<NaiveDate>,
     /// Its sessions, in order.
     pub session_ids: Vec<i64>,
+    /// When each session starts, in the same order.
+    pub starts: Vec<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingFilter {
+    pub district_id: Option<i64>,
+    /// `YYYY-MM`: briefings with a session in that month.
+    pub month: Option<String>,
+}
+
+/// The start of a local day, as stored.
+fn local_midnight(day: NaiveDate) -> Result<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Ok(crate::time::ZONE
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .ok_or_else(|| anyhow::anyhow!("no local midnight on {day}"))?
+        .with_timezone(&Utc))
+}
+
+/// The first and the day after the last day of a `YYYY-MM` month.
+fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            "month",
+            "invalid_month",
+            "Chọn tháng theo dạng năm-tháng, ví dụ 2027-03.",
+            "Give the month as year-month, e.g. 2027-03.",
+        )
+    })?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(|| anyhow::anyhow!("month after {first}"))?;
+    Ok((first, next))
 }
 
 #[derive(sqlx::FromRow)]
@@ -70,12 +109,13 @@ struct Row {
 }
 
 async fn view(mut c: Conn<'_>, r: Row) -> Result<Briefing> {
-    let session_ids: Vec<i64> = on!(c.reborrow(), |c| {
-        sqlx::query_scalar("SELECT session_id FROM session WHERE briefing_id = $1 ORDER BY starts_at")
+    let sessions: Vec<(i64, DateTime<Utc>)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT session_id, starts_at FROM session WHERE briefing_id = $1 ORDER BY starts_at")
             .bind(r.briefing_id)
             .fetch_all(&mut *c)
             .await?
     });
+    let (session_ids, starts) = sessions.into_iter().unzip();
     Ok(Briefing {
         id: r.briefing_id,
         topic_id: r.topic_id,
@@ -89,6 +129,7 @@ async fn view(mut c: Conn<'_>, r: Row) -> Result<Briefing> {
         rapporteurs: r.rapporteurs as u32,
         deadline: r.deadline,
         session_ids,
+        starts,
     })
 }
 
@@ -97,13 +138,24 @@ const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, a
 
 /// Briefings the caller may read: the province all, a district board and a center their
 /// district's.
-pub async fn list(mut c: Conn<'_>, user: &AuthUser) -> Result<Vec<Briefing>> {
+/// With a filter, only those of a district, or with a session in a month.
+pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: BriefingFilter) -> Result<Vec<Briefing>> {
     let district = user.readable_district()?;
+    let range = filter.month.as_deref().map(month_range).transpose()?;
+    let (from, to) = match range {
+        Some((a, b)) => (Some(local_midnight(a)?), Some(local_midnight(b)?)),
+        None => (None, None),
+    };
     let rows: Vec<Row> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE ($1 IS NULL OR district_id = $1) ORDER BY briefing_id"
+            "{SELECT} WHERE ($1 IS NULL OR district_id = $1) AND ($2 IS NULL OR district_id = $2) \
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM session s WHERE s.briefing_id = briefing.briefing_id \
+                  AND s.starts_at >= $3 AND s.starts_at < $4)) ORDER BY briefing_id"
         )))
         .bind(district)
+        .bind(filter.district_id)
+        .bind(from)
+        .bind(to)
         .fetch_all(&mut *c)
         .await?
     });
@@ -250,4 +302,71 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: BriefingInput) -> Re
     )
     .await?;
     Ok(created)
+}
+
+/// Cancel a briefing not yet held (the province, or the district's board): it goes with its
+/// sessions. One whose first session has begun is held and stays; so does one whose sessions
+/// already have published rapporteurs.
+pub async fn cancel(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
+    let row: Option<Row> = on!(c.reborrow(), |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE briefing_id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let row = row.ok_or_else(|| ApiError::not_found("hội nghị", "Briefing"))?;
+    let readable = user.readable_district()?;
+    if readable.is_some_and(|d| d != row.district_id) {
+        return Err(ApiError::not_found("hội nghị", "Briefing"));
+    }
+    match user.scope {
+        Scope::Province => {}
+        Scope::District(d) if d == row.district_id => {}
+        _ => return Err(ApiError::forbidden()),
+    }
+    let before = view(c.reborrow(), row).await?;
+    if before.starts.first().is_some_and(|t| *t <= now()) {
+        return Err(ApiError::conflict(
+            "briefing_held",
+            "Hội nghị đã diễn ra (hoặc đang diễn ra) nên không thể hủy; chỉ hủy được hội nghị chưa tổ chức.",
+            "The briefing has already been held (or has begun), so it cannot be cancelled; only a briefing not yet held can be.",
+        ));
+    }
+    let published: bool = on!(c.reborrow(), |c| {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM assignment a JOIN session s ON s.session_id = a.session_id \
+             WHERE s.briefing_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    if published {
+        return Err(ApiError::conflict(
+            "briefing_published",
+            "Hội nghị đã có báo cáo viên trong lịch đã công bố; hãy báo Ban Tuyên giáo Tỉnh ủy để điều chỉnh lịch trước khi hủy.",
+            "The briefing has rapporteurs in a published schedule; ask the province board to change the schedule before cancelling it.",
+        ));
+    }
+    on!(c.reborrow(), |c| {
+        sqlx::query("DELETE FROM session WHERE briefing_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM briefing WHERE briefing_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    });
+    audit::record(
+        c.reborrow(),
+        &Actor::from(user),
+        "cancel",
+        "briefing",
+        id,
+        Some(&before),
+        None::<&()>,
+    )
+    .await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! conferences, and the sessions they make for the scheduler.
 
 pub mod briefings;
+pub mod choices;
 pub mod plans;
 pub mod programs;
 pub mod requests;

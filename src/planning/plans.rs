@@ -35,10 +35,10 @@ pub struct PlannedClassInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanInput {
-    district_id: i64,
-    year: i32,
+    pub district_id: i64,
+    pub year: i32,
     #[serde(default)]
-    classes: Vec<PlannedClassInput>,
+    pub classes: Vec<PlannedClassInput>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,6 +73,10 @@ pub struct PlanFilter {
 }
 
 /// Whether the caller may draft and approve plans of `district_id`.
+pub fn may_plan(user: &AuthUser, district_id: i64) -> bool {
+    require_planner(user, district_id).is_ok()
+}
+
 fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
     match user.scope {
         Scope::Province => Ok(()),
@@ -157,16 +161,19 @@ pub async fn find(mut c: Conn<'_>, id: i64) -> Result<Plan> {
     })
 }
 
-/// Checks a planned class for a plan of `district_id` and stores it.
-pub async fn insert_class(
-    mut c: Conn<'_>,
-    plan_id: i64,
-    district_id: i64,
-    field: &str,
-    k: &PlannedClassInput,
-) -> Result<()> {
-    let name = valid_name(&format!("{field}.name"), &k.name)?;
-    require_ref(c.reborrow(), &format!("{field}.program_id"), "program", k.program_id).await?;
+/// The name of a field of a class: `classes[0].months` in a plan, `months` alone.
+fn at(field: &str, name: &str) -> String {
+    if field.is_empty() {
+        name.to_string()
+    } else {
+        format!("{field}.{name}")
+    }
+}
+
+/// Checks a planned class for a plan of `district_id`; the months as stored.
+async fn check_class(mut c: Conn<'_>, district_id: i64, field: &str, k: &PlannedClassInput) -> Result<String> {
+    let at = |name: &str| at(field, name);
+    require_ref(c.reborrow(), &at("program_id"), "program", k.program_id).await?;
     let center: Option<(i64, String)> = on!(c.reborrow(), |c| {
         sqlx::query_as("SELECT district_id, kind FROM center WHERE center_id = $1")
             .bind(k.center_id)
@@ -174,10 +181,10 @@ pub async fn insert_class(
             .await?
     });
     match center {
-        None => require_ref(c.reborrow(), &format!("{field}.center_id"), "center", k.center_id).await?,
+        None => require_ref(c.reborrow(), &at("center_id"), "center", k.center_id).await?,
         Some((d, kind)) if d != district_id && kind != "provincial_school" => {
             return Err(ApiError::invalid(
-                format!("{field}.center_id"),
+                at("center_id"),
                 "center_outside_district",
                 "Trung tâm không thuộc huyện của kế hoạch.",
                 "The center is not in the plan's district.",
@@ -190,7 +197,7 @@ pub async fn insert_class(
     months.dedup();
     if months.is_empty() || months.iter().any(|m| !(1..=12).contains(m)) {
         return Err(ApiError::invalid(
-            format!("{field}.months"),
+            at("months"),
             "invalid_months",
             "Các tháng dự kiến phải từ 1 đến 12, ít nhất một tháng.",
             "Intended months are 1 to 12, at least one.",
@@ -198,13 +205,26 @@ pub async fn insert_class(
     }
     if k.women > k.trainees || k.ethnic_minority > k.trainees || k.trainees > 100_000 {
         return Err(ApiError::invalid(
-            format!("{field}.trainees"),
+            at("trainees"),
             "invalid_trainees",
             "Số học viên nữ và dân tộc thiểu số không được vượt tổng số học viên.",
             "Women and ethnic-minority trainees cannot exceed the trainees.",
         ));
     }
     let months: Vec<String> = months.iter().map(u32::to_string).collect();
+    Ok(months.join(","))
+}
+
+/// Checks a planned class for a plan of `district_id` and stores it.
+pub async fn insert_class(
+    mut c: Conn<'_>,
+    plan_id: i64,
+    district_id: i64,
+    field: &str,
+    k: &PlannedClassInput,
+) -> Result<()> {
+    let name = valid_name(&at(field, "name"), &k.name)?;
+    let months = check_class(c.reborrow(), district_id, field, k).await?;
     on!(c, |c| {
         sqlx::query(
             "INSERT INTO planned_class (plan_id, program_id, center_id, name, months, trainees, women, ethnic_minority) \
@@ -214,7 +234,7 @@ pub async fn insert_class(
         .bind(k.program_id)
         .bind(k.center_id)
         .bind(&name)
-        .bind(months.join(","))
+        .bind(months)
         .bind(i64::from(k.trainees))
         .bind(i64::from(k.women))
         .bind(i64::from(k.ethnic_minority))
@@ -354,6 +374,127 @@ pub async fn approve(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> 
     )
     .await?;
     Ok(after)
+}
+
+/// Checks a planned class of a draft plan and stores its new values.
+pub async fn store_class(mut c: Conn<'_>, class_id: i64, district_id: i64, k: &PlannedClassInput) -> Result<()> {
+    let name = valid_name("name", &k.name)?;
+    let months = check_class(c.reborrow(), district_id, "", k).await?;
+    on!(c, |c| {
+        sqlx::query(
+            "UPDATE planned_class SET program_id = $1, center_id = $2, name = $3, months = $4, trainees = $5, \
+             women = $6, ethnic_minority = $7 WHERE planned_class_id = $8",
+        )
+        .bind(k.program_id)
+        .bind(k.center_id)
+        .bind(&name)
+        .bind(months)
+        .bind(i64::from(k.trainees))
+        .bind(i64::from(k.women))
+        .bind(i64::from(k.ethnic_minority))
+        .bind(class_id)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+fn require_class(plan: &Plan, class_id: i64) -> Result<()> {
+    if plan.classes.iter().any(|k| k.id == class_id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("lớp trong kế hoạch", "Planned class"))
+    }
+}
+
+/// Change a class of a draft plan: program, center, name, months, trainees.
+pub async fn update_class(
+    mut c: Conn<'_>,
+    user: &AuthUser,
+    id: i64,
+    class_id: i64,
+    body: PlannedClassInput,
+) -> Result<Plan> {
+    let before = draft_plan(c.reborrow(), user, id).await?;
+    require_class(&before, class_id)?;
+    store_class(c.reborrow(), class_id, before.district_id, &body).await?;
+    let after = find(c.reborrow(), id).await?;
+    audit::record(
+        c.reborrow(),
+        &Actor::from(user),
+        "update",
+        "plan",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Remove a class from a draft plan.
+pub async fn remove_class(mut c: Conn<'_>, user: &AuthUser, id: i64, class_id: i64) -> Result<Plan> {
+    let before = draft_plan(c.reborrow(), user, id).await?;
+    require_class(&before, class_id)?;
+    on!(c.reborrow(), |c| {
+        sqlx::query("DELETE FROM planned_class WHERE planned_class_id = $1")
+            .bind(class_id)
+            .execute(&mut *c)
+            .await?;
+    });
+    let after = find(c.reborrow(), id).await?;
+    audit::record(
+        c.reborrow(),
+        &Actor::from(user),
+        "update",
+        "plan",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// A district's plan for a year at a glance.
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct PlanSummary {
+    pub district_id: i64,
+    pub district_name: String,
+    /// None when the district has no plan for the year yet.
+    pub plan_id: Option<i64>,
+    pub status: Option<String>,
+    pub classes: i64,
+    pub trainees: i64,
+    pub women: i64,
+    pub ethnic_minority: i64,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Every district the caller may read, with its plan for `year` (if any): status, classes,
+/// trainees, who approved it and when.
+pub async fn overview(c: Conn<'_>, user: &AuthUser, year: i32) -> Result<Vec<PlanSummary>> {
+    let scope = user.readable_district()?;
+    Ok(on!(c, |c| {
+        sqlx::query_as(
+            "SELECT d.district_id, d.name AS district_name, p.plan_id, p.status, \
+                    CAST(COUNT(k.planned_class_id) AS BIGINT) AS classes, \
+                    CAST(COALESCE(SUM(k.trainees), 0) AS BIGINT) AS trainees, \
+                    CAST(COALESCE(SUM(k.women), 0) AS BIGINT) AS women, \
+                    CAST(COALESCE(SUM(k.ethnic_minority), 0) AS BIGINT) AS ethnic_minority, \
+                    p.approved_by, p.approved_at \
+             FROM district d LEFT JOIN plan p ON p.district_id = d.district_id AND p.year = $1 \
+             LEFT JOIN planned_class k ON k.plan_id = p.plan_id \
+             WHERE ($2 IS NULL OR d.district_id = $2) \
+             GROUP BY d.district_id, d.name, d.code, p.plan_id, p.status, p.approved_by, p.approved_at \
+             ORDER BY d.code",
+        )
+        .bind(year)
+        .bind(scope)
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }
 
 #[derive(sqlx::FromRow)]

@@ -33,14 +33,17 @@ pub struct RequestInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectInput {
-    reason: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClassRequest {
     pub id: i64,
     pub planned_class_id: i64,
+    /// The planned class's name.
+    pub class_name: String,
     pub center_id: i64,
+    pub center_name: String,
     /// The district whose approved plan holds the class: its board reads and decides the
     /// request.
     pub plan_district_id: i64,
@@ -52,6 +55,7 @@ pub struct ClassRequest {
     pub reason: Option<String>,
     pub slots: Vec<Slot>,
     pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     /// The class, once accepted.
@@ -61,28 +65,34 @@ pub struct ClassRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RequestFilter {
-    status: Option<RequestStatus>,
+    pub status: Option<RequestStatus>,
 }
 
 #[derive(sqlx::FromRow)]
 struct Row {
     request_id: i64,
     planned_class_id: i64,
+    class_name: String,
     center_id: i64,
+    center_name: String,
     plan_district_id: i64,
     district_id: i64,
     venue: String,
     status: String,
     reason: Option<String>,
     requested_by: String,
+    requested_at: DateTime<Utc>,
     decided_by: Option<String>,
     decided_at: Option<DateTime<Utc>>,
     class_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT r.request_id, r.planned_class_id, k.center_id, p.district_id AS plan_district_id, \
-    r.district_id, r.venue, r.status, r.reason, r.requested_by, r.decided_by, r.decided_at, cc.class_id \
+const SELECT: &str = "SELECT r.request_id, r.planned_class_id, k.name AS class_name, k.center_id, \
+    ce.name AS center_name, p.district_id AS plan_district_id, \
+    r.district_id, r.venue, r.status, r.reason, r.requested_by, r.created_at AS requested_at, r.decided_by, \
+    r.decided_at, cc.class_id \
     FROM class_request r JOIN planned_class k ON k.planned_class_id = r.planned_class_id \
+    JOIN center ce ON ce.center_id = k.center_id \
     JOIN plan p ON p.plan_id = k.plan_id LEFT JOIN course_class cc ON cc.request_id = r.request_id";
 
 /// The filter on requests a caller may read: the province all, a district board those of its
@@ -122,7 +132,9 @@ async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
         out.push(ClassRequest {
             id: r.request_id,
             planned_class_id: r.planned_class_id,
+            class_name: r.class_name,
             center_id: r.center_id,
+            center_name: r.center_name,
             plan_district_id: r.plan_district_id,
             district_id: r.district_id,
             venue: r.venue,
@@ -130,6 +142,7 @@ async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
             reason: r.reason,
             slots,
             requested_by: r.requested_by,
+            requested_at: r.requested_at,
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             class_id: r.class_id,

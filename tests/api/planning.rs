@@ -388,3 +388,122 @@ async fn briefings_make_sessions_for_rapporteurs_of_the_audience_level() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_draft_plans_classes_change_and_go_and_the_year_shows_at_a_glance() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (id, class) = plan(&p, false).await;
+    let other = app.account("bt.trande", UserRole::DistrictBoard, Some(p.w.d2)).await;
+    let body = json!({"program_id": p.program, "center_id": p.w.center1, "name": "Lớp Sơ cấp LLCT khóa 1/2027",
+                      "months": [6, 5], "trainees": 50, "women": 20, "ethnic_minority": 10});
+    let path = format!("/api/v1/plans/{id}/classes/{class}");
+    other.put(&path, body.clone()).await.problem(403, "forbidden");
+    let mut bad = body.clone();
+    bad["months"] = json!([13]);
+    assert_eq!(
+        p.admin.put(&path, bad).await.problem(422, "invalid_months")["field"],
+        "months"
+    );
+    let changed = p.admin.put(&path, body).await.ok(200).clone();
+    assert_eq!(
+        (
+            changed["classes"][0]["months"].clone(),
+            changed["classes"][0]["trainees"].clone()
+        ),
+        (json!([5, 6]), json!(50))
+    );
+    p.admin
+        .put(
+            &format!("/api/v1/plans/{id}/classes/999999"),
+            json!({"program_id": p.program, "center_id": p.w.center1,
+        "name": "x", "months": [1], "trainees": 1, "women": 0, "ethnic_minority": 0}),
+        )
+        .await
+        .problem(404, "not_found");
+
+    let glance = p.admin.get("/api/v1/plans/overview?year=2027").await.ok(200).clone();
+    let d1 = glance
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["district_id"] == p.w.d1)
+        .unwrap();
+    assert_eq!(
+        (d1["status"].as_str(), d1["classes"].as_i64(), d1["trainees"].as_i64()),
+        (Some("draft"), Some(1), Some(50))
+    );
+    let d2 = glance
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["district_id"] == p.w.d2)
+        .unwrap();
+    assert!(d2["plan_id"].is_null());
+    assert_eq!(
+        other
+            .get("/api/v1/plans/overview?year=2027")
+            .await
+            .ok(200)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let removed = p.admin.delete(&path).await.ok(200).clone();
+    assert_eq!(removed["classes"], json!([]));
+    p.admin
+        .post(&format!("/api/v1/plans/{id}/approve"), json!({}))
+        .await
+        .problem(409, "plan_empty");
+}
+
+#[tokio::test]
+async fn a_briefing_not_yet_held_is_cancelled_and_a_held_one_stays() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let body = |date: &str| {
+        json!({"topic_id": p.w.resolution, "district_id": p.w.d2, "venue": "Hội trường Huyện ủy Trần Đề",
+                      "title": "Hội nghị quán triệt Nghị quyết", "audience_level": "district", "rapporteurs": 1,
+                      "slots": [{"date": date, "half_day": "morning"}]})
+    };
+    let coming = p.admin.post("/api/v1/briefings", body("2027-03-02")).await.ok(201)["id"]
+        .as_i64()
+        .unwrap();
+    let held = p.admin.post("/api/v1/briefings", body("2024-03-04")).await.ok(201)["id"]
+        .as_i64()
+        .unwrap();
+    let march = p
+        .admin
+        .get(&format!("/api/v1/briefings?month=2027-03&district_id={}", p.w.d2))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(march.as_array().unwrap().len(), 1);
+    p.admin
+        .get("/api/v1/briefings?month=March")
+        .await
+        .problem(422, "invalid_month");
+    let other = app.account("bt.soctrang", UserRole::DistrictBoard, Some(p.w.d1)).await;
+    other
+        .delete(&format!("/api/v1/briefings/{coming}"))
+        .await
+        .problem(404, "not_found");
+    p.admin
+        .delete(&format!("/api/v1/briefings/{held}"))
+        .await
+        .problem(409, "briefing_held");
+    let board = app.account("bt.trande", UserRole::DistrictBoard, Some(p.w.d2)).await;
+    let gone = board.delete(&format!("/api/v1/briefings/{coming}")).await;
+    assert_eq!(gone.status, 204);
+    let left = p.admin.get("/api/v1/briefings").await.ok(200).clone();
+    assert_eq!(
+        left.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![held]
+    );
+}

@@ -8,13 +8,15 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiJson, ApiPath, ApiQuery, Problem, Result};
-use crate::planning::plans::{self, Plan, PlanFilter, PlanInput, PlannedClassInput};
+use crate::planning::plans::{self, Plan, PlanFilter, PlanInput, PlanSummary, PlannedClassInput};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plans, create_plan))
         .routes(routes!(get_plan))
         .routes(routes!(add_class))
+        .routes(routes!(update_class, remove_class))
+        .routes(routes!(plan_overview))
         .routes(routes!(approve_plan))
 }
 
@@ -75,5 +77,63 @@ async fn add_class(
 async fn approve_plan(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Plan>> {
     Ok(Json(
         state.db.write(async |c| plans::approve(c, &user, id).await).await?,
+    ))
+}
+
+/// Change a class of a draft plan (program, center, name, months, trainees).
+#[utoipa::path(put, path = "/api/v1/plans/{id}/classes/{class_id}", tag = "planning",
+    params(("id" = i64, Path), ("class_id" = i64, Path)), request_body = PlannedClassInput,
+    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_class(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, class_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<PlannedClassInput>,
+) -> Result<Json<Plan>> {
+    Ok(Json(
+        state
+            .db
+            .write(async |c| plans::update_class(c, &user, id, class_id, body).await)
+            .await?,
+    ))
+}
+
+/// Remove a class from a draft plan.
+#[utoipa::path(delete, path = "/api/v1/plans/{id}/classes/{class_id}", tag = "planning",
+    params(("id" = i64, Path), ("class_id" = i64, Path)),
+    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn remove_class(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, class_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<Plan>> {
+    Ok(Json(
+        state
+            .db
+            .write(async |c| plans::remove_class(c, &user, id, class_id).await)
+            .await?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct OverviewQuery {
+    year: i32,
+}
+
+/// Every district the caller may read with its plan for a year: status, classes, trainees,
+/// who approved it and when.
+#[utoipa::path(get, path = "/api/v1/plans/overview", tag = "planning", params(OverviewQuery),
+    responses((status = 200, body = Vec<PlanSummary>)))]
+async fn plan_overview(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<OverviewQuery>,
+) -> Result<Json<Vec<PlanSummary>>> {
+    Ok(Json(
+        state.db.read(async |c| plans::overview(c, &user, q.year).await).await?,
     ))
 }
