@@ -260,7 +260,7 @@ async fn an_import_with_a_bad_row_shows_it_and_imports_nothing_then_a_good_file_
 }
 
 /// The people list over 5,000 people, paged: the median of 50 requests (run with
-/// `cargo test --release --test api people_list_timing -- --ignored --nocapture`).
+/// `cargo test --test api people_list_timing -- --ignored --nocapture`).
 #[tokio::test]
 #[ignore]
 async fn people_list_timing() {
