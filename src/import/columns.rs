@@ -301,17 +301,18 @@ impl Table {
             .filter(|c| !c.is_empty())
     }
 
-    pub fn error(&self, row: usize, col: Column, message: String, message_en: String) -> RowError {
+    pub fn error(&self, row: &Row, col: Column, message: String, message_en: String) -> RowError {
         RowError {
-            row,
+            row: row.number,
             column: col.header().to_string(),
+            value: self.cell(row, col).unwrap_or_default().to_string(),
             message,
             message_en,
         }
     }
 
     /// A validation error on a person field, placed in the column that fills the field.
-    pub fn field_error(&self, row: usize, e: ApiError) -> RowError {
+    pub fn field_error(&self, row: &Row, e: ApiError) -> RowError {
         let field = e.field.as_deref().unwrap_or("");
         let field = field.split(['[', '.']).next().unwrap_or(field);
         let col = Column::ALL
@@ -325,7 +326,7 @@ impl Table {
     pub fn person(&self, row: &Row, mut p: PersonInput, lookup: &Lookup) -> (PersonInput, Vec<RowError>) {
         let mut errors = Vec::new();
         let mut bad = |col: Column, value: &str, vi: &str, en: &str| {
-            errors.push(self.error(row.number, col, format!("«{value}»: {vi}"), format!("«{value}»: {en}")));
+            errors.push(self.error(row, col, format!("«{value}»: {vi}"), format!("«{value}»: {en}")));
         };
         if let Some(v) = self.cell(row, Column::FullName) {
             p.full_name = v.to_string();
@@ -450,7 +451,7 @@ impl Table {
         let center = p.center_id.and_then(|c| lookup.centers.get(&c));
         if center.is_some_and(|&(school, district)| !center_fits(school, district, p.home_district_id)) {
             let e = center_mismatch();
-            errors.push(self.error(row.number, Column::District, e.vi, e.en));
+            errors.push(self.error(row, Column::District, e.vi, e.en));
         }
         (p, errors)
     }

@@ -36,6 +36,8 @@ pub struct RowError {
     pub row: usize,
     /// The column header, e.g. "Cấp báo cáo viên".
     pub column: String,
+    /// What the cell holds (empty when blank).
+    pub value: String,
     pub message: String,
     pub message_en: String,
 }
@@ -88,7 +90,7 @@ pub async fn import(db: &Db, user: &AuthUser, bytes: Vec<u8>) -> Result<ImportRe
         let (input, mut row_errors) = table.person(row, base, &lookup);
         if let Some(first) = seen.insert(code.clone(), row.number).filter(|_| !code.is_empty()) {
             row_errors.push(table.error(
-                row.number,
+                row,
                 Column::Code,
                 format!("Mã «{code}» trùng với dòng {first}."),
                 format!("Code «{code}» repeats row {first}."),
@@ -100,13 +102,13 @@ pub async fn import(db: &Db, user: &AuthUser, bytes: Vec<u8>) -> Result<ImportRe
                     && people::loses_home_while_scheduled(tx.conn(), p.id, &valid).await?
                 {
                     let (vi, en) = people::HOME_REQUIRED;
-                    errors.push(table.error(row.number, Column::District, vi.to_string(), en.to_string()));
+                    errors.push(table.error(row, Column::District, vi.to_string(), en.to_string()));
                 } else {
                     plan.push((current, valid));
                 }
             }
             Ok(_) => {}
-            Err(field_errors) => row_errors.extend(field_errors.into_iter().map(|e| table.field_error(row.number, e))),
+            Err(field_errors) => row_errors.extend(field_errors.into_iter().map(|e| table.field_error(row, e))),
         }
         errors.extend(row_errors);
     }

@@ -29,11 +29,11 @@ pub struct UnavailabilityInput {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Unavailability {
-    id: i64,
-    person_id: i64,
-    start: DateTime<FixedOffset>,
-    end: DateTime<FixedOffset>,
-    reason: Option<String>,
+    pub id: i64,
+    pub person_id: i64,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub reason: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -189,7 +189,7 @@ pub async fn remove(mut c: Conn<'_>, user: &AuthUser, id: i64, period_id: i64) -
 #[serde(deny_unknown_fields)]
 pub struct WeeklyPattern {
     /// The half-days the person can come; empty means no weekly restriction.
-    half_days: Vec<HalfDaySlot>,
+    pub half_days: Vec<HalfDaySlot>,
 }
 
 /// Replace the weekly half-days a person can come.

@@ -15,24 +15,24 @@ use crate::vocab::CenterKind;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CenterInput {
-    code: String,
-    name: String,
-    kind: CenterKind,
-    district_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: CenterKind,
+    pub district_id: i64,
     /// Whom to call about the center's classes, e.g. "Đ/c Lan, 0912 345 678"; shown in
     /// calendar feeds.
     #[serde(default)]
-    contact: Option<String>,
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Center {
-    id: i64,
-    code: String,
-    name: String,
-    kind: CenterKind,
-    district_id: i64,
-    contact: Option<String>,
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: CenterKind,
+    pub district_id: i64,
+    pub contact: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]

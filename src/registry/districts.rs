@@ -15,17 +15,17 @@ use crate::references::{delete_unreferenced, in_use, require_ref};
 #[serde(deny_unknown_fields)]
 pub struct DistrictInput {
     /// The board's short code, e.g. `D01`.
-    code: String,
+    pub code: String,
     /// e.g. "Thành phố Sóc Trăng", "Huyện Trần Đề".
-    name: String,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct District {
     #[sqlx(rename = "district_id")]
-    id: i64,
-    code: String,
-    name: String,
+    pub id: i64,
+    pub code: String,
+    pub name: String,
 }
 
 /// All districts, by code.
@@ -135,16 +135,16 @@ pub async fn delete(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
 #[derive(Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 #[serde(deny_unknown_fields)]
 pub struct TravelTime {
-    from_district_id: i64,
-    to_district_id: i64,
+    pub from_district_id: i64,
+    pub to_district_id: i64,
     /// 0 to 1440; 0 from a district to itself.
-    minutes: i32,
+    pub minutes: i32,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TravelTimes {
-    entries: Vec<TravelTime>,
+    pub entries: Vec<TravelTime>,
 }
 
 /// The travel-time matrix; each direction is an entry of its own.

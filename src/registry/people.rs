@@ -716,32 +716,69 @@ pub fn center_mismatch() -> ApiError {
     )
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFilter {
     /// Home district.
-    district_id: Option<i64>,
-    center_id: Option<i64>,
-    role: Option<Role>,
+    pub district_id: Option<i64>,
+    pub center_id: Option<i64>,
+    pub role: Option<Role>,
     /// A topic id the person holds.
-    qualification_id: Option<i64>,
+    pub qualification_id: Option<i64>,
     /// An ISO 639 language code the person speaks.
-    language: Option<String>,
-    active: Option<bool>,
+    pub language: Option<String>,
+    pub active: Option<bool>,
     /// With `available_to`: only people with no unavailable period meeting [from, to).
-    available_from: Option<DateTime<FixedOffset>>,
-    available_to: Option<DateTime<FixedOffset>>,
+    pub available_from: Option<DateTime<FixedOffset>>,
+    pub available_to: Option<DateTime<FixedOffset>>,
     /// Part of a name or code, with or without diacritics.
-    q: Option<String>,
+    pub q: Option<String>,
     /// 1-based page number (default 1).
-    page: Option<u32>,
+    pub page: Option<u32>,
     /// Items per page, 1 to 500 (default 50).
-    per_page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// How many people of a filtered set hold each role, are women, and are of an ethnic
+/// minority (an ethnicity recorded and not Kinh).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct PeopleCounts {
+    pub total: i64,
+    pub lecturer_full_time: i64,
+    pub lecturer_part_time: i64,
+    pub rapporteur: i64,
+    pub women: i64,
+    pub ethnic_minority: i64,
 }
 
 /// People in the caller's scope, in Vietnamese name order (given name first), filtered and
 /// paginated.
-pub async fn list(mut c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<Page<PersonView>> {
+pub async fn list(c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<Page<PersonView>> {
+    Ok(select(c, user, f, false).await?.0)
+}
+
+/// The counts by role, women and ethnic minority over the people [`list`] would give for the
+/// same filter (all pages).
+pub async fn counts(c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<PeopleCounts> {
+    Ok(select(c, user, f, true).await?.1.unwrap_or_default())
+}
+
+/// One page of people and, when asked, the counts over the whole filtered set.
+pub async fn list_with_counts(
+    c: Conn<'_>,
+    user: &AuthUser,
+    f: PersonFilter,
+) -> Result<(Page<PersonView>, PeopleCounts)> {
+    let (page, counts) = select(c, user, f, true).await?;
+    Ok((page, counts.unwrap_or_default()))
+}
+
+async fn select(
+    mut c: Conn<'_>,
+    user: &AuthUser,
+    f: PersonFilter,
+    with_counts: bool,
+) -> Result<(Page<PersonView>, Option<PeopleCounts>)> {
     if [f.available_from, f.available_to]
         .into_iter()
         .flatten()
@@ -783,7 +820,7 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<P
     let paging = PageParams::new(f.page, f.per_page);
     let (limit, offset) = paging.limit_offset();
     let search = f.q.as_deref().map(search_key).filter(|q| !q.is_empty());
-    let (ids, total) = on!(c.reborrow(), |c| {
+    let (ids, total, counts) = on!(c.reborrow(), |c| {
         let filter = |qb: &mut sqlx::QueryBuilder<DB>| {
             qb.push(" FROM person p WHERE 1 = 1");
             match user.scope {
@@ -852,10 +889,41 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, f: PersonFilter) -> Result<P
             .push(" OFFSET ")
             .push_bind(offset);
         let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *c).await?;
-        (ids, total)
+        let counts = if with_counts {
+            let mut q = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*)");
+            for role in [Role::LecturerFullTime, Role::LecturerPartTime, Role::Rapporteur] {
+                q.push(
+                    ", CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM person_role r \
+                     WHERE r.person_id = p.person_id AND r.role = ",
+                )
+                .push_bind(role.as_str())
+                .push(") THEN 1 ELSE 0 END), 0) AS BIGINT)");
+            }
+            q.push(", CAST(COALESCE(SUM(CASE WHEN p.gender = ")
+                .push_bind(Gender::Female.as_str())
+                .push(" THEN 1 ELSE 0 END), 0) AS BIGINT)")
+                .push(
+                    ", CAST(COALESCE(SUM(CASE WHEN p.ethnicity IS NOT NULL AND LOWER(p.ethnicity) <> 'kinh' \
+                     THEN 1 ELSE 0 END), 0) AS BIGINT)",
+                );
+            filter(&mut q);
+            let (total, full, part, rapporteur, women, minority): (i64, i64, i64, i64, i64, i64) =
+                q.build_query_as().fetch_one(&mut *c).await?;
+            Some(PeopleCounts {
+                total,
+                lecturer_full_time: full,
+                lecturer_part_time: part,
+                rapporteur,
+                women,
+                ethnic_minority: minority,
+            })
+        } else {
+            None
+        };
+        (ids, total, counts)
     });
     let items = load(c.reborrow(), &ids).await?;
-    Ok(paging.page(items, total))
+    Ok((paging.page(items, total), counts))
 }
 
 /// One person, if in the caller's scope.

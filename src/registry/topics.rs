@@ -17,17 +17,17 @@ use crate::vocab::TopicKind;
 #[serde(deny_unknown_fields)]
 pub struct TopicInput {
     /// e.g. `SC-03`, `NQ-TW8-XIII`.
-    code: String,
-    name: String,
-    kind: TopicKind,
+    pub code: String,
+    pub name: String,
+    pub kind: TopicKind,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Topic {
-    id: i64,
-    code: String,
-    name: String,
-    kind: TopicKind,
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: TopicKind,
 }
 
 #[derive(sqlx::FromRow)]

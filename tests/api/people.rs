@@ -295,3 +295,33 @@ async fn weekly_half_days_and_unavailable_periods_are_kept_and_removed() {
         .problem(404, "not_found");
     assert_eq!(admin.get(&path).await.ok(200).as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn counts_by_role_women_and_ethnic_minority_follow_the_filters() {
+    let app = crate::helpers::spawn_app().await;
+    let p = crate::planning::planning(&app).await;
+    let all = p.admin.get("/api/v1/people/counts").await.ok(200).clone();
+    let list = p.admin.get("/api/v1/people?per_page=500").await.ok(200).clone();
+    assert_eq!(all["total"], list["total"]);
+    let rapporteurs = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["roles"].as_array().unwrap().iter().any(|r| r == "rapporteur"))
+        .count();
+    assert_eq!(all["rapporteur"].as_u64(), Some(rapporteurs as u64));
+    let d1 = p
+        .admin
+        .get(&format!("/api/v1/people/counts?district_id={}", p.w.d1))
+        .await
+        .ok(200)
+        .clone();
+    let d1_list = p
+        .admin
+        .get(&format!("/api/v1/people?district_id={}", p.w.d1))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(d1["total"], d1_list["total"]);
+    assert!(d1["total"].as_i64() < all["total"].as_i64());
+}

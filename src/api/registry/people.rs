@@ -9,11 +9,12 @@ use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiJson, ApiPath, ApiQuery, Problem, Result};
 use crate::paging::Page;
-use crate::registry::people::{self, PersonFilter, PersonInput, PersonView};
+use crate::registry::people::{self, PeopleCounts, PersonFilter, PersonInput, PersonView};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_people, create_person))
+        .routes(routes!(count_people))
         .routes(routes!(get_person, update_person, delete_person))
 }
 
@@ -27,6 +28,19 @@ async fn list_people(
     ApiQuery(f): ApiQuery<PersonFilter>,
 ) -> Result<Json<Page<PersonView>>> {
     Ok(Json(state.db.read(async |c| people::list(c, &user, f).await).await?))
+}
+
+/// How many of the people `GET /people` gives for the same filters (all pages) hold each
+/// role, are women, and are of an ethnic minority (an ethnicity recorded and not Kinh);
+/// `page` and `per_page` are ignored.
+#[utoipa::path(get, path = "/api/v1/people/counts", tag = "registry", params(PersonFilter),
+    responses((status = 200, body = PeopleCounts), (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn count_people(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(f): ApiQuery<PersonFilter>,
+) -> Result<Json<PeopleCounts>> {
+    Ok(Json(state.db.read(async |c| people::counts(c, &user, f).await).await?))
 }
 
 /// One person, if in the caller's scope.
