@@ -1,6 +1,7 @@
 //! Web page benchmark: the demo province's coming year, solved and published, then the boards'
 //! pages over that whole year timed over loopback (the server's time plus a local round trip):
-//! coverage by district and month, one district's sessions, the yearly report page and its XLSX.
+//! coverage by district and month, one district's sessions, the yearly report page and its XLSX,
+//! and the lists of the daily work: people, plans, requests and briefings.
 //!
 //! `cargo bench --bench pages` runs on SQLite; with `ROSTER_BENCH_POSTGRES=postgres://…/postgres`
 //! it runs on a fresh database on that PostgreSQL server instead.
@@ -83,6 +84,11 @@ async fn main() {
         format!("/coverage/district/{district}?year={year}"),
         format!("/report?year={year}"),
         format!("/api/v1/reports/yearly?year={year}&format=xlsx"),
+        "/people".to_string(),
+        "/people?q=nguyen&role=rapporteur".to_string(),
+        format!("/plans?year={year}"),
+        "/requests".to_string(),
+        "/briefings".to_string(),
     ] {
         let mut times = Vec::with_capacity(ROUNDS);
         let mut size = 0;

@@ -333,22 +333,27 @@ async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
     Ok(plan)
 }
 
-/// Add a class to a draft plan.
-pub async fn add_class(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PlannedClassInput) -> Result<Plan> {
-    let before = draft_plan(c.reborrow(), user, id).await?;
-    insert_class(c.reborrow(), id, before.district_id, "", &body).await?;
-    let after = find(c.reborrow(), id).await?;
+/// The plan as it stands after a change by `user`, with the change recorded in the audit log.
+async fn recorded(mut c: Conn<'_>, user: &AuthUser, action: &str, before: Plan) -> Result<Plan> {
+    let after = find(c.reborrow(), before.id).await?;
     audit::record(
-        c.reborrow(),
+        c,
         &Actor::from(user),
-        "update",
+        action,
         "plan",
-        id,
+        before.id,
         Some(&before),
         Some(&after),
     )
     .await?;
     Ok(after)
+}
+
+/// Add a class to a draft plan.
+pub async fn add_class(mut c: Conn<'_>, user: &AuthUser, id: i64, body: PlannedClassInput) -> Result<Plan> {
+    let before = draft_plan(c.reborrow(), user, id).await?;
+    insert_class(c.reborrow(), id, before.district_id, "", &body).await?;
+    recorded(c, user, "update", before).await
 }
 
 /// Approve a draft plan (the district's board, or the province); who and when are recorded.
@@ -362,18 +367,7 @@ pub async fn approve(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> 
         ));
     }
     store_approval(c.reborrow(), id, &user.username).await?;
-    let after = find(c.reborrow(), id).await?;
-    audit::record(
-        c.reborrow(),
-        &Actor::from(user),
-        "approve",
-        "plan",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    recorded(c, user, "approve", before).await
 }
 
 /// Checks a planned class of a draft plan and stores its new values.
@@ -418,18 +412,7 @@ pub async fn update_class(
     let before = draft_plan(c.reborrow(), user, id).await?;
     require_class(&before, class_id)?;
     store_class(c.reborrow(), class_id, before.district_id, &body).await?;
-    let after = find(c.reborrow(), id).await?;
-    audit::record(
-        c.reborrow(),
-        &Actor::from(user),
-        "update",
-        "plan",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    recorded(c, user, "update", before).await
 }
 
 /// Remove a class from a draft plan.
@@ -442,18 +425,7 @@ pub async fn remove_class(mut c: Conn<'_>, user: &AuthUser, id: i64, class_id: i
             .execute(&mut *c)
             .await?;
     });
-    let after = find(c.reborrow(), id).await?;
-    audit::record(
-        c.reborrow(),
-        &Actor::from(user),
-        "update",
-        "plan",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    recorded(c, user, "update", before).await
 }
 
 /// A district's plan for a year at a glance.

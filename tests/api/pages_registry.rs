@@ -258,37 +258,3 @@ async fn an_import_with_a_bad_row_shows_it_and_imports_nothing_then_a_good_file_
     assert_eq!(template.status, StatusCode::OK);
     assert!(template.text.contains("Họ và tên"));
 }
-
-/// The people list over 5,000 people, paged: the median of 50 requests (run with
-/// `cargo test --test api people_list_timing -- --ignored --nocapture`).
-#[tokio::test]
-#[ignore]
-async fn people_list_timing() {
-    let app = spawn_app().await;
-    let p = planning(&app).await;
-    one_account_of_each_kind(&app, &p).await;
-    let mut csv = String::from("Họ và tên,Mã,Loại,Cấp báo cáo viên,Giới tính,Dân tộc\n");
-    for i in 0..5000 {
-        csv.push_str(&format!(
-            "Nguyễn Văn Người {i},P{i:05},Báo cáo viên,Cấp huyện,{},{}\n",
-            if i % 2 == 0 { "Nữ" } else { "Nam" },
-            if i % 3 == 0 { "Khmer" } else { "Kinh" }
-        ));
-    }
-    let started = std::time::Instant::now();
-    let (status, _, text) = upload(&app, "admin.web", "ds.csv", csv.into_bytes()).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{text}");
-    println!("import of 5,000 rows through the page: {:?}", started.elapsed());
-    let mut admin = Browser::signed_in(&app, "admin.web").await;
-    for path in ["/people", "/people?q=nguoi&role=rapporteur&page=20"] {
-        let mut times = Vec::new();
-        for _ in 0..50 {
-            let t = std::time::Instant::now();
-            let got = admin.get(path).await;
-            times.push(t.elapsed());
-            assert_eq!(got.status, StatusCode::OK);
-        }
-        times.sort();
-        println!("{path}: median {:?}, p95 {:?}", times[25], times[47]);
-    }
-}
