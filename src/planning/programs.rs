@@ -26,11 +26,11 @@ pub struct Module {
 #[serde(deny_unknown_fields)]
 pub struct ProgramInput {
     /// e.g. `SCLLCT`.
-    code: String,
+    pub code: String,
     /// e.g. `Sơ cấp lý luận chính trị`.
-    name: String,
+    pub name: String,
     /// In teaching order.
-    modules: Vec<Module>,
+    pub modules: Vec<Module>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

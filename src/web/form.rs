@@ -1,9 +1,72 @@
 //! Forms sent back with their errors: each error beside its field (linked to the input by
 //! `aria-describedby`), the rest above the form.
 
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
 use maud::{Markup, html};
 
 use crate::error::{ApiError, Lang};
+
+/// A form's values by field name, as sent or as on record.
+#[derive(Default)]
+pub struct Values(HashMap<String, Vec<String>>);
+
+impl Values {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Values {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            map.entry(k.clone()).or_default().push(v.clone());
+        }
+        Values(map)
+    }
+
+    pub fn set(&mut self, k: &str, v: String) {
+        self.0.insert(k.to_string(), vec![v]);
+    }
+
+    pub fn add(&mut self, k: &str, v: &str) {
+        self.0.entry(k.to_string()).or_default().push(v.to_string());
+    }
+
+    pub fn set_all(&mut self, k: &str, v: &[String]) {
+        self.0.insert(k.to_string(), v.to_vec());
+    }
+
+    /// The field's (first) value, trimmed; blank when absent.
+    pub fn get(&self, k: &str) -> &str {
+        self.0.get(k).and_then(|v| v.first()).map_or("", |v| v.trim())
+    }
+
+    /// Every value of a repeated field, in the form's order.
+    pub fn all(&self, k: &str) -> &[String] {
+        self.0.get(k).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn has(&self, k: &str, v: &str) -> bool {
+        self.all(k).iter().any(|x| x == v)
+    }
+}
+
+/// An error the form can show beside its fields (rather than as a page of its own).
+pub fn is_form_error(e: &ApiError) -> bool {
+    matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT)
+}
+
+/// Every error an answer carries: the first, and the others listed with it.
+pub fn all_errors(e: ApiError) -> Vec<ApiError> {
+    let Some(list) = e.errors.as_deref().and_then(|v| v.as_array()).filter(|l| l.len() > 1) else {
+        return vec![e];
+    };
+    list.iter()
+        .map(|x| {
+            let text = |k: &str| x[k].as_str().unwrap_or_default().to_string();
+            let mut err = ApiError::new(e.status, "invalid_field", text("detail"), text("detail_en"));
+            err.field = x["field"].as_str().map(str::to_string);
+            err
+        })
+        .collect()
+}
 
 /// The error's message in the reader's language.
 pub fn message(lang: Lang, error: &ApiError) -> &str {
@@ -40,6 +103,53 @@ pub fn field_errors(lang: Lang, errors: &[ApiError], field: &str) -> Markup {
                 @for e in errors.iter().filter(|e| about(e, field)) { (message(lang, e)) " " }
             }
         }
+    }
+}
+
+/// `aria-invalid` and `aria-describedby` for a field's input.
+pub fn described(errors: &[ApiError], field: &str) -> (Option<&'static str>, Option<String>) {
+    if has_error(errors, field) {
+        (Some("true"), Some(error_id(field)))
+    } else {
+        (None, None)
+    }
+}
+
+/// A labelled input with its value and, below it, its errors.
+pub fn text_field(
+    lang: Lang,
+    v: &Values,
+    errors: &[ApiError],
+    field: &str,
+    label: &str,
+    kind: &str,
+    required: bool,
+) -> Markup {
+    let (invalid, by) = described(errors, field);
+    html! {
+        label { (label) br;
+            input type=(kind) name=(field) value=(v.get(field)) required[required] aria-invalid=[invalid] aria-describedby=[by]; }
+        (field_errors(lang, errors, field))
+    }
+}
+
+/// A labelled choice among `(value, text)` options, "—" for none, and its errors.
+pub fn select_field(
+    lang: Lang,
+    v: &Values,
+    errors: &[ApiError],
+    field: &str,
+    label: &str,
+    options: &[(String, String)],
+) -> Markup {
+    let (invalid, by) = described(errors, field);
+    html! {
+        label { (label) br;
+            select name=(field) aria-invalid=[invalid] aria-describedby=[by] {
+                option value="" { "—" }
+                @for (value, text) in options { option value=(value) selected[v.get(field) == value] { (text) } }
+            } }
+        (field_errors(lang, errors, field))
     }
 }
 

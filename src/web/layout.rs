@@ -97,13 +97,13 @@ fn nav_links(scope: &Scope) -> Vec<(&'static str, &'static str, &'static str)> {
         ("/coverage", "Bao phủ theo huyện", "Coverage by district"),
         ("/report", "Báo cáo năm", "Yearly report"),
         ("/people", "Giảng viên, báo cáo viên", "Lecturers and rapporteurs"),
+        ("/registry", "Danh mục", "Reference data"),
         ("/plans", "Kế hoạch năm", "Annual plans"),
         ("/requests", "Đề nghị giảng viên", "Requests for lecturers"),
         ("/briefings", "Hội nghị báo cáo", "Briefings"),
     ];
     let province = [
         ("/planning", "Lập lịch", "Planning"),
-        ("/registry", "Danh mục", "Reference data"),
         ("/import", "Nhập từ bảng tính", "Spreadsheet import"),
         ("/accounts", "Tài khoản", "Accounts"),
         ("/audit", "Nhật ký thay đổi", "Audit log"),
@@ -114,6 +114,7 @@ fn nav_links(scope: &Scope) -> Vec<(&'static str, &'static str, &'static str)> {
         Scope::Center { .. } => vec![
             ("/center", "Lớp của trung tâm", "The center's classes"),
             ("/people", "Giảng viên, báo cáo viên", "Lecturers and rapporteurs"),
+            ("/registry", "Danh mục", "Reference data"),
         ],
         Scope::Person(_) => vec![("/my", "Lịch của tôi", "My schedule")],
     };

@@ -14,6 +14,7 @@ mod login;
 mod me;
 mod planning;
 mod plans;
+mod reference;
 mod registry;
 mod requests;
 
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/my/feed", post(me::issue_feed))
         .route("/my/unavailability", post(me::mark_unavailable))
         .merge(registry::routes())
+        .merge(reference::routes())
         .merge(import::routes())
         .merge(plans::routes())
         .merge(requests::routes())

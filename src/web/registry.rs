@@ -2,8 +2,6 @@
 //! deactivate, absences) and the reference data (districts with travel times, centers,
 //! topics, programs).
 
-use std::collections::HashMap;
-
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -15,16 +13,18 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Page;
-use super::form::{error_id, field_errors, has_error, other_errors};
+use super::form::{
+    Values, all_errors, described, error_id, field_errors, has_error, is_form_error, other_errors, select_field,
+    text_field,
+};
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::feeds::links;
-use crate::planning::programs;
 use crate::registry::availability::{self, UnavailabilityInput, WeeklyPattern};
 use crate::registry::centers::{self, Center};
-use crate::registry::districts::{self, District, TravelTime, TravelTimes};
+use crate::registry::districts::{self, District};
 use crate::registry::people::{self, HalfDaySlot, PersonFilter, PersonInput, PersonView};
 use crate::registry::topics::{self, Topic};
 use crate::scheduling::publish;
@@ -41,8 +41,6 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/absences", post(add_absence))
         .route("/people/{id}/absences/{absence}/withdraw", post(withdraw_absence))
         .route("/people/{id}/weekly", post(set_weekly))
-        .route("/registry", get(registry))
-        .route("/registry/travel-times", post(set_travel_time))
 }
 
 // Words for the closed vocabularies, in the reader's language.
@@ -65,7 +63,7 @@ fn level_name(lang: Lang, l: RapporteurLevel) -> &'static str {
     }
 }
 
-fn theory_name(lang: Lang, l: TheoryLevel) -> &'static str {
+pub(super) fn theory_name(lang: Lang, l: TheoryLevel) -> &'static str {
     match (lang, l) {
         (Lang::Vi, _) => l.label(),
         (Lang::En, TheoryLevel::Elementary) => "Elementary",
@@ -125,7 +123,7 @@ fn language_name(lang: Lang, code: &str) -> String {
     known.map_or_else(|| code.to_string(), str::to_string)
 }
 
-fn topic_kind_name(lang: Lang, k: TopicKind) -> &'static str {
+pub(super) fn topic_kind_name(lang: Lang, k: TopicKind) -> &'static str {
     match k {
         TopicKind::Module => tr(lang, "Chuyên đề", "Module"),
         TopicKind::Resolution => tr(lang, "Nghị quyết", "Resolution"),
@@ -167,7 +165,7 @@ impl Names {
 }
 
 /// Lecturers have their own page (`/my`); the registry is for the boards and the centers.
-fn require_reader(p: &Page) -> Result<()> {
+pub(super) fn require_reader(p: &Page) -> Result<()> {
     match p.user.scope {
         Scope::Person(_) => Err(ApiError::forbidden()),
         _ => Ok(()),
@@ -746,212 +744,153 @@ pub async fn set_weekly(
     Ok(Redirect::to(&format!("/people/{id}")))
 }
 
-/// An error the form can show beside its fields (rather than as a page of its own).
-fn is_form_error(e: &ApiError) -> bool {
-    matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT)
-}
-
-/// Every error an answer carries: the first, and the others listed with it.
-fn all_errors(e: ApiError) -> Vec<ApiError> {
-    let Some(list) = e.errors.as_deref().and_then(|v| v.as_array()).filter(|l| l.len() > 1) else {
-        return vec![e];
-    };
-    list.iter()
-        .map(|x| {
-            let text = |k: &str| x[k].as_str().unwrap_or_default().to_string();
-            let mut err = ApiError::new(e.status, "invalid_field", text("detail"), text("detail_en"));
-            err.field = x["field"].as_str().map(str::to_string);
-            err
-        })
-        .collect()
-}
-
 // ---------------------------------------------------------------------------------------
 // Creating and editing a person.
 
-/// A form's values by field name, as sent or as on record.
-#[derive(Default)]
-struct Values(HashMap<String, Vec<String>>);
-
-impl Values {
-    fn from_pairs(pairs: &[(String, String)]) -> Values {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (k, v) in pairs {
-            map.entry(k.clone()).or_default().push(v.clone());
+/// The form's values for a person on record.
+fn person_values(p: &PersonView) -> Values {
+    let mut v = Values::default();
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    v.set("code", p.code.clone());
+    v.set("full_name", p.full_name.clone());
+    for r in &p.roles {
+        v.add("roles", r.as_str());
+    }
+    v.set(
+        "rapporteur_level",
+        opt(p.rapporteur_level.map(|l| l.as_str().to_string())),
+    );
+    v.set("theory_level", opt(p.theory_level.map(|l| l.as_str().to_string())));
+    v.set("home_district_id", opt(p.home_district_id.map(|d| d.to_string())));
+    v.set("center_id", opt(p.center_id.map(|d| d.to_string())));
+    v.set("gender", opt(p.gender.map(|g| g.as_str().to_string())));
+    v.set("ethnicity", opt(p.ethnicity.clone()));
+    let known: Vec<&str> = LANGUAGES.iter().map(|(c, _)| *c).collect();
+    for l in &p.languages {
+        if known.contains(&l.as_str()) {
+            v.add("languages", l);
         }
-        Values(map)
     }
+    v.set(
+        "languages_other",
+        p.languages
+            .iter()
+            .filter(|l| !known.contains(&l.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    v.set("phone", opt(p.phone.clone()));
+    v.set("email", opt(p.email.clone()));
+    for q in &p.qualification_ids {
+        v.add("qualification_ids", &q.to_string());
+    }
+    v.set("max_per_day", opt(p.max_per_day.map(|c| c.to_string())));
+    v.set("max_per_week", opt(p.max_per_week.map(|c| c.to_string())));
+    v.set("max_per_month", opt(p.max_per_month.map(|c| c.to_string())));
+    v
+}
 
-    fn of(p: &PersonView) -> Values {
-        let mut v = Values::default();
-        let opt = |x: Option<String>| x.unwrap_or_default();
-        v.set("code", p.code.clone());
-        v.set("full_name", p.full_name.clone());
-        for r in &p.roles {
-            v.add("roles", r.as_str());
+/// The person these values describe, with what could not be read, each naming its field.
+fn person_input(v: &Values, active: bool) -> (PersonInput, Vec<ApiError>) {
+    let mut errors = Vec::new();
+    let choose = |field: &str| {
+        ApiError::invalid(
+            field,
+            "invalid_field",
+            "Giá trị không hợp lệ; hãy chọn lại trong danh sách.",
+            "Not a valid value; choose again from the list.",
+        )
+    };
+    let pick = |field: &str, errors: &mut Vec<ApiError>| -> Option<i64> {
+        let v = v.get(field);
+        if v.is_empty() {
+            return None;
         }
-        v.set(
-            "rapporteur_level",
-            opt(p.rapporteur_level.map(|l| l.as_str().to_string())),
-        );
-        v.set("theory_level", opt(p.theory_level.map(|l| l.as_str().to_string())));
-        v.set("home_district_id", opt(p.home_district_id.map(|d| d.to_string())));
-        v.set("center_id", opt(p.center_id.map(|d| d.to_string())));
-        v.set("gender", opt(p.gender.map(|g| g.as_str().to_string())));
-        v.set("ethnicity", opt(p.ethnicity.clone()));
-        let known: Vec<&str> = LANGUAGES.iter().map(|(c, _)| *c).collect();
-        for l in &p.languages {
-            if known.contains(&l.as_str()) {
-                v.add("languages", l);
-            }
+        v.parse().map_err(|_| errors.push(choose(field))).ok()
+    };
+    let home_district_id = pick("home_district_id", &mut errors);
+    let center_id = pick("center_id", &mut errors);
+    fn vocab<T>(v: &str, parse: fn(&str) -> Option<T>, field: &str, errors: &mut Vec<ApiError>) -> Option<T> {
+        if v.is_empty() {
+            return None;
         }
-        v.set(
-            "languages_other",
-            p.languages
-                .iter()
-                .filter(|l| !known.contains(&l.as_str()))
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        v.set("phone", opt(p.phone.clone()));
-        v.set("email", opt(p.email.clone()));
-        for q in &p.qualification_ids {
-            v.add("qualification_ids", &q.to_string());
-        }
-        v.set("max_per_day", opt(p.max_per_day.map(|c| c.to_string())));
-        v.set("max_per_week", opt(p.max_per_week.map(|c| c.to_string())));
-        v.set("max_per_month", opt(p.max_per_month.map(|c| c.to_string())));
-        v
-    }
-
-    fn set(&mut self, k: &str, v: String) {
-        self.0.insert(k.to_string(), vec![v]);
-    }
-
-    fn add(&mut self, k: &str, v: &str) {
-        self.0.entry(k.to_string()).or_default().push(v.to_string());
-    }
-
-    fn get(&self, k: &str) -> &str {
-        self.0.get(k).and_then(|v| v.first()).map_or("", |v| v.trim())
-    }
-
-    fn all(&self, k: &str) -> &[String] {
-        self.0.get(k).map_or(&[], Vec::as_slice)
-    }
-
-    fn has(&self, k: &str, v: &str) -> bool {
-        self.all(k).iter().any(|x| x == v)
-    }
-
-    /// The person these values describe, with what could not be read, each naming its field.
-    fn input(&self, active: bool) -> (PersonInput, Vec<ApiError>) {
-        let mut errors = Vec::new();
-        let choose = |field: &str| {
-            ApiError::invalid(
+        let found = parse(v);
+        if found.is_none() {
+            errors.push(ApiError::invalid(
                 field,
                 "invalid_field",
                 "Giá trị không hợp lệ; hãy chọn lại trong danh sách.",
                 "Not a valid value; choose again from the list.",
-            )
-        };
-        let pick = |field: &str, errors: &mut Vec<ApiError>| -> Option<i64> {
-            let v = self.get(field);
-            if v.is_empty() {
-                return None;
-            }
-            v.parse().map_err(|_| errors.push(choose(field))).ok()
-        };
-        let home_district_id = pick("home_district_id", &mut errors);
-        let center_id = pick("center_id", &mut errors);
-        fn vocab<T>(v: &str, parse: fn(&str) -> Option<T>, field: &str, errors: &mut Vec<ApiError>) -> Option<T> {
-            if v.is_empty() {
-                return None;
-            }
-            let found = parse(v);
-            if found.is_none() {
+            ));
+        }
+        found
+    }
+    let mut roles = Vec::new();
+    for r in v.all("roles") {
+        roles.extend(vocab(r, Role::parse, "roles", &mut errors));
+    }
+    let rapporteur_level = vocab(
+        v.get("rapporteur_level"),
+        RapporteurLevel::parse,
+        "rapporteur_level",
+        &mut errors,
+    );
+    let theory_level = vocab(v.get("theory_level"), TheoryLevel::parse, "theory_level", &mut errors);
+    let gender = vocab(v.get("gender"), Gender::parse, "gender", &mut errors);
+    let mut languages: Vec<String> = v.all("languages").to_vec();
+    languages.extend(
+        v.get("languages_other")
+            .split([',', ';', ' '])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
+    );
+    let mut qualification_ids = Vec::new();
+    for q in v.all("qualification_ids") {
+        match q.parse() {
+            Ok(id) => qualification_ids.push(id),
+            Err(_) => errors.push(choose("qualification_ids")),
+        }
+    }
+    let mut cap = |field: &str| -> Option<u32> {
+        let v = v.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        v.parse()
+            .map_err(|_| {
                 errors.push(ApiError::invalid(
                     field,
-                    "invalid_field",
-                    "Giá trị không hợp lệ; hãy chọn lại trong danh sách.",
-                    "Not a valid value; choose again from the list.",
-                ));
-            }
-            found
-        }
-        let mut roles = Vec::new();
-        for r in self.all("roles") {
-            roles.extend(vocab(r, Role::parse, "roles", &mut errors));
-        }
-        let rapporteur_level = vocab(
-            self.get("rapporteur_level"),
-            RapporteurLevel::parse,
-            "rapporteur_level",
-            &mut errors,
-        );
-        let theory_level = vocab(
-            self.get("theory_level"),
-            TheoryLevel::parse,
-            "theory_level",
-            &mut errors,
-        );
-        let gender = vocab(self.get("gender"), Gender::parse, "gender", &mut errors);
-        let mut languages: Vec<String> = self.all("languages").to_vec();
-        languages.extend(
-            self.get("languages_other")
-                .split([',', ';', ' '])
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-        );
-        let mut qualification_ids = Vec::new();
-        for q in self.all("qualification_ids") {
-            match q.parse() {
-                Ok(id) => qualification_ids.push(id),
-                Err(_) => errors.push(choose("qualification_ids")),
-            }
-        }
-        let mut cap = |field: &str| -> Option<u32> {
-            let v = self.get(field);
-            if v.is_empty() {
-                return None;
-            }
-            v.parse()
-                .map_err(|_| {
-                    errors.push(ApiError::invalid(
-                        field,
-                        "invalid_cap",
-                        "Nhập một số nguyên từ 1 đến 200, hoặc để trống nếu không giới hạn.",
-                        "Enter a whole number from 1 to 200, or leave it blank for no limit.",
-                    ))
-                })
-                .ok()
-        };
-        let (max_per_day, max_per_week, max_per_month) =
-            (cap("max_per_day"), cap("max_per_week"), cap("max_per_month"));
-        let text = |k: &str| Some(self.get(k).to_string());
-        let input = PersonInput {
-            code: self.get("code").to_string(),
-            full_name: self.get("full_name").to_string(),
-            roles,
-            rapporteur_level,
-            theory_level,
-            home_district_id,
-            center_id,
-            gender,
-            ethnicity: text("ethnicity"),
-            languages,
-            phone: text("phone"),
-            email: text("email"),
-            active,
-            qualification_ids,
-            max_per_day,
-            max_per_week,
-            max_per_month,
-        };
-        (input, errors)
-    }
+                    "invalid_cap",
+                    "Nhập một số nguyên từ 1 đến 200, hoặc để trống nếu không giới hạn.",
+                    "Enter a whole number from 1 to 200, or leave it blank for no limit.",
+                ))
+            })
+            .ok()
+    };
+    let (max_per_day, max_per_week, max_per_month) = (cap("max_per_day"), cap("max_per_week"), cap("max_per_month"));
+    let text = |k: &str| Some(v.get(k).to_string());
+    let input = PersonInput {
+        code: v.get("code").to_string(),
+        full_name: v.get("full_name").to_string(),
+        roles,
+        rapporteur_level,
+        theory_level,
+        home_district_id,
+        center_id,
+        gender,
+        ethnicity: text("ethnicity"),
+        languages,
+        phone: text("phone"),
+        email: text("email"),
+        active,
+        qualification_ids,
+        max_per_day,
+        max_per_week,
+        max_per_month,
+    };
+    (input, errors)
 }
 
 const FIELDS: &[&str] = &[
@@ -973,33 +912,12 @@ const FIELDS: &[&str] = &[
     "max_per_month",
 ];
 
-fn described(errors: &[ApiError], field: &str) -> (Option<&'static str>, Option<String>) {
-    if has_error(errors, field) {
-        (Some("true"), Some(error_id(field)))
-    } else {
-        (None, None)
-    }
-}
-
 fn person_form(lang: Lang, action: &str, v: &Values, errors: &[ApiError], names: &Names) -> Markup {
     let text_field = |field: &str, label: &str, kind: &str, required: bool| {
-        let (invalid, by) = described(errors, field);
-        html! {
-            label { (label) br;
-                input type=(kind) name=(field) value=(v.get(field)) required[required] aria-invalid=[invalid] aria-describedby=[by]; }
-            (field_errors(lang, errors, field))
-        }
+        text_field(lang, v, errors, field, label, kind, required)
     };
     let select_field = |field: &str, label: &str, options: Vec<(String, String)>| {
-        let (invalid, by) = described(errors, field);
-        html! {
-            label { (label) br;
-                select name=(field) aria-invalid=[invalid] aria-describedby=[by] {
-                    option value="" { "—" }
-                    @for (value, text) in &options { option value=(value) selected[v.get(field) == value] { (text) } }
-                } }
-            (field_errors(lang, errors, field))
-        }
+        select_field(lang, v, errors, field, label, &options)
     };
     let group = |field: &str, legend: &str, options: Vec<(String, String)>| {
         let (invalid, by) = described(errors, field);
@@ -1077,7 +995,13 @@ pub async fn edit_form(State(state): State<AppState>, p: Page, ApiPath(id): ApiP
     Ok(page(
         &p,
         &format!("{}: {}", tr(lang, "Sửa", "Edit"), person.full_name),
-        person_form(lang, &format!("/people/{id}/edit"), &Values::of(&person), &[], &names),
+        person_form(
+            lang,
+            &format!("/people/{id}/edit"),
+            &person_values(&person),
+            &[],
+            &names,
+        ),
     ))
 }
 
@@ -1090,7 +1014,7 @@ async fn save(state: &AppState, p: &Page, id: Option<i64>, fields: Vec<(String, 
         Some(id) => state.db.read(async |c| people::get(c, &p.user, id).await).await?.active,
         None => true,
     };
-    let (input, mut errors) = values.input(active);
+    let (input, mut errors) = person_input(&values, active);
     if errors.is_empty() {
         let result = match id {
             None => state.db.write(async |c| people::create(c, &p.user, input).await).await,
@@ -1174,149 +1098,4 @@ pub async fn set_active(
         .await?;
     state.feeds.forget_links();
     Ok(Redirect::to(&format!("/people/{id}")))
-}
-
-// ---------------------------------------------------------------------------------------
-// The reference data.
-
-#[derive(Deserialize)]
-pub struct Pair {
-    from: Option<i64>,
-    to: Option<i64>,
-    saved: Option<String>,
-}
-
-pub async fn registry(State(state): State<AppState>, p: Page, Query(pair): Query<Pair>) -> Result<Markup> {
-    let lang = p.lang;
-    require_reader(&p)?;
-    let names = Names::load(&state).await?;
-    let matrix = state.db.read(async |c| districts::travel_times(c).await).await?;
-    let programs = state.db.read(async |c| programs::list(c).await).await?;
-    let minutes: HashMap<(i64, i64), i32> = matrix
-        .entries
-        .iter()
-        .map(|e| ((e.from_district_id, e.to_district_id), e.minutes))
-        .collect();
-    let admin = p.user.is_admin();
-    let cell = |a: i64, b: i64| minutes.get(&(a, b)).map(|m| m.to_string());
-    let body = html! {
-        @if pair.saved.is_some() { p.ok role="status" { (tr(lang, "Đã lưu thời gian di chuyển.", "Travel times saved.")) } }
-        h2 #districts { (tr(lang, "Huyện và thời gian di chuyển (phút)", "Districts and travel times (minutes)")) }
-        p.muted { (tr(lang, "Hàng: đi từ; cột: đến. Ô trống: chưa có thời gian di chuyển.", "Rows: from; columns: to. A blank cell: no travel time yet.")) }
-        div.scroll { table #travel {
-            thead { tr {
-                th scope="col" { (tr(lang, "Từ \\ Đến", "From \\ To")) }
-                @for d in &names.districts { th scope="col" { (d.name) } }
-            } }
-            tbody { @for a in &names.districts { tr {
-                th scope="row" { (a.name) " " span.muted { (a.code) } }
-                @for b in &names.districts { td data-from=(a.id) data-to=(b.id) {
-                    @if admin && a.id != b.id {
-                        a href={ "/registry?from=" (a.id) "&to=" (b.id) "#travel-edit" } aria-label={ (a.name) " → " (b.name) } {
-                            (cell(a.id, b.id).unwrap_or_else(|| tr(lang, "thêm", "add").to_string()))
-                        }
-                    } @else { (cell(a.id, b.id).unwrap_or_default()) }
-                } }
-            } } }
-        } }
-        @if admin {
-            @let (from, to) = (pair.from.unwrap_or_default(), pair.to.unwrap_or_default());
-            form #travel-edit method="post" action="/registry/travel-times" {
-                h3 { (tr(lang, "Sửa một ô (cả hai chiều)", "Edit one cell (both directions)")) }
-                label { (tr(lang, "Huyện A", "District A")) br;
-                    select name="from" required { @for d in &names.districts { option value=(d.id) selected[d.id == from] { (d.name) } } } }
-                label { (tr(lang, "Huyện B", "District B")) br;
-                    select name="to" required { @for d in &names.districts { option value=(d.id) selected[d.id == to] { (d.name) } } } }
-                label { (tr(lang, "Từ A đến B (phút)", "From A to B (minutes)")) br;
-                    input type="number" name="there" min="0" max="1440" required value=(cell(from, to).unwrap_or_default()); }
-                label { (tr(lang, "Từ B về A (phút; để trống: giữ nguyên)", "From B to A (minutes; blank: unchanged)")) br;
-                    input type="number" name="back" min="0" max="1440" value=(cell(to, from).unwrap_or_default()); }
-                button type="submit" { (tr(lang, "Lưu", "Save")) }
-            }
-        }
-        h2 #centers { (tr(lang, "Trung tâm", "Centers")) }
-        div.scroll { table {
-            thead { tr {
-                th scope="col" { (tr(lang, "Tên", "Name")) } th scope="col" { (tr(lang, "Loại", "Kind")) }
-                th scope="col" { (tr(lang, "Huyện", "District")) } th scope="col" { (tr(lang, "Liên hệ", "Contact")) }
-            } }
-            tbody { @for c in &names.centers { tr {
-                td { (c.name) " " span.muted { (c.code) } }
-                td.text { @match c.kind {
-                    crate::vocab::CenterKind::DistrictCenter => (tr(lang, "Trung tâm chính trị cấp huyện", "District political center")),
-                    crate::vocab::CenterKind::ProvincialSchool => (tr(lang, "Trường chính trị tỉnh", "Provincial political school")),
-                } }
-                td.text { (names.district(Some(c.district_id))) }
-                td.text { (c.contact.as_deref().unwrap_or("—")) }
-            } } }
-        } }
-        @for kind in TopicKind::ALL {
-            h2 { @match kind {
-                TopicKind::Module => (tr(lang, "Chuyên đề", "Modules")),
-                TopicKind::Resolution => (tr(lang, "Nghị quyết", "Resolutions")),
-            } }
-            div.scroll { table {
-                thead { tr { th scope="col" { (tr(lang, "Mã", "Code")) } th scope="col" { (tr(lang, "Tên", "Name")) } } }
-                tbody { @for t in names.topics.iter().filter(|t| t.kind == *kind) { tr { td { (t.code) } td.text { (t.name) } } } }
-            } }
-        }
-        h2 #programs { (tr(lang, "Chương trình", "Programs")) }
-        @for prog in &programs {
-            h3 { (prog.name) " " span.muted { (prog.code) } }
-            div.scroll { table {
-                thead { tr {
-                    th scope="col" { "#" } th scope="col" { (tr(lang, "Học phần", "Module")) }
-                    th scope="col" { (tr(lang, "Số buổi", "Half-days")) } th scope="col" { (tr(lang, "Trình độ tối thiểu", "Minimum level")) }
-                } }
-                tbody { @for (i, m) in prog.modules.iter().enumerate() { tr {
-                    td { (i + 1) }
-                    td.text { (names.topic(m.topic_id).map_or("", |t| t.name.as_str())) }
-                    td { (m.half_days) }
-                    td.text { @if let Some(l) = m.min_theory_level { (theory_name(lang, l)) } @else { "—" } }
-                } } }
-            } }
-        }
-    };
-    Ok(page(&p, tr(lang, "Danh mục", "Reference data"), body))
-}
-
-#[derive(Deserialize)]
-pub struct TravelForm {
-    from: i64,
-    to: i64,
-    there: String,
-    back: Option<String>,
-}
-
-pub async fn set_travel_time(State(state): State<AppState>, p: Page, Form(f): Form<TravelForm>) -> Result<Redirect> {
-    let minutes = |v: &str, field: &str| -> Result<i32> {
-        v.trim().parse().map_err(|_| {
-            ApiError::invalid(
-                field,
-                "invalid_minutes",
-                "Nhập số phút từ 0 đến 1440.",
-                "Enter the minutes, 0 to 1440.",
-            )
-        })
-    };
-    let mut entries = vec![TravelTime {
-        from_district_id: f.from,
-        to_district_id: f.to,
-        minutes: minutes(&f.there, "there")?,
-    }];
-    if let Some(back) = f.back.as_deref().filter(|b| !b.trim().is_empty()) {
-        entries.push(TravelTime {
-            from_district_id: f.to,
-            to_district_id: f.from,
-            minutes: minutes(back, "back")?,
-        });
-    }
-    state
-        .db
-        .write(async |c| districts::set_travel_times(c, &p.user, TravelTimes { entries }).await)
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/registry?from={}&to={}&saved=1#travel-edit",
-        f.from, f.to
-    )))
 }

@@ -16,6 +16,7 @@ mod layering;
 mod pages;
 mod pages_accounts;
 mod pages_planning;
+mod pages_reference;
 mod pages_registry;
 mod people;
 mod planning;
