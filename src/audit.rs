@@ -8,19 +8,10 @@ use crate::db::{Conn, now};
 use crate::error::Result;
 use crate::on;
 
-/// Who made a change: an account, or the command line.
+/// Who made a change: an account, or the command line (`cli`) and the demo (`demo`).
 pub struct Actor {
     pub user_id: Option<i64>,
     pub name: String,
-}
-
-impl Actor {
-    pub fn command_line() -> Actor {
-        Actor {
-            user_id: None,
-            name: "cli".to_string(),
-        }
-    }
 }
 
 /// One change to record: the entity's id and its state before and after (absent when it did

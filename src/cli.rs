@@ -7,7 +7,6 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::api::{AppState, Server, shutdown_signal};
-use crate::audit::Actor;
 use crate::auth::AuthUser;
 use crate::auth::users::{self, NewUser};
 use crate::db::Db;
@@ -237,11 +236,10 @@ impl DatabaseCommand {
                     center_id: id_of(db, "center", center.as_deref()).await?,
                     person_id: id_of(db, "person", person.as_deref()).await?,
                 };
-                let mut tx = db.begin().await?;
-                let user = users::insert(tx.conn(), &Actor::command_line(), new)
+                let user = db
+                    .write(async |c| users::create(c, &AuthUser::system("cli"), new).await)
                     .await
                     .map_err(readable)?;
-                tx.commit().await?;
                 println!(
                     "Đã tạo tài khoản «{}» ({}) / account created.",
                     user.username,

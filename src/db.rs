@@ -172,6 +172,12 @@ impl Db {
 }
 
 /// Now, to the second: timestamps are stored and compared at that granularity.
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values (both backends read
+/// `$n`). Callers keep `n` in the hundreds, well under either backend's limit.
+pub fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 pub fn now() -> DateTime<Utc> {
     let t = Utc::now();
     t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos()))

@@ -190,8 +190,8 @@ pub(super) async fn find_for_login(c: Conn<'_>, username: &str) -> Result<Option
     Ok(row.map(|r| (r.user, r.password_hash)))
 }
 
-/// Validates and stores a new account; used by the API and by `roster user add`.
-pub async fn insert(mut c: Conn<'_>, actor: &Actor, new: NewUser) -> Result<UserView> {
+/// Validates and stores a new account, for [`create`].
+async fn insert(mut c: Conn<'_>, actor: &Actor, new: NewUser) -> Result<UserView> {
     let username = new.username.trim().to_string();
     if username.is_empty()
         || username.len() > 64

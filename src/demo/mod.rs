@@ -193,10 +193,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
         .collect();
     planning::load(tx.conn(), today.year() + 1, &centers, &topics).await?;
 
-    let actor = Actor {
-        user_id: None,
-        name: "demo".to_string(),
-    };
+    let demo = AuthUser::system("demo");
     let full_time = p
         .people
         .iter()
@@ -247,7 +244,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             center_id,
             person_id,
         };
-        users::insert(tx.conn(), &actor, new)
+        users::create(tx.conn(), &demo, new)
             .await
             .map_err(|e| anyhow::anyhow!("demo account {username}: {}", e.en))?;
         logins.push((
@@ -262,7 +259,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     });
     audit::record(
         tx.conn(),
-        &actor,
+        &Actor::from(&demo),
         "load_demo",
         "province",
         &p.name,

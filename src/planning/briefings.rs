@@ -2,6 +2,8 @@
 //! a district to an audience whose level sets the rapporteurs' minimum level, in a language
 //! when the audience needs one.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
-use crate::db::{Conn, now};
+use crate::db::{Conn, now, placeholders};
 use crate::error::{ApiError, Result};
 use crate::on;
 use crate::references::require_ref;
@@ -108,29 +110,50 @@ struct Row {
     deadline: Option<NaiveDate>,
 }
 
-async fn view(mut c: Conn<'_>, r: Row) -> Result<Briefing> {
-    let sessions: Vec<(i64, DateTime<Utc>)> = on!(c.reborrow(), |c| {
-        sqlx::query_as("SELECT session_id, starts_at FROM session WHERE briefing_id = $1 ORDER BY starts_at")
-            .bind(r.briefing_id)
-            .fetch_all(&mut *c)
-            .await?
-    });
-    let (session_ids, starts) = sessions.into_iter().unzip();
-    Ok(Briefing {
-        id: r.briefing_id,
-        topic_id: r.topic_id,
-        district_id: r.district_id,
-        venue: r.venue,
-        title: r.title,
-        audience_level: RapporteurLevel::parse(&r.audience_level)
-            .ok_or_else(|| anyhow::anyhow!("audience level {:?}", r.audience_level))?,
-        language: r.language,
-        language_required: r.language_required,
-        rapporteurs: r.rapporteurs as u32,
-        deadline: r.deadline,
-        session_ids,
-        starts,
-    })
+/// The briefings of these rows with their sessions, in one query a few hundred briefings at a
+/// time.
+async fn views(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<Briefing>> {
+    let mut sessions_of: HashMap<i64, Vec<(i64, DateTime<Utc>)>> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        let found: Vec<(i64, i64, DateTime<Utc>)> = on!(c.reborrow(), |c| {
+            let sql = format!(
+                "SELECT briefing_id, session_id, starts_at FROM session WHERE briefing_id IN ({}) ORDER BY starts_at",
+                placeholders(chunk.len())
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                query = query.bind(r.briefing_id);
+            }
+            query.fetch_all(&mut *c).await?
+        });
+        for (briefing, session, starts) in found {
+            sessions_of.entry(briefing).or_default().push((session, starts));
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let (session_ids, starts) = sessions_of
+                .remove(&r.briefing_id)
+                .unwrap_or_default()
+                .into_iter()
+                .unzip();
+            Ok(Briefing {
+                id: r.briefing_id,
+                topic_id: r.topic_id,
+                district_id: r.district_id,
+                venue: r.venue,
+                title: r.title,
+                audience_level: RapporteurLevel::parse(&r.audience_level)
+                    .ok_or_else(|| anyhow::anyhow!("audience level {:?}", r.audience_level))?,
+                language: r.language,
+                language_required: r.language_required,
+                rapporteurs: r.rapporteurs as u32,
+                deadline: r.deadline,
+                session_ids,
+                starts,
+            })
+        })
+        .collect()
 }
 
 const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, audience_level, language, \
@@ -159,11 +182,7 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: BriefingFilter) -> R
         .fetch_all(&mut *c)
         .await?
     });
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(view(c.reborrow(), r).await?);
-    }
-    Ok(out)
+    views(c, rows).await
 }
 
 /// Stores a checked briefing and its sessions.
@@ -290,7 +309,7 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: BriefingInput) -> Re
             .fetch_one(&mut *c)
             .await?
     });
-    let created = view(c.reborrow(), row).await?;
+    let created = views(c.reborrow(), vec![row]).await?.remove(0);
     audit::record(
         c.reborrow(),
         &Actor::from(user),
@@ -324,7 +343,7 @@ pub async fn cancel(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<()> {
         Scope::District(d) if d == row.district_id => {}
         _ => return Err(ApiError::forbidden()),
     }
-    let before = view(c.reborrow(), row).await?;
+    let before = views(c.reborrow(), vec![row]).await?.remove(0);
     if before.starts.first().is_some_and(|t| *t <= now()) {
         return Err(ApiError::conflict(
             "briefing_held",

@@ -3,6 +3,8 @@
 //! Accepting one makes the class and its sessions: the modules in order, one session per
 //! module half-day, on the requested half-days in date order.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::sessions::{self, NewSession, Slot};
 use crate::audit::{self, Actor};
 use crate::auth::{AuthUser, Scope};
-use crate::db::{Conn, now};
+use crate::db::{Conn, now, placeholders};
 use crate::error::{ApiError, Result};
 use crate::on;
 use crate::references::require_ref;
@@ -107,14 +109,28 @@ fn scope_clause(user: &AuthUser) -> Result<(Option<i64>, Option<i64>)> {
 }
 
 async fn load(mut c: Conn<'_>, rows: Vec<Row>) -> Result<Vec<ClassRequest>> {
+    // Every request's half-days in one query a few hundred requests at a time, not one per
+    // request: the inbox lists all of a province's history.
+    let mut starts_of: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        let found: Vec<(i64, DateTime<Utc>)> = on!(c.reborrow(), |c| {
+            let sql = format!(
+                "SELECT request_id, starts_at FROM request_slot WHERE request_id IN ({}) ORDER BY starts_at",
+                placeholders(chunk.len())
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                query = query.bind(r.request_id);
+            }
+            query.fetch_all(&mut *c).await?
+        });
+        for (id, t) in found {
+            starts_of.entry(id).or_default().push(t);
+        }
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let starts: Vec<DateTime<Utc>> = on!(c.reborrow(), |c| {
-            sqlx::query_scalar("SELECT starts_at FROM request_slot WHERE request_id = $1 ORDER BY starts_at")
-                .bind(r.request_id)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let starts = starts_of.remove(&r.request_id).unwrap_or_default();
         let slots = starts
             .into_iter()
             .map(|t| {

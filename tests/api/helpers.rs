@@ -10,7 +10,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use roster::api::AppState;
 use roster::api::Server;
-use roster::audit::Actor;
+use roster::auth::AuthUser;
 use roster::auth::users::{self, NewUser};
 use roster::db::Db;
 use roster::vocab::UserRole;
@@ -303,9 +303,11 @@ impl TestApp {
             center_id: (role == UserRole::CenterCoordinator).then_some(scope).flatten(),
             person_id: (role == UserRole::Lecturer).then_some(scope).flatten(),
         };
-        let mut tx = self.db.begin().await.unwrap();
-        users::insert(tx.conn(), &Actor::command_line(), new).await.unwrap();
-        tx.commit().await.unwrap();
+        let cli = AuthUser::system("cli");
+        self.db
+            .write(async |c| users::create(c, &cli, new).await)
+            .await
+            .unwrap();
         self.login(username, PASSWORD).await
     }
 
