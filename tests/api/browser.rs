@@ -17,7 +17,7 @@ use crate::planning::{one_account_of_each_kind, planning};
 use crate::scheduling::sessions;
 
 /// chromedriver on a free port, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -29,7 +29,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_driver() -> Driver {
+pub(crate) async fn start_driver() -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -53,7 +53,7 @@ async fn start_driver() -> Driver {
     }
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -73,11 +73,11 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
 }
 
 /// The page at `path`; `localhost` rather than 127.0.0.1, where Chromium keeps `Secure` cookies.
-fn url(app: &TestApp, path: &str) -> String {
+pub(crate) fn url(app: &TestApp, path: &str) -> String {
     format!("{}{path}", app.base.replace("127.0.0.1", "localhost"))
 }
 
-async fn sign_in(c: &Client, app: &TestApp, username: &str) {
+pub(crate) async fn sign_in(c: &Client, app: &TestApp, username: &str) {
     c.goto(&url(app, "/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -107,7 +107,7 @@ async fn sign_in(c: &Client, app: &TestApp, username: &str) {
     panic!("{username} did not sign in:\n{}", c.source().await.unwrap());
 }
 
-async fn sign_out(c: &Client) {
+pub(crate) async fn sign_out(c: &Client) {
     c.find(Locator::Css("header form button"))
         .await
         .unwrap()
@@ -121,7 +121,7 @@ async fn sign_out(c: &Client) {
         .unwrap();
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(Duration::from_secs(90))
         .for_element(Locator::Css(css))
@@ -132,14 +132,14 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/e2e-screenshots");
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(format!("{dir}/{name}.png"), c.screenshot().await.unwrap()).unwrap();
 }
 
 /// Sets a form field by script (date inputs take typed text in the browser's locale).
-async fn set(c: &Client, css: &str, value: &str) {
+pub(crate) async fn set(c: &Client, css: &str, value: &str) {
     c.execute(
         "document.querySelector(arguments[0]).value = arguments[1];",
         vec![json!(css), json!(value)],
@@ -148,7 +148,7 @@ async fn set(c: &Client, css: &str, value: &str) {
     .unwrap();
 }
 
-async fn submit(c: &Client, form_css: &str) {
+pub(crate) async fn submit(c: &Client, form_css: &str) {
     c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
         .await
         .unwrap()
@@ -158,7 +158,7 @@ async fn submit(c: &Client, form_css: &str) {
 }
 
 /// Waits on a run page until the run has finished and its draft shows; publishes it.
-async fn publish_when_done(c: &Client) {
+pub(crate) async fn publish_when_done(c: &Client) {
     text(c, "#changes").await;
     screenshot(c, "run-finished").await;
     submit(c, "#publish").await;

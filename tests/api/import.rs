@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use crate::helpers::{Caller, World, spawn_app, world};
 
 const IMPORT: &str = "/api/v1/people/import";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The headers as a board's own sheet has them: an "STT" (row number) column first, which the
 /// import ignores, then the template's columns.
-const HEADERS: [&str; 13] = [
+pub(crate) const HEADERS: [&str; 13] = [
     "STT",
     "Họ và tên",
     "Mã",
@@ -31,7 +31,7 @@ const HEADERS: [&str; 13] = [
 
 /// Three people, one per row, in `HEADERS` order. The phone 912345678 is typed as a number, so
 /// Excel has dropped its leading zero; districts are named with and without their kind and by code.
-fn board_rows() -> Vec<Vec<&'static str>> {
+pub(crate) fn board_rows() -> Vec<Vec<&'static str>> {
     vec![
         vec![
             "1",
@@ -82,7 +82,7 @@ fn board_rows() -> Vec<Vec<&'static str>> {
 }
 
 /// The board's sheet as XLSX: a title on row 1, the headers on row 2, the people from row 3.
-fn board_xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
+pub(crate) fn board_xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
     let mut sheet = vec![vec!["DANH SÁCH GIẢNG VIÊN, BÁO CÁO VIÊN NĂM 2025"], HEADERS.to_vec()];
     sheet.extend(rows.iter().cloned());
     xlsx(&sheet)

@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod browser;
+mod browser_week;
 mod cli;
 mod demo;
 mod errors;
