@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use roster::audit::Actor;
+use roster::auth::AuthUser;
 use roster::auth::users::{self, NewUser};
 use roster::db::Db;
 use roster::vocab::UserRole;
@@ -92,6 +92,8 @@ struct Bench {
     base: String,
     client: reqwest::Client,
     token: String,
+    /// The signed-in browser's session, for the pages.
+    cookie: String,
 }
 
 impl Bench {
@@ -107,6 +109,18 @@ impl Bench {
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
+
+    /// A page as the signed-in browser gets it: its status and size.
+    async fn page(&self, path: &str) -> (u16, usize) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (resp.status().as_u16(), resp.bytes().await.unwrap().len())
+    }
 }
 
 fn median_and_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
@@ -118,7 +132,6 @@ fn median_and_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
 async fn main() {
     let bench = common::BenchDb::fresh("registry").await;
     let (db, backend) = (bench.db.clone(), bench.backend);
-    let mut tx = db.begin().await.unwrap();
     let new = NewUser {
         username: "bench".into(),
         display_name: "Đo hiệu năng".into(),
@@ -128,14 +141,14 @@ async fn main() {
         center_id: None,
         person_id: None,
     };
-    users::insert(tx.conn(), &Actor::command_line(), new).await.unwrap();
-    tx.commit().await.unwrap();
+    let cli = AuthUser::system("cli");
+    db.write(async |c| users::create(c, &cli, new).await).await.unwrap();
     let base = common::serve(&db).await;
     let client = reqwest::Client::new();
     let cookie = common::sign_in(&client, &base, "bench", "mật-khẩu-đo").await;
     let token: Value = client
         .post(format!("{base}/api/v1/tokens"))
-        .header("cookie", cookie)
+        .header("cookie", &cookie)
         .json(&json!({"name": "bench"}))
         .send()
         .await
@@ -147,6 +160,7 @@ async fn main() {
         base,
         client,
         token: token["token_secret"].as_str().unwrap().to_string(),
+        cookie,
     };
 
     for (i, name) in DISTRICTS.iter().enumerate() {
@@ -242,6 +256,31 @@ async fn main() {
             "{label:<24} {:>8.2} ms {:>7.2} ms {total:>8}",
             median.as_secs_f64() * 1000.0,
             p95.as_secs_f64() * 1000.0
+        );
+    }
+
+    // The people page over the same 5,000: the list, its counts and the filters' choices.
+    println!("\n{:<24} {:>10} {:>10} {:>8}", "people page", "median", "p95", "size");
+    for (label, path) in [
+        ("first page", "/people"),
+        ("name search", "/people?q=nguyen%20van"),
+        ("role, page 10", "/people?role=lecturer_part_time&page=10"),
+    ] {
+        let mut samples = Vec::with_capacity(SAMPLES);
+        let mut size = 0;
+        for _ in 0..SAMPLES {
+            let started = Instant::now();
+            let (status, bytes) = b.page(path).await;
+            samples.push(started.elapsed());
+            assert_eq!(status, 200, "{path}");
+            size = bytes;
+        }
+        let (median, p95) = median_and_p95(samples);
+        println!(
+            "{label:<24} {:>8.2} ms {:>7.2} ms {:>6} kB",
+            median.as_secs_f64() * 1000.0,
+            p95.as_secs_f64() * 1000.0,
+            size / 1024
         );
     }
     bench.finish().await;
