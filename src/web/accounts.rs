@@ -149,7 +149,7 @@ async fn render_accounts(
             }
         }
         h2 { (tr(lang, "Các tài khoản", "Accounts")) " (" (list.len()) ")" }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #accounts {
                 thead {
                     tr {
@@ -508,7 +508,7 @@ async fn render_tokens(
         @if list.is_empty() {
             p { (tr(lang, "Chưa có mã truy cập nào.", "No tokens yet.")) }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" {
                 table #tokens {
                     thead {
                         tr {
@@ -840,7 +840,7 @@ pub async fn audit(State(state): State<AppState>, p: Page, Query(q): Query<Audit
             @if found.items.is_empty() {
                 p { (tr(lang, "Không có mục nào khớp bộ lọc; hãy nới rộng bộ lọc.", "Nothing matches the filters; widen them.")) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table #audit {
                         thead {
                             tr {

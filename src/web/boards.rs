@@ -138,7 +138,7 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
             span style=(shade(Some(0.5))) { "50%" }
             span style=(shade(Some(1.0))) { (tr(lang, "Đủ người (100%)", "Fully staffed (100%)")) }
         }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #coverage {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) }
@@ -162,7 +162,7 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
             }
         }
         h2 { (tr(lang, "Theo loại buổi và loại người", "By kind of session and of person")) }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #split {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) }
@@ -227,7 +227,7 @@ pub async fn district(
             (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (covered) " / " (sessions.len()) }
             " (" (percent(lang, rate)) ")"
         }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #sessions {
                 thead { tr {
                     th { (tr(lang, "Ngày", "Date")) }
@@ -281,7 +281,8 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             " · "
             a #xlsx href={ "/api/v1/reports/yearly?format=xlsx&year=" (year) } download { (tr(lang, "Tải Excel (XLSX)", "Download Excel (XLSX)")) }
         }
-        div.scroll {
+        // The widest table: focusable so that a keyboard can scroll it.
+        div.scroll tabindex="0" role="region" aria-label=(tr(lang, "Báo cáo năm", "Yearly report")) {
             table #report {
                 thead { tr { @for h in &header { th { (h) } } } }
                 tbody {
@@ -299,7 +300,7 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             }
         }
         h2 { (tr(lang, "Lớp theo chương trình", "Classes by program")) }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #programs {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Chương trình", "Program")) }
@@ -314,7 +315,7 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             }
         }
         h2 { (tr(lang, "Hội nghị theo nghị quyết", "Conferences by resolution")) }
-        div.scroll {
+        div.scroll tabindex="0" {
             table #resolutions {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Nghị quyết", "Resolution")) }

@@ -304,7 +304,7 @@ fn list_page(
         @if list.is_empty() {
             p { (tr(lang, "Không có hội nghị nào.", "No briefings.")) }
         } @else {
-            div.scroll { table.briefings {
+            div.scroll tabindex="0" { table.briefings {
                 thead { tr {
                     th scope="col" { (tr(lang, "Hội nghị", "Briefing")) }
                     th scope="col" { (tr(lang, "Nghị quyết", "Resolution")) }

@@ -125,7 +125,7 @@ pub async fn upload(State(state): State<AppState>, p: Page, mut parts: Multipart
                     (tr(lang, "Hãy sửa các ô dưới đây trong tệp rồi nhập lại cả tệp.", "Correct the cells below in the file, then import the whole file again."))
                 }
                 @if !rows.is_empty() {
-                    div.scroll { table #row-errors {
+                    div.scroll tabindex="0" { table #row-errors {
                         thead { tr {
                             th scope="col" { (tr(lang, "Dòng", "Row")) }
                             th scope="col" { (tr(lang, "Cột", "Column")) }

@@ -46,8 +46,10 @@ table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border:1px solid #d9e2ec;padding:.3rem .45rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child,td.text{text-align:left}
 thead th{background:#eef2f7;text-align:left}
+/* Wide tables scroll sideways (on a phone most do): their wrappers take tabindex=0 so that a keyboard can scroll them. */
 .scroll{overflow-x:auto}
-.muted{color:#627d98;font-size:.85rem}
+.scroll:focus-visible{outline:2px solid #1f5fa8}
+.muted{color:#486581;font-size:.85rem}
 .error{background:#fde8e8;border:1px solid #f5b5b5;padding:.6rem;border-radius:.3rem}
 .note{background:#eef4fb;border:1px solid #b6cde8;padding:.5rem;border-radius:.3rem}
 .field-error{display:block;color:#a61b1b;font-size:.9rem}

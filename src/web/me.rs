@@ -166,7 +166,7 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
         @if away.is_empty() {
             p.muted { (tr(lang, "Bạn chưa báo vắng ngày nào sắp tới.", "You have reported no coming absence.")) }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" {
                 table #absences {
                     thead {
                         tr {

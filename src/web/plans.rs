@@ -73,7 +73,7 @@ pub async fn overview(State(state): State<AppState>, p: Page, Query(q): Query<Ye
                 input type="number" name="year" value=(year) min="2000" max="2200"; }
             button type="submit" { (tr(lang, "Xem", "Show")) }
         }
-        div.scroll { table {
+        div.scroll tabindex="0" { table {
             caption { (tr(lang, "Kế hoạch các huyện năm ", "The districts' plans for ")) (year) }
             thead { tr {
                 th scope="col" { (tr(lang, "Huyện", "District")) }
@@ -322,7 +322,7 @@ fn plan_page(
         @if plan.classes.is_empty() {
             p { (tr(lang, "Kế hoạch chưa có lớp nào.", "The plan has no classes yet.")) }
         } @else {
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 caption { (tr(lang, "Các lớp trong kế hoạch", "The plan's classes")) }
                 thead { tr {
                     th scope="col" { (tr(lang, "Lớp", "Class")) }

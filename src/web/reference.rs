@@ -187,7 +187,7 @@ fn render(
         }
         h2 #centers { (tr(lang, "Trung tâm", "Centers")) }
         @if admin { p { a href="/registry/centers/new" { (tr(lang, "+ Thêm trung tâm", "+ Add a center")) } } }
-        div.scroll { table {
+        div.scroll tabindex="0" { table {
             thead { tr {
                 th scope="col" { (tr(lang, "Tên", "Name")) } th scope="col" { (tr(lang, "Loại", "Kind")) }
                 th scope="col" { (tr(lang, "Huyện", "District")) } th scope="col" { (tr(lang, "Liên hệ", "Contact")) }
@@ -207,7 +207,7 @@ fn render(
                 TopicKind::Module => (tr(lang, "Chuyên đề", "Modules")),
                 TopicKind::Resolution => (tr(lang, "Nghị quyết", "Resolutions")),
             } }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr { th scope="col" { (tr(lang, "Mã", "Code")) } th scope="col" { (tr(lang, "Tên", "Name")) } } }
                 tbody { @for t in r.topics.iter().filter(|t| t.kind == *kind) { tr {
                     td { (t.code) } td.text { (t.name) @if admin { (edit_link(format!("/registry/topics/{}", t.id), &t.name)) } }
@@ -218,7 +218,7 @@ fn render(
         @if admin { p { a href="/registry/programs/new" { (tr(lang, "+ Thêm chương trình", "+ Add a program")) } } }
         @for prog in &r.programs {
             h3 { (prog.name) " " span.muted { (prog.code) } }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr {
                     th scope="col" { "#" } th scope="col" { (tr(lang, "Chuyên đề", "Module")) }
                     th scope="col" { (tr(lang, "Số buổi", "Half-days")) } th scope="col" { (tr(lang, "Trình độ tối thiểu", "Minimum level")) }

@@ -387,7 +387,7 @@ pub async fn list(State(state): State<AppState>, p: Page, Query(q): Query<ListQu
             " " a href="/people" { (tr(lang, "Bỏ lọc", "Clear filters")) }
         }
         h2 { (tr(lang, "Số lượng", "Counts")) }
-        div.scroll { table #counts {
+        div.scroll tabindex="0" { table #counts {
             thead { tr {
                 th scope="col" { (tr(lang, "Tổng số", "In all")) }
                 @for r in Role::ALL { th scope="col" { (role_name(lang, *r)) } }
@@ -407,7 +407,7 @@ pub async fn list(State(state): State<AppState>, p: Page, Query(q): Query<ListQu
         @if found.items.is_empty() {
             p { (tr(lang, "Không có ai khớp các bộ lọc; hãy bỏ bớt bộ lọc.", "Nobody matches these filters; remove some of them.")) }
         } @else {
-            div.scroll { table #people {
+            div.scroll tabindex="0" { table #people {
                 thead { tr {
                     th scope="col" { (tr(lang, "Họ và tên", "Full name")) }
                     th scope="col" { (tr(lang, "Mã", "Code")) }
@@ -490,7 +490,7 @@ async fn render_person(state: &AppState, p: &Page, id: i64, absence: AbsenceForm
                 }
             }
         }
-        div.scroll { table #record { tbody {
+        div.scroll tabindex="0" { table #record { tbody {
             tr { th scope="row" { (tr(lang, "Mã", "Code")) } td.text { (person.code) } }
             tr { th scope="row" { (tr(lang, "Trạng thái", "Status")) } td.text #status {
                 @if person.active { (tr(lang, "Đang hoạt động", "Active")) } @else { (tr(lang, "Ngừng hoạt động", "Inactive")) } } }
@@ -514,7 +514,7 @@ async fn render_person(state: &AppState, p: &Page, id: i64, absence: AbsenceForm
         (weekly(lang, id, &person, keeps_availability))
         h2 { (tr(lang, "Thời gian vắng", "Absences")) }
         @if absences.is_empty() { p { (tr(lang, "Không có.", "None.")) } } @else {
-            div.scroll { table #absences {
+            div.scroll tabindex="0" { table #absences {
                 thead { tr {
                     th scope="col" { (tr(lang, "Từ", "From")) } th scope="col" { (tr(lang, "Đến", "To")) }
                     th scope="col" { (tr(lang, "Lý do", "Reason")) }
@@ -550,7 +550,7 @@ async fn render_person(state: &AppState, p: &Page, id: i64, absence: AbsenceForm
         }
         h2 { (tr(lang, "Các buổi sắp tới đã công bố", "Coming published sessions")) }
         @if sessions.is_empty() { p { (tr(lang, "Chưa có buổi nào.", "None yet.")) } } @else {
-            div.scroll { table #sessions {
+            div.scroll tabindex="0" { table #sessions {
                 thead { tr {
                     th scope="col" { (tr(lang, "Ngày", "Date")) } th scope="col" { (tr(lang, "Buổi", "Half-day")) }
                     th scope="col" { (tr(lang, "Lớp / hội nghị", "Class / briefing")) } th scope="col" { (tr(lang, "Nơi", "Where")) }
@@ -588,7 +588,7 @@ fn weekly(lang: Lang, id: i64, person: &PersonView, editable: bool) -> Markup {
             p { (tr(lang, "Mọi buổi trong tuần (không giới hạn).", "Every half-day of the week (no restriction).")) }
         }
         form #weekly method="post" action={ "/people/" (id) "/weekly" } {
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr { th scope="col" { (tr(lang, "Thứ", "Day")) }
                     @for h in HalfDay::ALL { th scope="col" { (half_name(lang, *h)) } } } }
                 tbody { @for d in Weekday::ALL { tr {

@@ -81,7 +81,7 @@ fn inbox_page(p: &Page, list: &[ClassRequest], refused: Option<(i64, &str, &[Api
         @if waiting_list.is_empty() {
             p { (tr(lang, "Không có đề nghị nào đang chờ.", "No request is waiting.")) }
         } @else {
-            div.scroll { table.waiting {
+            div.scroll tabindex="0" { table.waiting {
                 thead { tr {
                     th scope="col" { (tr(lang, "Lớp", "Class")) }
                     th scope="col" { (tr(lang, "Trung tâm", "Center")) }
@@ -121,7 +121,7 @@ fn inbox_page(p: &Page, list: &[ClassRequest], refused: Option<(i64, &str, &[Api
         @if history.is_empty() {
             p { (tr(lang, "Chưa có đề nghị nào được quyết định.", "No request has been decided yet.")) }
         } @else {
-            div.scroll { table.history {
+            div.scroll tabindex="0" { table.history {
                 thead { tr {
                     th scope="col" { (tr(lang, "Lớp", "Class")) }
                     th scope="col" { (tr(lang, "Trung tâm", "Center")) }

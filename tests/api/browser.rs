@@ -132,10 +132,37 @@ pub(crate) async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// axe-core's script, fetched by `.ci/run` (`npm pack axe-core`) into `target/axe/`.
+const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/axe/axe.min.js");
+
+/// Checks the page in view with axe-core against the WCAG 2.1 A and AA rules and fails on any
+/// violation, naming each rule and the elements it found; then keeps a screenshot of it.
 pub(crate) async fn screenshot(c: &Client, name: &str) {
+    let axe = std::fs::read_to_string(AXE)
+        .unwrap_or_else(|e| panic!("{AXE}: {e}; fetch axe-core as .ci/run does (see README)"));
+    c.execute(&format!("{axe}\nreturn true;"), vec![]).await.unwrap();
+    let violations = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                    + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')
+                    + (v.nodes.length > 5 ? ' and ' + (v.nodes.length - 5) + ' more' : ''))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/e2e-screenshots");
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(format!("{dir}/{name}.png"), c.screenshot().await.unwrap()).unwrap();
+    let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+    assert!(
+        violations.is_empty(),
+        "{name}: {} accessibility violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
 }
 
 /// Sets a form field by script (date inputs take typed text in the browser's locale).

@@ -220,5 +220,37 @@ async fn a_board_clerks_first_week_in_the_browser() {
         "{mine}"
     );
     screenshot(&c, "week-lecturer").await;
+    sign_out(&c).await;
+
+    // Every other page of the boards' day passes the accessibility check too, in either
+    // language, and on a phone's width.
+    sign_in(&c, &app, "admin.web").await;
+    let pages = [
+        ("coverage", "/coverage?year=2027".to_string()),
+        ("report", "/report?year=2027".to_string()),
+        ("plans", "/plans?year=2027".to_string()),
+        ("people-new", "/people/new".to_string()),
+        ("registry-district-new", "/registry/districts/new".to_string()),
+        ("registry-center-edit", format!("/registry/centers/{}", w.center1)),
+        ("registry-topic-new", "/registry/topics/new".to_string()),
+        ("import", "/import".to_string()),
+        ("audit", "/audit".to_string()),
+        ("tokens", "/tokens".to_string()),
+    ];
+    for (name, path) in &pages {
+        go(&c, &app, path).await;
+        screenshot(&c, &format!("week-{name}")).await;
+    }
+    go(&c, &app, "/lang/en?next=/requests").await;
+    screenshot(&c, "week-requests-en").await;
+    c.set_window_size(390, 844).await.unwrap();
+    for (name, path) in [
+        ("people", "/people"),
+        ("planning", "/planning"),
+        ("briefings", "/briefings"),
+    ] {
+        go(&c, &app, path).await;
+        screenshot(&c, &format!("week-{name}-phone")).await;
+    }
     c.close().await.unwrap();
 }
