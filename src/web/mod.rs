@@ -47,7 +47,11 @@ pub fn router() -> Router<AppState> {
         .route("/planning", get(planning::overview))
         .route("/planning/runs", post(planning::start))
         .route("/planning/runs/{id}", get(planning::run))
-        .route("/planning/runs/{id}/publish", post(planning::publish_run))
+        .route(
+            "/planning/runs/{id}/publish",
+            get(planning::confirm_publish).post(planning::publish_run),
+        )
+        .route("/planning/runs/{id}/cancel", post(planning::cancel_run))
         .route(
             "/planning/runs/{id}/sessions/{session}",
             get(planning::session).post(planning::give),

@@ -38,9 +38,52 @@ fn what(s: Option<&SessionLabel>) -> Markup {
 }
 
 fn status_label(lang: Lang, status: RunStatus) -> &'static str {
-    match lang {
-        Lang::Vi => status.label(),
-        Lang::En => status.as_str(),
+    match (lang, status) {
+        (Lang::Vi, _) => status.label(),
+        (Lang::En, RunStatus::Queued) => "Waiting",
+        (Lang::En, RunStatus::Running) => "Solving",
+        (Lang::En, RunStatus::Finished) => "Finished",
+        (Lang::En, RunStatus::Cancelled) => "Stopped",
+        (Lang::En, RunStatus::Failed) => "Failed",
+        (Lang::En, RunStatus::Published) => "Published",
+    }
+}
+
+/// Every status's words, for the page's script to show the status as it changes.
+fn status_labels(lang: Lang) -> String {
+    let labels: serde_json::Map<String, serde_json::Value> = RunStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), status_label(lang, *s).into()))
+        .collect();
+    serde_json::Value::Object(labels).to_string()
+}
+
+/// What the solver's answer means for the board, in words.
+fn solution_words(lang: Lang, d: &runs::Draft) -> String {
+    match d.solver_status {
+        roster_solver::Status::Optimal => tr(
+            lang,
+            "Đây là lịch tốt nhất có thể: đã chứng minh không có lịch nào tốt hơn.",
+            "This is the best schedule possible: proven that none is better.",
+        )
+        .to_string(),
+        roster_solver::Status::Feasible => {
+            let gap = if d.objective > 0 {
+                100.0 * (d.objective - d.bound).max(0) as f64 / d.objective as f64
+            } else {
+                0.0
+            };
+            match lang {
+                Lang::Vi => format!(
+                    "Đây là lịch tốt nhất tìm được trong thời gian cho phép; không lịch nào có thể tốt hơn quá {}%.",
+                    format!("{gap:.2}").replace('.', ",")
+                ),
+                Lang::En => format!(
+                    "This is the best schedule found in the time allowed; no schedule can be more than {gap:.2}% better."
+                ),
+            }
+        }
+        roster_solver::Status::Error => tr(lang, "Không lập được lịch.", "No schedule could be made.").to_string(),
     }
 }
 
@@ -157,25 +200,31 @@ pub struct Published {
     published: Option<i64>,
 }
 
-/// Follows the run while it solves (the page asks the API each second and reloads at the end).
+/// Follows the run while it solves: each second the status, what the solver is doing and the
+/// time since it started; the figures as the solver reports them; a reload at the end.
 const LIVE: &str = r#"
 const box = document.getElementById('progress');
 if (box && box.dataset.live === 'yes') {
+  const words = JSON.parse(box.dataset.words);
   const show = (id, v) => { const e = document.getElementById(id); if (e) e.textContent = v ?? '–'; };
   const tick = async () => {
     const r = await fetch('/api/v1/runs/' + box.dataset.run, { credentials: 'same-origin' });
     if (r.ok) {
       const run = await r.json();
       const p = run.progress;
-      show('elapsed', p.elapsed_seconds == null ? null : p.elapsed_seconds.toFixed(1));
+      if (run.status !== 'queued' && run.status !== 'running') { location.reload(); return; }
+      show('status', words[run.status]);
+      show('phase', run.status === 'queued' ? words.phase_queued
+        : p.incumbent == null ? words.phase_preparing : words.phase_searching);
+      const since = run.started_at ? (Date.now() - Date.parse(run.started_at)) / 1000 : null;
+      show('elapsed', since == null ? null : Math.max(0, since).toFixed(0));
       show('incumbent', p.incumbent);
       show('bound', p.bound);
       show('gap', p.gap == null ? null : (100 * p.gap).toFixed(2) + '%');
-      if (run.status !== 'queued' && run.status !== 'running') { location.reload(); return; }
     }
     setTimeout(tick, 1000);
   };
-  setTimeout(tick, 1000);
+  tick();
 }
 "#;
 
@@ -206,6 +255,10 @@ pub async fn run(
             .join(", ")
     };
     let g = &run.progress;
+    let mut words: serde_json::Value = serde_json::from_str(&status_labels(lang)).expect("labels");
+    words["phase_queued"] = tr(lang, "đang chờ lượt", "waiting its turn").into();
+    words["phase_preparing"] = tr(lang, "đang chuẩn bị dữ liệu", "preparing the data").into();
+    words["phase_searching"] = tr(lang, "đang tìm lịch tốt hơn", "looking for a better schedule").into();
     let body = html! {
         @if let Some(v) = q.published {
             p.ok role="status" { (tr(lang, "Đã công bố phiên bản ", "Published as version ")) (v) "." }
@@ -215,19 +268,27 @@ pub async fn run(
             strong #status { (status_label(lang, run.status)) }
             @if let Some(f) = &run.failure { " · " span.error { (f) } }
         }
-        table #progress data-run=(run.id) data-live=(if live { "yes" } else { "no" }) {
+        @if live {
+            p { (tr(lang, "Đang làm: ", "Now: ")) span #phase aria-live="polite" { "…" } }
+            form #cancel method="post" action={ "/planning/runs/" (id) "/cancel" } {
+                button type="submit" { (tr(lang, "Dừng lượt giải", "Stop the run")) }
+                " " span.muted { (tr(lang, "(giữ lịch tốt nhất đã tìm được, nếu có)", "(keeps the best schedule found so far, if any)")) }
+            }
+        }
+        p.muted { (tr(lang,
+            "Chi phí của một lịch cộng các buổi còn thiếu người, thời gian đi lại và độ chênh lệch số buổi giữa mọi người: càng thấp càng tốt.",
+            "A schedule's cost adds up sessions left short, travel time and how unevenly sessions are shared: the lower the better.")) }
+        table #progress data-run=(run.id) data-live=(if live { "yes" } else { "no" }) data-words=(words.to_string()) {
             tbody {
-                tr { th { (tr(lang, "Thời gian (giây)", "Elapsed (s)")) } td #elapsed { @if let Some(x) = g.elapsed_seconds { (format!("{x:.1}")) } } }
-                tr { th { (tr(lang, "Lời giải tốt nhất", "Best objective")) } td #incumbent { @if let Some(x) = g.incumbent { (x) } } }
-                tr { th { (tr(lang, "Cận dưới", "Bound")) } td #bound { @if let Some(x) = g.bound { (x) } } }
-                tr { th { (tr(lang, "Khoảng cách", "Gap")) } td #gap { @if let Some(x) = g.gap { (format!("{:.2}%", 100.0 * x)) } } }
+                tr { th scope="row" { (tr(lang, "Thời gian đã chạy (giây)", "Time so far (seconds)")) } td #elapsed { @if let Some(x) = g.elapsed_seconds { (format!("{x:.0}")) } } }
+                tr { th scope="row" { (tr(lang, "Chi phí của lịch tốt nhất đến giờ", "Cost of the best schedule so far")) } td #incumbent { @if let Some(x) = g.incumbent { (x) } } }
+                tr { th scope="row" { (tr(lang, "Không lịch nào có chi phí thấp hơn", "No schedule can cost less than")) } td #bound { @if let Some(x) = g.bound { (x) } } }
+                tr { th scope="row" { (tr(lang, "Lịch tốt nhất đến giờ có thể đắt hơn lịch tối ưu nhiều nhất", "The best schedule so far costs at most this much more than the best possible")) }
+                    td #gap { @if let Some(x) = g.gap { (format!("{:.2}%", 100.0 * x)) } } }
             }
         }
         @if let (false, Some(d)) = (live, &detail.draft) {
-            p {
-                (tr(lang, "Lời giải: ", "Solution: ")) strong { (format!("{:?}", d.solver_status).to_lowercase()) }
-                " · " (d.objective) " (" (tr(lang, "cận dưới ", "bound ")) (d.bound) ")"
-            }
+            p #solution { strong { (solution_words(lang, d)) } }
             h2 { (tr(lang, "Thay đổi so với lịch đã công bố", "Changes from the published schedule")) }
             table #changes {
                 thead { tr {
@@ -258,14 +319,65 @@ pub async fn run(
                 }
             }
             @if matches!(run.status, RunStatus::Finished | RunStatus::Cancelled) {
-                form #publish method="post" action={ "/planning/runs/" (id) "/publish" } {
-                    button type="submit" { (tr(lang, "Công bố lịch này", "Publish this schedule")) }
+                form #publish method="get" action={ "/planning/runs/" (id) "/publish" } {
+                    button type="submit" { (tr(lang, "Công bố lịch này…", "Publish this schedule…")) }
                 }
             }
         }
         script { (PreEscaped(LIVE)) }
     };
     Ok(page(&p, &format!("{} #{id}", tr(lang, "Lượt giải", "Run")), body))
+}
+
+/// Before publishing: what it changes (sessions and people), and the button that does it.
+pub async fn confirm_publish(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Markup> {
+    let lang = p.lang;
+    p.user.require_admin()?;
+    let mut conn = state.db.acquire().await?;
+    let detail = runs::detail(conn.conn(), id, None).await?;
+    let Some(draft) = &detail.draft else {
+        return Err(ApiError::conflict(
+            "no_draft",
+            "Lượt giải này chưa có lịch để công bố; hãy chờ nó giải xong.",
+            "This run has no schedule to publish yet; wait until it has finished.",
+        ));
+    };
+    let affected: BTreeSet<i64> = draft
+        .changes
+        .iter()
+        .flat_map(|c| {
+            let (before, after): (BTreeSet<i64>, BTreeSet<i64>) =
+                (c.before.iter().copied().collect(), c.after.iter().copied().collect());
+            before.symmetric_difference(&after).copied().collect::<Vec<_>>()
+        })
+        .collect();
+    let names = person_names(conn.conn()).await?;
+    let mut people: Vec<&str> = affected
+        .iter()
+        .map(|q| names.get(q).map_or("?", String::as_str))
+        .collect();
+    people.sort_by_key(|n| crate::collation::sort_key(n));
+    let body = html! {
+        p #summary {
+            (tr(lang, "Công bố sẽ thay đổi ", "Publishing changes ")) strong data-count="sessions" { (draft.changes.len()) }
+            (tr(lang, " buổi và ảnh hưởng đến ", " sessions and affects ")) strong data-count="people" { (people.len()) }
+            (tr(lang, " người; lịch của họ trên điện thoại sẽ cập nhật.", " people; their calendars will update."))
+        }
+        @if !people.is_empty() { p #affected { (people.join(", ")) } }
+        @if !draft.uncovered.is_empty() {
+            p.note { (tr(lang, "Vẫn còn ", "Still ")) (draft.uncovered.len()) (tr(lang, " buổi thiếu người sau khi công bố.", " sessions are short after publishing.")) }
+        }
+        form #confirm-publish method="post" action={ "/planning/runs/" (id) "/publish" } {
+            button type="submit" { (tr(lang, "Công bố", "Publish")) }
+        }
+        p { a href={ "/planning/runs/" (id) } { (tr(lang, "← Xem lại các thay đổi", "← Review the changes")) } }
+    };
+    Ok(page(&p, tr(lang, "Công bố lịch?", "Publish the schedule?"), body))
+}
+
+pub async fn cancel_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
+    state.db.write(async |c| runs::cancel(c, &p.user, id).await).await?;
+    Ok(Redirect::to(&format!("/planning/runs/{id}")))
 }
 
 pub async fn publish_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {

@@ -189,6 +189,9 @@ pub(crate) async fn publish_when_done(c: &Client) {
     text(c, "#changes").await;
     screenshot(c, "run-finished").await;
     submit(c, "#publish").await;
+    text(c, "#summary").await;
+    screenshot(c, "publish-confirm").await;
+    submit(c, "#confirm-publish").await;
     let notice = text(c, "p.ok").await;
     assert!(notice.contains("Đã công bố phiên bản"), "{notice}");
 }

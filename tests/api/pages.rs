@@ -7,7 +7,7 @@ use reqwest::redirect::Policy;
 use roster::vocab::UserRole;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_without_worker};
 use crate::planning::{one_account_of_each_kind, plan, planning};
 use crate::scheduling::{publish_march, sessions, settled};
 
@@ -336,6 +336,10 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
 
     let draft = admin.get(&run_page).await.text;
     assert!(draft.contains("id=\"changes\"") && draft.contains("data-live=\"no\""));
+    assert!(
+        draft.contains("Đây là lịch tốt nhất có thể") && !draft.contains("optimal"),
+        "the solver's answer in words: {draft}"
+    );
     assert_eq!(
         draft.matches("Nguyễn Thị Lan").count(),
         2,
@@ -383,6 +387,34 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(is_page(&refused) && refused.text.contains("BCV01"));
 
+    // What publishing changes, shown before it is done.
+    // Given by hand, the schedule is no longer the proven best: the page says by how much at
+    // most it may cost more.
+    let reviewed = admin.get(&run_page).await.text;
+    assert!(
+        reviewed.contains("không lịch nào có thể tốt hơn quá") && !reviewed.contains("feasible"),
+        "{reviewed}"
+    );
+    let confirm = admin.get(&format!("/planning/runs/{run}/publish")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.text.contains("data-count=\"sessions\">3<")
+            && confirm.text.contains("data-count=\"people\">3<")
+            && confirm.text.contains("Lâm Văn Đức, Nguyễn Thị Lan, Thạch Sô Phênh"),
+        "{}",
+        confirm.text
+    );
+    assert!(
+        p.admin
+            .get("/api/v1/schedule?from=2027-03-01&to=2027-03-31")
+            .await
+            .ok(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["person_ids"].as_array().unwrap().is_empty()),
+        "looking publishes nothing"
+    );
     let published = admin.post(&format!("/planning/runs/{run}/publish"), &[]).await;
     assert!(published.location().starts_with(&format!("{run_page}?published=")));
     assert!(
@@ -538,4 +570,41 @@ async fn coverage_tells_not_yet_scheduled_from_short_and_opens_on_the_year_of_th
     let mut board = Browser::signed_in(&app, "bt.d01").await;
     let report = board.get("/report?year=2027").await.text;
     assert!(report.contains("Tổng cộng") && !report.contains("Toàn tỉnh"));
+}
+
+#[tokio::test]
+async fn a_run_is_stopped_from_its_page_and_only_by_the_province() {
+    let app = spawn_app_without_worker().await;
+    let p = planning(&app).await;
+    sessions(&app, &p).await;
+    one_account_of_each_kind(&app, &p).await;
+    let mut admin = Browser::signed_in(&app, "admin.web").await;
+    let started = admin
+        .post("/planning/runs", &[("from", "2027-03-01"), ("to", "2027-03-31")])
+        .await;
+    let run_page = started.location().to_string();
+    let waiting = admin.get(&run_page).await.text;
+    assert!(
+        waiting.contains("id=\"cancel\"") && waiting.contains("Đang chờ"),
+        "{waiting}"
+    );
+    let mut board = Browser::signed_in(&app, "bt.d01").await;
+    assert_eq!(
+        board.post(&format!("{run_page}/cancel"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let stopped = admin.post(&format!("{run_page}/cancel"), &[]).await;
+    assert_eq!(stopped.location(), run_page);
+    let run: i64 = run_page.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(
+        p.admin.get(&format!("/api/v1/runs/{run}")).await.ok(200)["status"],
+        "cancelled"
+    );
+    let again = admin.post(&format!("{run_page}/cancel"), &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        is_page(&again) && again.text.contains("không còn gì để dừng"),
+        "{}",
+        again.text
+    );
 }
