@@ -30,7 +30,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_scalar::{Scalar, Servable};
 
-use crate::error::{self, ApiError};
+use crate::error;
 
 /// Largest JSON body accepted; spreadsheets have their own limit (see `import`).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -80,7 +80,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(Scalar::with_url("/api/docs", api))
         .merge(crate::web::router())
-        .fallback(|| async { ApiError::from_status(axum::http::StatusCode::NOT_FOUND) })
+        .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

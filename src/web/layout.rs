@@ -60,6 +60,9 @@ input,select,button{font:inherit;padding:.3rem}
 .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.3rem}
 ";
 
+/// The service's icon: a red tile with a white calendar.
+pub const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#b3261e"/><rect x="7" y="9" width="18" height="16" rx="2" fill="#fff"/><rect x="7" y="9" width="18" height="4" fill="#ffd54f"/><path d="M11 17h3v3h-3zm7 0h3v3h-3z" fill="#b3261e"/></svg>"##;
+
 /// A page: the frame with the navigation for the reader's role, the title and the body.
 pub fn page(p: &Page, title: &str, body: Markup) -> Markup {
     let lang = p.lang;
@@ -132,6 +135,7 @@ pub fn frame(lang: Lang, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 title { (title) " – Roster" }
                 style { (PreEscaped(STYLE)) }
             }

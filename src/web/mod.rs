@@ -41,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{lang}", get(switch_language))
+        .route("/favicon.ico", get(favicon))
+        .route("/favicon.svg", get(favicon))
         .route("/coverage", get(boards::coverage))
         .route("/coverage/district/{id}", get(boards::district))
         .route("/report", get(boards::report))
@@ -152,6 +154,39 @@ async fn switch_language(jar: CookieJar, ApiPath(lang): ApiPath<String>, Query(q
         .permanent()
         .build();
     (jar.add(cookie), Redirect::to(&local_path(q.next))).into_response()
+}
+
+/// An address nothing answers: a page for a browser (one that asks for HTML, outside
+/// `/api/`), the problem document for the API's clients.
+pub async fn not_found(request: Request) -> Response {
+    let wants_page = !request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .is_some_and(|a| a.to_str().unwrap_or_default().contains("text/html"));
+    if !wants_page {
+        return ApiError::from_status(StatusCode::NOT_FOUND).into_response();
+    }
+    let error = ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc bắt đầu lại từ trang đầu.",
+        "There is no such page. Check the address, or start again from the first page.",
+    );
+    let lang = page_lang(request.headers());
+    (StatusCode::NOT_FOUND, layout::error_page(lang, &error)).into_response()
+}
+
+/// The icon browsers show beside the page's title.
+async fn favicon() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        layout::ICON,
+    )
+        .into_response()
 }
 
 /// Errors of pages as pages, in the reader's language.

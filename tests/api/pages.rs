@@ -608,3 +608,45 @@ async fn a_run_is_stopped_from_its_page_and_only_by_the_province() {
         again.text
     );
 }
+
+#[tokio::test]
+async fn an_unknown_address_is_a_page_for_a_browser_and_a_problem_for_the_api() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let get = |path: &str, accept: &str| {
+        client
+            .get(format!("{}{path}", app.base))
+            .header(header::ACCEPT, accept)
+            .send()
+    };
+    let browser = "text/html,application/xhtml+xml,*/*;q=0.8";
+    let page = get("/khong-co-trang-nay", browser).await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(
+        page.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains("Không có trang này") && text.contains("href=\"/\""),
+        "{text}"
+    );
+    for (path, accept) in [
+        ("/khong-co-trang-nay", "application/json"),
+        ("/api/v1/khong-co", browser),
+    ] {
+        let problem = get(path, accept).await.unwrap();
+        assert_eq!(problem.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            problem.headers()[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
+    }
+    let icon = get("/favicon.ico", "*/*").await.unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
+}
