@@ -34,8 +34,11 @@ pub fn checked(t: DateTime<FixedOffset>, field: &str) -> Result<DateTime<Utc>, A
     }
 }
 
+/// Whether the instant's year, as its writer wrote it (in its own offset), is 1900-2200: the
+/// first moment of 1900 in Việt Nam is still 1899 in UTC, and must not be refused with a
+/// message that names 1900.
 pub fn in_range(t: DateTime<FixedOffset>) -> bool {
-    (1900..=2200).contains(&t.with_timezone(&Utc).year())
+    (1900..=2200).contains(&t.year())
 }
 
 /// The years plans, and so sessions and schedules, may fall in. The zone's clock last changed
@@ -63,5 +66,18 @@ mod tests {
     fn local_time_is_utc_plus_seven() {
         let t: DateTime<FixedOffset> = "2027-03-01T00:30:00Z".parse().unwrap();
         assert_eq!(local(stored(t)).to_rfc3339(), "2027-03-01T07:30:00+07:00");
+    }
+
+    #[test]
+    fn the_years_allowed_are_the_years_the_message_names() {
+        for (text, allowed) in [
+            ("1900-01-01T00:00:00+07:00", true),
+            ("1899-12-31T23:59:59+07:00", false),
+            ("2200-12-31T23:59:59-05:00", true),
+            ("2201-01-01T00:00:00+07:00", false),
+        ] {
+            let t: DateTime<FixedOffset> = text.parse().unwrap();
+            assert_eq!(in_range(t), allowed, "{text}");
+        }
     }
 }
