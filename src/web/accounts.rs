@@ -6,13 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::Page;
-use super::form::{error_id, field_errors, has_error, message, other_errors};
+use super::form::{DAY_PATTERN, DAY_PLACEHOLDER, error_id, field_errors, has_error, message, other_errors, parse_day};
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
 use crate::audit_log::{self, AuditEntry, AuditFilter};
@@ -744,9 +743,9 @@ pub async fn audit(State(state): State<AppState>, p: Page, Query(q): Query<Audit
     p.user.require_admin()?;
     let lang = p.lang;
     let mut errors = Vec::new();
-    let mut day = |field: &str, v: &Option<String>| match some(v).map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
-        Some(Ok(d)) => Some(d),
-        Some(Err(_)) => {
+    let mut day = |field: &str, v: &Option<String>| match some(v).map(parse_day) {
+        Some(Some(d)) => Some(d),
+        Some(None) => {
             errors.push(bad_date(field));
             None
         }
@@ -817,13 +816,13 @@ pub async fn audit(State(state): State<AppState>, p: Page, Query(q): Query<Audit
             }
             label {
                 (tr(lang, "Từ ngày", "From")) br;
-                input type="date" name="from" value=[some(&q.from)]
+                input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="from" value=[some(&q.from)]
                     aria-invalid=[invalid("from")] aria-describedby=[described("from")];
                 (field_errors(lang, &errors, "from"))
             }
             label {
                 (tr(lang, "Đến hết ngày", "To (inclusive)")) br;
-                input type="date" name="to" value=[some(&q.to)]
+                input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="to" value=[some(&q.to)]
                     aria-invalid=[invalid("to")] aria-describedby=[described("to")];
                 (field_errors(lang, &errors, "to"))
             }

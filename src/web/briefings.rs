@@ -5,12 +5,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Page;
-use super::form::{error_id, field_errors, has_error, other_errors};
+use super::form::{DAY_PATTERN, DAY_PLACEHOLDER, error_id, field_errors, has_error, other_errors, parse_day};
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
 use crate::auth::Scope;
@@ -97,7 +97,7 @@ impl BriefingForm {
                 "Choose the district that holds it.",
             );
         }
-        let date = NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok();
+        let date = parse_day(&self.date);
         let half_day = HalfDay::parse(&self.half_day);
         if date.is_none() || half_day.is_none() {
             bad(
@@ -124,7 +124,7 @@ impl BriefingForm {
         }
         let deadline = match self.deadline.trim() {
             "" => Some(None),
-            d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(Some),
+            d => parse_day(d).map(Some),
         };
         if deadline.is_none() {
             bad(
@@ -228,7 +228,7 @@ fn create_form(p: &Page, choices: &Choices, f: &BriefingForm, errors: &[ApiError
                 (field_errors(lang, errors, "venue"))
             }
             label { (tr(lang, "Ngày", "Date")) br;
-                input type="date" name="date" value=(f.date) required aria-invalid=[si] aria-describedby=[sd];
+                input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="date" value=(f.date) required aria-invalid=[si] aria-describedby=[sd];
             }
             label { (tr(lang, "Buổi", "Half-day")) br;
                 select name="half_day" {
@@ -261,7 +261,7 @@ fn create_form(p: &Page, choices: &Choices, f: &BriefingForm, errors: &[ApiError
                 (field_errors(lang, errors, "rapporteurs"))
             }
             label { (tr(lang, "Hạn chót (không bắt buộc)", "Deadline (optional)")) br;
-                input type="date" name="deadline" value=(f.deadline) aria-invalid=[ei] aria-describedby=[ed];
+                input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="deadline" value=(f.deadline) aria-invalid=[ei] aria-describedby=[ed];
                 (field_errors(lang, errors, "deadline"))
             }
             button type="submit" { (tr(lang, "Tạo hội nghị", "Create the briefing")) }

@@ -5,11 +5,12 @@
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Page;
+use super::form::{DAY_PATTERN, DAY_PLACEHOLDER, parse_day};
 use super::layout::{page, tr};
 use crate::api::AppState;
 use crate::auth::Scope;
@@ -75,7 +76,7 @@ pub async fn classes(State(state): State<AppState>, p: Page, Query(q): Query<Sen
                         @for i in 0..r.half_days {
                             label {
                                 (tr(lang, "Buổi ", "Half-day ")) (i + 1) br;
-                                input type="date" name={ "date_" (i) } required;
+                                input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name={ "date_" (i) } required;
                                 " "
                                 select name={ "half_" (i) } {
                                     @for h in HalfDay::ALL {
@@ -118,7 +119,7 @@ pub async fn request(
             break;
         };
         slots.push(Slot {
-            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad(&format!("date_{i}")))?,
+            date: parse_day(date).ok_or_else(|| bad(&format!("date_{i}")))?,
             half_day: HalfDay::parse(half).ok_or_else(|| bad(&format!("half_{i}")))?,
         });
     }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use maud::{Markup, html};
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{ApiError, Lang};
 
@@ -47,6 +49,25 @@ impl Values {
         self.all(k).iter().any(|x| x == v)
     }
 }
+
+/// A day as a Vietnamese reader types it, dd/mm/yyyy (or d/m/yyyy), whatever the browser's
+/// language; yyyy-mm-dd too, as addresses and older forms carry it.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+}
+
+/// `deserialize_with` for a form's day field, read by [`parse_day`].
+pub fn day<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_day(&text).ok_or_else(|| serde::de::Error::custom(format!("not a day as dd/mm/yyyy: {text:?}")))
+}
+
+/// What a day input asks for in its placeholder and checks in its pattern: dd/mm/yyyy.
+pub const DAY_PLACEHOLDER: &str = "dd/mm/yyyy";
+pub const DAY_PATTERN: &str = "[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 /// An error the form can show beside its fields (rather than as a page of its own).
 pub fn is_form_error(e: &ApiError) -> bool {
@@ -165,6 +186,17 @@ pub fn other_errors(lang: Lang, errors: &[ApiError], fields: &[&str]) -> Markup 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_read_as_a_vietnamese_reader_types_them() {
+        let march = NaiveDate::from_ymd_opt(2027, 3, 1);
+        for text in ["01/03/2027", "1/3/2027", " 01/03/2027 ", "2027-03-01"] {
+            assert_eq!(parse_day(text), march, "{text}");
+        }
+        for text in ["03/13/2027", "31/02/2027", "2027", "", "mai"] {
+            assert_eq!(parse_day(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn an_error_goes_beside_its_field_or_above_the_form() {

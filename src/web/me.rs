@@ -12,6 +12,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::Page;
+use super::form::{DAY_PATTERN, DAY_PLACEHOLDER};
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
 use crate::auth::Scope;
@@ -200,8 +201,8 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
         }
         h3 { (tr(lang, "Báo thêm ngày vắng", "Report an absence")) }
         form method="post" action="/my/unavailability" {
-            label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" required; }
-            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" required; }
+            label { (tr(lang, "Từ ngày", "From")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="from" required; }
+            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="to" required; }
             label { (tr(lang, "Lý do", "Reason")) br; input name="reason" maxlength="200"; }
             button type="submit" { (tr(lang, "Gửi", "Send")) }
         }
@@ -260,7 +261,9 @@ pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderM
 
 #[derive(Deserialize)]
 pub struct AwayForm {
+    #[serde(deserialize_with = "super::form::day")]
     from: NaiveDate,
+    #[serde(deserialize_with = "super::form::day")]
     to: NaiveDate,
     reason: Option<String>,
 }

@@ -12,6 +12,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::Page;
+use super::form::{DAY_PATTERN, DAY_PLACEHOLDER};
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
 use crate::db::Conn;
@@ -105,8 +106,8 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
     let body = html! {
         h2 { (tr(lang, "Lập lịch", "Schedule")) }
         form #new-run method="post" action="/planning/runs" {
-            label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" required; }
-            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" required; }
+            label { (tr(lang, "Từ ngày", "From")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="from" required; }
+            label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="to" required; }
             label { (tr(lang, "Thời gian giải tối đa (giây)", "Time limit (seconds)")) br;
                 input type="number" name="time_limit_seconds" value="60" min="1" max="3600"; }
             button type="submit" { (tr(lang, "Bắt đầu giải", "Start solving")) }
@@ -160,7 +161,9 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
 
 #[derive(Deserialize)]
 pub struct NewRun {
+    #[serde(deserialize_with = "super::form::day")]
     from: NaiveDate,
+    #[serde(deserialize_with = "super::form::day")]
     to: NaiveDate,
     /// District ids, comma-separated; all districts when absent.
     districts: Option<String>,

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::Page;
 use super::form::{
-    Values, all_errors, described, error_id, field_errors, has_error, is_form_error, other_errors, select_field,
-    text_field,
+    DAY_PATTERN, DAY_PLACEHOLDER, Values, all_errors, described, error_id, field_errors, has_error, is_form_error,
+    other_errors, parse_day, select_field, text_field,
 };
 use super::layout::{clock, date, page, tr};
 use crate::api::AppState;
@@ -230,7 +230,7 @@ fn start_of(day: NaiveDate, field: &str) -> Result<DateTime<FixedOffset>> {
 fn day_of(v: &Option<String>, field: &str) -> Result<Option<NaiveDate>> {
     blank(v)
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+            parse_day(v).ok_or_else(|| {
                 bad_filter(
                     field,
                     "Ngày không hợp lệ; hãy chọn ngày theo dạng dd/mm/yyyy.",
@@ -380,8 +380,8 @@ pub async fn list(State(state): State<AppState>, p: Page, Query(q): Query<ListQu
                 } }
             fieldset {
                 legend { (tr(lang, "Rảnh trong khoảng (không có lịch vắng)", "Free between (no absence)")) }
-                label { (tr(lang, "Từ ngày", "From")) br; input type="date" name="from" value=(blank(&q.from).unwrap_or("")); }
-                label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="date" name="to" value=(blank(&q.to).unwrap_or("")); }
+                label { (tr(lang, "Từ ngày", "From")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="from" value=(blank(&q.from).unwrap_or("")); }
+                label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br; input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="to" value=(blank(&q.to).unwrap_or("")); }
             }
             button type="submit" { (tr(lang, "Lọc", "Filter")) }
             " " a href="/people" { (tr(lang, "Bỏ lọc", "Clear filters")) }
@@ -536,11 +536,11 @@ async fn render_person(state: &AppState, p: &Page, id: i64, absence: AbsenceForm
             form #absence method="post" action={ "/people/" (id) "/absences" } {
                 (other_errors(lang, &absence.errors, &["start", "end", "reason"]))
                 label { (tr(lang, "Vắng từ ngày", "Away from")) br;
-                    input type="date" name="from" required value=(absence.from) aria-invalid=[has_error(&absence.errors, "start").then_some("true")]
+                    input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="from" required value=(absence.from) aria-invalid=[has_error(&absence.errors, "start").then_some("true")]
                         aria-describedby=[has_error(&absence.errors, "start").then(|| error_id("start"))]; }
                 (field_errors(lang, &absence.errors, "start"))
                 label { (tr(lang, "Đến hết ngày", "To (inclusive)")) br;
-                    input type="date" name="to" required value=(absence.to) aria-invalid=[has_error(&absence.errors, "end").then_some("true")]
+                    input type="text" inputmode="numeric" placeholder=(DAY_PLACEHOLDER) pattern=(DAY_PATTERN) name="to" required value=(absence.to) aria-invalid=[has_error(&absence.errors, "end").then_some("true")]
                         aria-describedby=[has_error(&absence.errors, "end").then(|| error_id("end"))]; }
                 (field_errors(lang, &absence.errors, "end"))
                 label { (tr(lang, "Lý do", "Reason")) br; input name="reason" maxlength="200" value=(absence.reason); }
@@ -643,12 +643,10 @@ pub async fn add_absence(
     };
     let not_a_day = |field: &str| ApiError::invalid(field, "invalid_date", "Hãy chọn một ngày.", "Choose a day.");
     let mut errors = Vec::new();
-    let from = NaiveDate::parse_from_str(sent.from.trim(), "%Y-%m-%d")
-        .map_err(|_| errors.push(not_a_day("start")))
-        .ok();
-    let to = NaiveDate::parse_from_str(sent.to.trim(), "%Y-%m-%d")
-        .map_err(|_| errors.push(not_a_day("end")))
-        .ok();
+    let from = parse_day(&sent.from);
+    errors.extend(from.is_none().then(|| not_a_day("start")));
+    let to = parse_day(&sent.to);
+    errors.extend(to.is_none().then(|| not_a_day("end")));
     let input = match (from, to) {
         (Some(from), Some(to)) => match to.succ_opt().map(|end| (start_of(from, "start"), start_of(end, "end"))) {
             Some((Ok(start), Ok(end))) => Some(UnavailabilityInput {

@@ -175,13 +175,29 @@ pub(crate) async fn set(c: &Client, css: &str, value: &str) {
     .unwrap();
 }
 
+/// Submits a form and waits for the page it leads to, so that what is read next is never
+/// the old page's.
 pub(crate) async fn submit(c: &Client, form_css: &str) {
+    c.execute("document.documentElement.dataset.left = 'no';", vec![])
+        .await
+        .unwrap();
     c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    for _ in 0..300 {
+        let left = c
+            .execute("return document.documentElement.dataset.left !== 'no';", vec![])
+            .await
+            .unwrap_or(Value::Bool(false));
+        if left == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{form_css}: the page did not change after submitting");
 }
 
 /// Waits on a run page until the run has finished and its draft shows; publishes it.

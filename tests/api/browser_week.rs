@@ -163,9 +163,9 @@ async fn a_board_clerks_first_week_in_the_browser() {
         "Hội trường Trung tâm Chính trị thành phố Sóc Trăng",
     )
     .await;
-    set(&c, "form.request input[name=date_0]", "2027-03-01").await;
+    set(&c, "form.request input[name=date_0]", "01/03/2027").await;
     set(&c, "form.request select[name=half_0]", "morning").await;
-    set(&c, "form.request input[name=date_1]", "2027-03-01").await;
+    set(&c, "form.request input[name=date_1]", "1/3/2027").await;
     set(&c, "form.request select[name=half_1]", "afternoon").await;
     screenshot(&c, "week-center-request").await;
     submit(&c, "form.request").await;
@@ -190,7 +190,7 @@ async fn a_board_clerks_first_week_in_the_browser() {
     .await;
     set(&c, "form.create select[name=district_id]", &w.d1.to_string()).await;
     set(&c, "form.create input[name=venue]", "Hội trường Thành ủy Sóc Trăng").await;
-    set(&c, "form.create input[name=date]", "2027-03-02").await;
+    set(&c, "form.create input[name=date]", "02/03/2027").await;
     set(&c, "form.create select[name=half_day]", "morning").await;
     set(&c, "form.create select[name=audience_level]", "province").await;
     submit(&c, "form.create").await;
@@ -205,8 +205,8 @@ async fn a_board_clerks_first_week_in_the_browser() {
     // Friday: the province plans March and publishes.
     sign_in(&c, &app, "admin.web").await;
     go(&c, &app, "/planning").await;
-    set(&c, "#new-run input[name=from]", "2027-03-01").await;
-    set(&c, "#new-run input[name=to]", "2027-03-31").await;
+    set(&c, "#new-run input[name=from]", "01/03/2027").await;
+    set(&c, "#new-run input[name=to]", "31/03/2027").await;
     submit(&c, "#new-run").await;
     publish_when_done(&c).await;
     sign_out(&c).await;
