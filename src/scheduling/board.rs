@@ -1,13 +1,15 @@
 //! The board's hand on the scheduler: the objective's weights, pins, and "who can take this
 //! session?".
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use roster_solver::{Pair, Weights};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem::{self, Scope as Period, session_key};
-use super::runs::person_ids;
+use super::runs::{self, person_ids};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
 use crate::db::{Conn, now};
@@ -151,16 +153,46 @@ pub struct CandidateView {
     pub cost: i64,
 }
 
-/// Who can take a session in the published schedule, best first (province board only).
-pub async fn candidates(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Vec<CandidateView>> {
+/// Who can take a session, best first (province board only): next to the published schedule,
+/// or next to a run's draft while the board reviews it, so that nobody the draft already
+/// holds on the session, or elsewhere at that time, is offered.
+pub async fn candidates(
+    mut c: Conn<'_>,
+    user: &AuthUser,
+    id: i64,
+    draft_of: Option<i64>,
+) -> Result<Vec<CandidateView>> {
     user.require_admin()?;
     let period = window(c.reborrow(), id).await?;
     let mut built = problem::build(c.reborrow(), &period, 60.0).await?;
-    // Only the published schedule counts here; pins are the next run's business.
+    // Only the schedule looked at counts here; pins are the next run's business.
     built.pinned.clear();
-    let list = roster_solver::candidates(&built, &built.previous, &session_key(id))
-        .map_err(|e| anyhow::anyhow!("candidates for session {id}: {}", e.message))?;
     let ids = person_ids(c.reborrow()).await?;
+    let against = match draft_of {
+        None => built.previous.clone(),
+        Some(run) => {
+            let codes: HashMap<i64, &String> = ids.iter().map(|(code, id)| (*id, code)).collect();
+            // The draft may span more than the session's window: only the window's sessions
+            // bear on who is free.
+            let in_window: HashSet<&str> = built.sessions.iter().map(|s| s.id.as_str()).collect();
+            let draft = runs::detail(c.reborrow(), run, None).await?.draft;
+            draft
+                .map(|d| d.assignments)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|a| {
+                    let session = session_key(a.session_id);
+                    in_window.contains(session.as_str()).then_some(())?;
+                    Some(Pair {
+                        session,
+                        person: codes.get(&a.person_id)?.to_string(),
+                    })
+                })
+                .collect()
+        }
+    };
+    let list = roster_solver::candidates(&built, &against, &session_key(id))
+        .map_err(|e| anyhow::anyhow!("candidates for session {id}: {}", e.message))?;
     Ok(list
         .into_iter()
         .filter_map(|c| {

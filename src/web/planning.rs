@@ -418,7 +418,7 @@ pub async fn session(
     let lang = p.lang;
     let candidates = state
         .db
-        .read(async |c| board::candidates(c, &p.user, session).await)
+        .read(async |c| board::candidates(c, &p.user, session, Some(id)).await)
         .await?;
     let mut conn = state.db.acquire().await?;
     let labels = session_labels(conn.conn(), &BTreeSet::from([session])).await?;
@@ -434,8 +434,8 @@ pub async fn session(
             @if holders.is_empty() { (tr(lang, "chưa có ai", "nobody")) }
             @else { (holders.iter().map(name).collect::<Vec<_>>().join(", ")) }
         }
-        p.muted { (tr(lang, "Những người nhận được buổi này theo lịch đã công bố, tốt nhất trước.",
-                       "Who could take this session in the published schedule, best first.")) }
+        p.muted { (tr(lang, "Những người nhận được buổi này bên cạnh bản nháp đang xem, tốt nhất trước.",
+                       "Who could take this session next to the draft under review, best first.")) }
         table #candidates {
             thead { tr {
                 th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Đi lại (phút)", "Travel (min)")) }

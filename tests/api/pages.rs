@@ -366,6 +366,11 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
         who.contains("Thay Nguyễn Thị Lan") && !who.contains("Thêm vào bản nháp"),
         "one place, taken"
     );
+    let offered = who.split("id=\"candidates\"").nth(1).unwrap();
+    assert!(
+        offered.contains("GV002") && !offered.contains("GV001"),
+        "ranked against the draft, where Lan already holds it: {offered}"
+    );
     let given = admin
         .post(
             &format!("/planning/runs/{run}/sessions/{morning}"),

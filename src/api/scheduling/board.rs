@@ -48,7 +48,10 @@ async fn session_candidates(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<CandidateView>>> {
     Ok(Json(
-        state.db.read(async |c| board::candidates(c, &user, id).await).await?,
+        state
+            .db
+            .read(async |c| board::candidates(c, &user, id, None).await)
+            .await?,
     ))
 }
 
