@@ -20,6 +20,7 @@ mod pages_registry;
 mod people;
 mod planning;
 mod reference_data;
+mod replanning;
 mod reports;
 mod schedule_cli;
 mod scheduling;
