@@ -12,6 +12,7 @@ mod import;
 mod layout;
 mod login;
 mod me;
+mod plan_months;
 mod planning;
 mod plans;
 mod registry;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::routes())
         .merge(import::routes())
         .merge(plans::routes())
+        .merge(plan_months::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())

@@ -18,6 +18,7 @@ mod pages_accounts;
 mod pages_planning;
 mod pages_registry;
 mod people;
+mod plan_months;
 mod planning;
 mod reference_data;
 mod replanning;
