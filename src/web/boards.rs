@@ -303,13 +303,19 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             table #programs {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Chương trình", "Program")) }
-                    th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) } th { (tr(lang, "Lớp đã tổ chức", "Classes held")) }
-                    th { (tr(lang, "Học viên", "Trainees")) } th { (tr(lang, "Nữ", "Women")) }
+                    th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) }
+                    th { (tr(lang, "Học viên theo kế hoạch (nữ, DTTS)", "Trainees planned (women, ethnic minorities)")) }
+                    th { (tr(lang, "Đã xếp đủ người, chưa học xong", "Staffed, still to come")) }
+                    th { (tr(lang, "Lớp đã tổ chức", "Classes held")) }
+                    th { (tr(lang, "Học viên đã học", "Trainees taught")) } th { (tr(lang, "Nữ", "Women")) }
                     th { (tr(lang, "Dân tộc thiểu số", "Ethnic minorities")) }
                 } }
                 tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.programs { tr {
                     td { (d.district_name) } td.text { (x.program_name) }
-                    td { (x.classes_planned) } td { (x.classes_held) } td { (x.trainees) } td { (x.women) } td { (x.ethnic_minority) }
+                    td { (x.classes_planned) }
+                    td { (x.planned_trainees) " (" (x.planned_women) ", " (x.planned_ethnic_minority) ")" }
+                    td { (x.classes_staffed) }
+                    td { (x.classes_held) } td { (x.trainees) } td { (x.women) } td { (x.ethnic_minority) }
                 } } } }
             }
         }
@@ -318,13 +324,16 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             table #resolutions {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Nghị quyết", "Resolution")) }
-                    th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) } th { (tr(lang, "Đã tổ chức", "Held")) }
+                    th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) }
+                    th { (tr(lang, "Đã xếp đủ người, chưa diễn ra", "Staffed, still to come")) }
+                    th { (tr(lang, "Đã tổ chức", "Held")) }
                     th { (tr(lang, "BCV cơ sở", "Grassroots rapporteurs")) } th { (tr(lang, "BCV cấp huyện", "District rapporteurs")) }
                     th { (tr(lang, "BCV cấp tỉnh", "Province rapporteurs")) }
                 } }
                 tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.resolutions { tr {
                     td { (d.district_name) } td.text { (x.topic_name) }
-                    td { (x.conferences_planned) } td { (x.conferences_held) } td { (x.rapporteurs_grassroots) }
+                    td { (x.conferences_planned) } td { (x.conferences_staffed) } td { (x.conferences_held) }
+                    td { (x.rapporteurs_grassroots) }
                     td { (x.rapporteurs_district) } td { (x.rapporteurs_province) }
                 } } } }
             }
