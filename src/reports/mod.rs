@@ -5,6 +5,7 @@ pub mod coverage;
 mod facts;
 pub mod loads;
 pub mod sessions;
+pub mod submissions;
 pub mod yearly;
 
 use crate::auth::{AuthUser, Scope};

@@ -276,6 +276,14 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
     let body = html! {
         (chosen_year(lang, year, chosen))
         (year_switch(lang, "/report", year))
+        (super::report_submissions::deadline_note(lang, year))
+        p {
+            @if p.user.is_admin() {
+                a #follow href={ "/report/submissions?year=" (year) } { (tr(lang, "Theo dõi các đơn vị gửi báo cáo", "Follow the units' reports")) }
+            } @else {
+                a #send href={ "/report/submit?year=" (year) } { (tr(lang, "Xem xét, ghi ý kiến và gửi báo cáo về Tỉnh", "Review, add remarks and send the report to the province")) }
+            }
+        }
         p {
             a #csv href={ "/api/v1/reports/yearly?format=csv&year=" (year) } download { (tr(lang, "Tải CSV", "Download CSV")) }
             " · "

@@ -16,6 +16,7 @@ mod plan_months;
 mod planning;
 mod plans;
 mod registry;
+mod report_submissions;
 mod requests;
 
 use axum::Router;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::routes())
         .merge(plans::routes())
         .merge(plan_months::routes())
+        .merge(report_submissions::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())

@@ -22,6 +22,7 @@ mod plan_months;
 mod planning;
 mod reference_data;
 mod replanning;
+mod report_submissions;
 mod reports;
 mod schedule_cli;
 mod scheduling;
