@@ -119,9 +119,14 @@ async fn main() {
     let per_district = CLASSES.div_ceil(district_centers.len());
     let mut classes = 0;
     for (d, (district, center)) in district_centers.iter().enumerate() {
+        // Each class's week of half-days, Monday to Thursday; its months are theirs.
+        let monday = |k: usize| first_monday + Days::weeks(((k + d) % 51) as i64);
         let planned: Vec<Value> = (0..per_district)
-            .map(|k| json!({"program_id": programs[k % 3], "center_id": center, "name": format!("Lớp {k}"),
-                            "months": [1 + (k * 12 / per_district) as u32], "trainees": 50, "women": 22, "ethnic_minority": 9}))
+            .map(|k| {
+                let months = [monday(k).month(), (monday(k) + Days::days(3)).month()];
+                json!({"program_id": programs[k % 3], "center_id": center, "name": format!("Lớp {k}"),
+                       "months": months, "trainees": 50, "women": 22, "ethnic_minority": 9})
+            })
             .collect();
         let plan = api
             .post(
@@ -135,7 +140,7 @@ async fn main() {
             if classes == CLASSES {
                 break;
             }
-            let monday = first_monday + Days::weeks(((k + d) % 51) as i64);
+            let monday = monday(k);
             let slots: Vec<Value> = (0..4)
                 .flat_map(|day| {
                     let date = monday + Days::days(day);

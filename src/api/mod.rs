@@ -9,6 +9,7 @@ mod feeds;
 mod import;
 mod planning;
 mod registry;
+mod report_submissions;
 mod reports;
 mod scheduling;
 mod state;
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(scheduling::router())
         .merge(feeds::router())
         .merge(reports::router())
+        .merge(report_submissions::router())
         .merge(import::router())
         .merge(audit::router())
         .split_for_parts();

@@ -1,11 +1,13 @@
 //! What a feed shows, read from the published schedule and its history.
 //!
 //! A session appears in a feed once it has been published there (for a person feed: once it
-//! was theirs). While it has people (the person, for a person feed) it is confirmed; once it
-//! loses them it stays as cancelled for [`CANCELLED_GRACE`] after that publication, then
-//! disappears. Its SEQUENCE counts the publications that changed who takes it, and DTSTAMP and
-//! LAST-MODIFIED are the last of them. Sessions never change time or place once made, so
-//! people are the only change to count.
+//! was theirs). In a district's, center's or class's feed it stays confirmed, since the
+//! session still takes place, and is marked as still needing people while it is short of
+//! them. In a person's feed it is confirmed while it is theirs; once they lose it, it stays as
+//! cancelled, frozen as it was when they lost it, for [`CANCELLED_GRACE`] after that
+//! publication, then disappears. Its SEQUENCE counts the publications that changed who takes
+//! it, and DTSTAMP and LAST-MODIFIED are the last of them. Sessions never change time or
+//! place once made, so people are the only change to count.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -41,6 +43,12 @@ struct SessionRow {
     center_name: Option<String>,
     center_contact: Option<String>,
     briefing_title: Option<String>,
+    needs: i64,
+    /// When the registry rows it shows were last changed.
+    district_updated: DateTime<Utc>,
+    topic_updated: DateTime<Utc>,
+    program_updated: Option<DateTime<Utc>>,
+    center_updated: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -50,6 +58,7 @@ struct AssignmentRow {
     full_name: String,
     from_version: i64,
     to_version: Option<i64>,
+    person_updated: DateTime<Utc>,
 }
 
 /// The sessions a feed may show: those published in its scope ($1 is the key's id).
@@ -72,38 +81,54 @@ fn scope_sql(key: FeedKey) -> &'static str {
     }
 }
 
-/// The feed's name, or 404 when what it is about does not exist.
-async fn name(c: Conn<'_>, key: FeedKey) -> Result<String> {
+/// The feed's name and when it was last changed, or 404 when what it is about does not exist.
+async fn name(c: Conn<'_>, key: FeedKey) -> Result<(String, DateTime<Utc>)> {
     let (sql, vi, en) = match key {
-        FeedKey::Person(_) => ("SELECT full_name FROM person WHERE person_id = $1", "người", "Person"),
-        FeedKey::District(_) => ("SELECT name FROM district WHERE district_id = $1", "huyện", "District"),
-        FeedKey::Center(_) => ("SELECT name FROM center WHERE center_id = $1", "trung tâm", "Center"),
+        FeedKey::Person(_) => (
+            "SELECT full_name, updated_at FROM person WHERE person_id = $1",
+            "người",
+            "Person",
+        ),
+        FeedKey::District(_) => (
+            "SELECT name, updated_at FROM district WHERE district_id = $1",
+            "huyện",
+            "District",
+        ),
+        FeedKey::Center(_) => (
+            "SELECT name, updated_at FROM center WHERE center_id = $1",
+            "trung tâm",
+            "Center",
+        ),
         FeedKey::Class(_) => (
-            "SELECT pc.name FROM course_class cc JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+            "SELECT pc.name, pl.updated_at FROM course_class cc \
+             JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id JOIN plan pl ON pl.plan_id = pc.plan_id \
              WHERE cc.class_id = $1",
             "lớp",
             "Class",
         ),
     };
-    let name: Option<String> = on!(c, |c| {
-        sqlx::query_scalar(sql).bind(key.id()).fetch_optional(&mut *c).await?
+    let found: Option<(String, DateTime<Utc>)> = on!(c, |c| {
+        sqlx::query_as(sql).bind(key.id()).fetch_optional(&mut *c).await?
     });
-    let name = name.ok_or_else(|| ApiError::not_found(vi, en))?;
-    Ok(match key {
+    let (name, updated) = found.ok_or_else(|| ApiError::not_found(vi, en))?;
+    let name = match key {
         FeedKey::Class(_) => format!("Lịch học – {name}"),
         _ => format!("Lịch giảng dạy – {name}"),
-    })
+    };
+    Ok((name, updated))
 }
 
 /// Everything the feed shows as of `now`.
 pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<Content> {
-    let name = name(c.reborrow(), key).await?;
+    let (name, name_updated) = name(c.reborrow(), key).await?;
     let scope = scope_sql(key);
     let sessions: Vec<SessionRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT s.session_id, s.starts_at, s.ends_at, s.venue, d.name AS district_name, t.name AS topic_name, \
                     s.module_position, pc.name AS class_name, p.name AS program_name, ce.name AS center_name, \
-                    ce.contact AS center_contact, b.title AS briefing_title \
+                    ce.contact AS center_contact, b.title AS briefing_title, CAST(s.needs AS BIGINT) AS needs, \
+                    d.updated_at AS district_updated, t.updated_at AS topic_updated, p.updated_at AS program_updated, \
+                    ce.updated_at AS center_updated \
              FROM session s \
              JOIN district d ON d.district_id = s.district_id \
              JOIN topic t ON t.topic_id = s.topic_id \
@@ -120,7 +145,7 @@ pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<C
     });
     let assignments: Vec<AssignmentRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT a.session_id, a.person_id, pe.full_name, a.from_version, a.to_version \
+            "SELECT a.session_id, a.person_id, pe.full_name, a.from_version, a.to_version, pe.updated_at AS person_updated \
              FROM assignment a JOIN person pe ON pe.person_id = a.person_id \
              WHERE a.session_id IN ({scope}) ORDER BY a.session_id, pe.sort_key, a.person_id"
         )))
@@ -142,10 +167,23 @@ pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<C
     let at = |version: i64| published.get(&version).copied().unwrap_or(DateTime::UNIX_EPOCH);
 
     let mut events = Vec::new();
-    let mut last_modified: Option<DateTime<Utc>> = None;
+    // Registry edits change the bytes too (a center's contact, a topic's name): they count.
+    let mut last_modified: Option<DateTime<Utc>> = Some(name_updated);
     for s in sessions {
         let rows = by_session.remove(&s.session_id).unwrap_or_default();
-        let Some(shown) = Shown::of(key, &rows) else { continue };
+        let Some(shown) = Shown::of(key, &rows, s.needs) else {
+            continue;
+        };
+        let registry = [
+            Some(s.district_updated),
+            Some(s.topic_updated),
+            s.program_updated,
+            s.center_updated,
+        ]
+        .into_iter()
+        .chain(rows.iter().map(|a| Some(a.person_updated)))
+        .max()
+        .flatten();
         let changed = at(shown.last_change);
         if let Some(gone) = shown.cancelled_at {
             let expires = at(gone) + CANCELLED_GRACE;
@@ -155,10 +193,10 @@ pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<C
                 continue;
             }
         }
-        last_modified = last_modified.max(Some(changed));
+        last_modified = last_modified.max(Some(changed)).max(registry);
         events.push(FeedEvent {
             uid: format!("session-{}@roster", s.session_id),
-            summary: summary(&s),
+            summary: summary(&s, &shown),
             location: format!("{}, {}", s.venue, s.district_name),
             description: description(&s, key, &shown),
             start: s.starts_at,
@@ -176,62 +214,97 @@ pub async fn load(mut c: Conn<'_>, key: FeedKey, now: DateTime<Utc>) -> Result<C
 
 /// How a session stands in one feed.
 struct Shown {
-    /// The people on it now, in name order, without the feed's own person.
+    /// The people on it, in name order, without the feed's own person: now, or for a
+    /// cancelled copy, as it was when the person lost it.
     others: Vec<String>,
-    /// The publication that took it off this feed, if it is off.
+    /// The publication that took it off this person's feed, if it is off.
     cancelled_at: Option<i64>,
+    /// How many more people it needs, in a feed that is not a person's.
+    short: u32,
     sequence: u32,
-    /// The last publication that changed who takes it.
+    /// The last publication that changed who takes it (up to the cancellation, for a
+    /// cancelled copy).
     last_change: i64,
 }
 
 impl Shown {
     /// `None` when the session was never on this feed.
-    fn of(key: FeedKey, rows: &[AssignmentRow]) -> Option<Shown> {
-        let ours = |a: &&AssignmentRow| match key {
-            FeedKey::Person(p) => a.person_id == p,
-            _ => true,
+    fn of(key: FeedKey, rows: &[AssignmentRow], needs: i64) -> Option<Shown> {
+        let person = match key {
+            FeedKey::Person(p) => Some(p),
+            _ => None,
         };
+        let ours = |a: &&AssignmentRow| person.is_none_or(|p| a.person_id == p);
         if !rows.iter().any(|a| ours(&a)) {
             return None;
         }
         let on_it_now = rows.iter().filter(|a| ours(a)).any(|a| a.to_version.is_none());
-        let cancelled_at = (!on_it_now)
-            .then(|| rows.iter().filter(|a| ours(a)).filter_map(|a| a.to_version).max())
-            .flatten();
+        let cancelled_at = match person {
+            Some(_) if !on_it_now => rows.iter().filter(|a| ours(a)).filter_map(|a| a.to_version).max(),
+            _ => None,
+        };
+        // A cancelled copy is frozen at the publication that took it away: later moves among
+        // others change neither its SEQUENCE nor the people it names.
+        let until = cancelled_at.unwrap_or(i64::MAX);
         let changes: BTreeSet<i64> = rows
             .iter()
             .flat_map(|a| std::iter::once(a.from_version).chain(a.to_version))
+            .filter(|v| *v <= until)
             .collect();
+        let on_it = |a: &&AssignmentRow| match cancelled_at {
+            None => a.to_version.is_none(),
+            Some(gone) => a.from_version < gone && a.to_version.is_none_or(|t| t >= gone),
+        };
         let others = rows
             .iter()
-            .filter(|a| a.to_version.is_none() && !matches!(key, FeedKey::Person(p) if p == a.person_id))
+            .filter(on_it)
+            .filter(|a| person != Some(a.person_id))
             .map(|a| a.full_name.clone())
             .collect();
+        let holding = rows.iter().filter(|a| a.to_version.is_none()).count() as i64;
         Some(Shown {
             others,
             cancelled_at,
+            short: if person.is_none() {
+                (needs - holding).max(0) as u32
+            } else {
+                0
+            },
             sequence: changes.len().saturating_sub(1) as u32,
             last_change: changes.last().copied().unwrap_or(0),
         })
     }
 }
 
-fn summary(s: &SessionRow) -> String {
-    match (&s.class_name, &s.briefing_title) {
+/// What a session is called, marked while it still needs people.
+fn summary(s: &SessionRow, shown: &Shown) -> String {
+    let name = match (&s.class_name, &s.briefing_title) {
         (Some(class), _) => format!("{} – {class}", s.topic_name),
         (None, Some(title)) => format!("{} – {title}", s.topic_name),
         (None, None) => s.topic_name.clone(),
+    };
+    match (shown.short, s.class_name.is_some()) {
+        (0, _) => name,
+        (_, true) => format!("[CHƯA CÓ GIẢNG VIÊN] {name}"),
+        (_, false) => format!("[CHƯA CÓ BÁO CÁO VIÊN] {name}"),
     }
 }
 
 fn description(s: &SessionRow, key: FeedKey, shown: &Shown) -> String {
     let mut lines = Vec::new();
     if shown.cancelled_at.is_some() {
-        lines.push(match key {
-            FeedKey::Person(_) => "Buổi này đã hủy hoặc đã chuyển cho người khác.".to_string(),
-            _ => "Buổi này đã hủy.".to_string(),
-        });
+        lines.push("Buổi này đã hủy hoặc đã chuyển cho người khác.".to_string());
+    }
+    if shown.short > 0 {
+        let who = if s.class_name.is_some() {
+            "giảng viên"
+        } else {
+            "báo cáo viên"
+        };
+        lines.push(format!(
+            "Buổi này vẫn diễn ra; còn thiếu {} {who}, đang chờ xếp.",
+            shown.short
+        ));
     }
     if let Some(class) = &s.class_name {
         if let Some(program) = &s.program_name {
@@ -275,6 +348,7 @@ mod tests {
             full_name: format!("Người {person_id}"),
             from_version,
             to_version,
+            person_updated: DateTime::UNIX_EPOCH,
         }
     }
 
@@ -282,28 +356,40 @@ mod tests {
     fn a_session_moved_from_one_person_to_another() {
         // Person 1 from version 2, moved to person 2 in version 5.
         let rows = [row(1, 2, Some(5)), row(2, 5, None)];
-        let lost = Shown::of(FeedKey::Person(1), &rows).unwrap();
+        let lost = Shown::of(FeedKey::Person(1), &rows, 1).unwrap();
         assert_eq!((lost.cancelled_at, lost.sequence, lost.last_change), (Some(5), 1, 5));
-        assert_eq!(lost.others, ["Người 2"]);
-        let gained = Shown::of(FeedKey::Person(2), &rows).unwrap();
+        assert!(lost.others.is_empty(), "the replacement is no co-lecturer");
+        let gained = Shown::of(FeedKey::Person(2), &rows, 1).unwrap();
         assert_eq!((gained.cancelled_at, gained.sequence), (None, 1));
         assert!(gained.others.is_empty());
-        let district = Shown::of(FeedKey::District(9), &rows).unwrap();
-        assert_eq!((district.cancelled_at, district.sequence), (None, 1));
-        assert!(Shown::of(FeedKey::Person(3), &rows).is_none(), "never theirs");
+        let district = Shown::of(FeedKey::District(9), &rows, 1).unwrap();
+        assert_eq!((district.cancelled_at, district.sequence, district.short), (None, 1, 0));
+        assert!(Shown::of(FeedKey::Person(3), &rows, 1).is_none(), "never theirs");
     }
 
     #[test]
-    fn a_session_left_without_people_is_cancelled_everywhere() {
+    fn a_cancelled_copy_stays_as_it_was_when_the_person_lost_it() {
+        // Persons 1 and 3 from version 2; person 1 loses it to person 2 in version 5; then it
+        // moves on to person 4 in version 7.
+        let rows = [row(1, 2, Some(5)), row(3, 2, None), row(2, 5, Some(7)), row(4, 7, None)];
+        let lost = Shown::of(FeedKey::Person(1), &rows, 2).unwrap();
+        assert_eq!((lost.cancelled_at, lost.sequence, lost.last_change), (Some(5), 1, 5));
+        assert_eq!(lost.others, ["Người 3"]);
+    }
+
+    #[test]
+    fn a_session_left_without_people_still_takes_place_and_needs_them() {
         let rows = [row(1, 2, Some(4)), row(2, 3, Some(4))];
-        let district = Shown::of(FeedKey::Class(1), &rows).unwrap();
+        let class = Shown::of(FeedKey::Class(1), &rows, 2).unwrap();
         assert_eq!(
-            (district.cancelled_at, district.sequence, district.last_change),
-            (Some(4), 2, 4)
+            (class.cancelled_at, class.short, class.sequence, class.last_change),
+            (None, 2, 2, 4)
         );
+        let person = Shown::of(FeedKey::Person(1), &rows, 2).unwrap();
+        assert_eq!((person.cancelled_at, person.short), (Some(4), 0));
         // Back to person 1 in version 6: confirmed again, with a higher sequence.
         let rows = [row(1, 2, Some(4)), row(2, 3, Some(4)), row(1, 6, None)];
-        let back = Shown::of(FeedKey::Person(1), &rows).unwrap();
+        let back = Shown::of(FeedKey::Person(1), &rows, 2).unwrap();
         assert_eq!((back.cancelled_at, back.sequence), (None, 3));
     }
 }

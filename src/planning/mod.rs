@@ -3,6 +3,7 @@
 
 pub mod briefings;
 pub mod choices;
+pub mod months;
 pub mod plans;
 pub mod programs;
 pub mod requests;

@@ -77,7 +77,7 @@ pub fn may_plan(user: &AuthUser, district_id: i64) -> bool {
     require_planner(user, district_id).is_ok()
 }
 
-fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
+pub fn require_planner(user: &AuthUser, district_id: i64) -> Result<()> {
     match user.scope {
         Scope::Province => Ok(()),
         Scope::District(d) if d == district_id => Ok(()),
@@ -192,17 +192,7 @@ async fn check_class(mut c: Conn<'_>, district_id: i64, field: &str, k: &Planned
         }
         Some(_) => {}
     }
-    let mut months = k.months.clone();
-    months.sort_unstable();
-    months.dedup();
-    if months.is_empty() || months.iter().any(|m| !(1..=12).contains(m)) {
-        return Err(ApiError::invalid(
-            at("months"),
-            "invalid_months",
-            "Các tháng dự kiến phải từ 1 đến 12, ít nhất một tháng.",
-            "Intended months are 1 to 12, at least one.",
-        ));
-    }
+    let months = super::months::valid(&at("months"), &k.months)?;
     if k.women > k.trainees || k.ethnic_minority > k.trainees || k.trainees > 100_000 {
         return Err(ApiError::invalid(
             at("trainees"),
@@ -211,8 +201,7 @@ async fn check_class(mut c: Conn<'_>, district_id: i64, field: &str, k: &Planned
             "Women and ethnic-minority trainees cannot exceed the trainees.",
         ));
     }
-    let months: Vec<String> = months.iter().map(u32::to_string).collect();
-    Ok(months.join(","))
+    Ok(months)
 }
 
 /// Checks a planned class for a plan of `district_id` and stores it.
@@ -334,7 +323,7 @@ async fn draft_plan(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Plan> {
 }
 
 /// The plan as it stands after a change by `user`, with the change recorded in the audit log.
-async fn recorded(mut c: Conn<'_>, user: &AuthUser, action: &str, before: Plan) -> Result<Plan> {
+pub async fn recorded(mut c: Conn<'_>, user: &AuthUser, action: &str, before: Plan) -> Result<Plan> {
     let after = find(c.reborrow(), before.id).await?;
     audit::record(
         c,
@@ -393,7 +382,7 @@ pub async fn store_class(mut c: Conn<'_>, class_id: i64, district_id: i64, k: &P
     Ok(())
 }
 
-fn require_class(plan: &Plan, class_id: i64) -> Result<()> {
+pub fn require_class(plan: &Plan, class_id: i64) -> Result<()> {
     if plan.classes.iter().any(|k| k.id == class_id) {
         Ok(())
     } else {

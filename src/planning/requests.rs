@@ -218,10 +218,10 @@ pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> 
 /// Checks and stores a center's request (the API, and the center's page).
 pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Result<ClassRequest> {
     let venue = valid_name("venue", &body.venue)?;
-    type Planned = (i64, i64, String, i32, i64);
+    type Planned = (i64, i64, String, i32, i64, String);
     let planned: Option<Planned> = on!(c.reborrow(), |c| {
         sqlx::query_as(
-            "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id \
+            "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id, k.months \
              FROM planned_class k JOIN plan p ON p.plan_id = k.plan_id JOIN center c ON c.center_id = k.center_id \
              WHERE k.planned_class_id = $1",
         )
@@ -237,7 +237,7 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Res
             "This class is not in a plan the Party committee approved; classes outside an approved plan are not considered.",
         )
     };
-    let Some((center_id, center_district, plan_status, year, program_id)) = planned else {
+    let Some((center_id, center_district, plan_status, year, program_id, months)) = planned else {
         return Err(not_planned());
     };
     let allowed = match user.scope {
@@ -269,6 +269,7 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Res
     let district_id = body.district_id.unwrap_or(center_district);
     require_ref(c.reborrow(), "district_id", "district", district_id).await?;
     let slots = sessions::valid_slots("slots", &body.slots, Some(year))?;
+    super::months::require_slots_inside("slots", &body.slots, &super::months::parse(&months))?;
     let program = super::programs::find(c.reborrow(), program_id).await?;
     if slots.len() as u32 != program.half_days {
         return Err(ApiError::invalid(

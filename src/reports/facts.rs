@@ -14,8 +14,11 @@ pub struct Facts {
     /// The districts reported on, in code order: (id, name).
     pub districts: Vec<(i64, String)>,
     pub sessions: Vec<SessionFact>,
-    /// The classes of the year whose every session (in any district) has its people.
+    /// The classes of the year whose every session (in any district) has taken place with
+    /// its people.
     pub held_classes: HashSet<i64>,
+    /// The classes whose every session has its people but some are still to come.
+    pub staffed_classes: HashSet<i64>,
     pub planned_classes: Vec<PlannedClass>,
     pub briefings: HashMap<i64, Briefing>,
 }
@@ -29,6 +32,8 @@ pub struct SessionFact {
     pub needs: i64,
     pub class_id: Option<i64>,
     pub briefing_id: Option<i64>,
+    /// Whether it is over.
+    pub ended: bool,
     pub holders: Vec<Holder>,
     /// Why it is short of people, from the last published run that decided it; `None` when
     /// it is fully staffed, [`NOT_SCHEDULED`] when no published run has seen it.
@@ -121,8 +126,8 @@ struct BriefingRow {
     topic_name: String,
 }
 
-/// The facts of `year`, for one district or (`None`) the whole province.
-pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<Facts> {
+/// The facts of `year` as of `now`, for one district or (`None`) the whole province.
+pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>, now: DateTime<Utc>) -> Result<Facts> {
     let (from, to) = year_bounds(year);
     let in_scope = |d: i64| district.is_none_or(|only| only == d);
     let districts: Vec<(i64, String)> = on!(c.reborrow(), |c| {
@@ -185,9 +190,11 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
             rapporteur_level: h.rapporteur_level,
         });
     }
-    // A class is held when every one of its sessions has its people, wherever they meet: the
-    // district filter below must not hide a class's sessions in another district.
+    // A class is staffed when every one of its sessions has its people, wherever they meet
+    // (the district filter below must not hide a class's sessions in another district), and
+    // held once they have all taken place.
     let mut short_classes: HashSet<i64> = HashSet::new();
+    let mut coming_classes: HashSet<i64> = HashSet::new();
     let mut classes_with_sessions: HashSet<i64> = HashSet::new();
     for s in &sessions {
         if let Some(class) = s.class_id {
@@ -196,9 +203,15 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
             if staffed < s.needs {
                 short_classes.insert(class);
             }
+            if s.ends_at > now {
+                coming_classes.insert(class);
+            }
         }
     }
-    let held_classes = classes_with_sessions.difference(&short_classes).copied().collect();
+    let (staffed_classes, held_classes) = classes_with_sessions
+        .difference(&short_classes)
+        .copied()
+        .partition(|c| coming_classes.contains(c));
     let sessions = sessions
         .into_iter()
         .filter(|s| in_scope(s.district_id))
@@ -211,6 +224,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
                 needs: s.needs,
                 class_id: s.class_id,
                 briefing_id: s.briefing_id,
+                ended: s.ends_at <= now,
                 holders: by_session.remove(&s.session_id).unwrap_or_default(),
                 reason: None,
             };
@@ -229,6 +243,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, district: Option<i64>) -> Result<F
         districts: districts.into_iter().filter(|(id, _)| in_scope(*id)).collect(),
         sessions,
         held_classes,
+        staffed_classes,
         planned_classes: planned
             .into_iter()
             .filter(|p| in_scope(p.district_id))

@@ -5,6 +5,7 @@ pub mod coverage;
 mod facts;
 pub mod loads;
 pub mod sessions;
+pub mod submissions;
 pub mod yearly;
 
 use crate::auth::{AuthUser, Scope};
@@ -41,14 +42,21 @@ pub fn valid_year(year: i32) -> Result<i32> {
 pub async fn coverage(c: Conn<'_>, user: &AuthUser, year: i32, asked: Option<i64>) -> Result<coverage::Coverage> {
     let district = reported_district(user, asked)?;
     let year = valid_year(year)?;
-    Ok(coverage::compute(year, &facts::load(c, year, district).await?))
+    Ok(coverage::compute(
+        year,
+        &facts::load(c, year, district, chrono::Utc::now()).await?,
+    ))
 }
 
 /// The yearly report of a year, for the district the caller's report covers.
 pub async fn yearly(c: Conn<'_>, user: &AuthUser, year: i32, asked: Option<i64>) -> Result<yearly::YearlyReport> {
     let district = reported_district(user, asked)?;
     let year = valid_year(year)?;
-    Ok(yearly::compute(year, &facts::load(c, year, district).await?, district))
+    Ok(yearly::compute(
+        year,
+        &facts::load(c, year, district, chrono::Utc::now()).await?,
+        district,
+    ))
 }
 
 /// The year a board's pages open on when none is asked: `this_year` if the caller's district (or

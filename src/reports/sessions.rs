@@ -43,7 +43,7 @@ impl SessionLine {
 
 /// The district's name and its sessions of the year, or `None` for an unknown district.
 pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Option<(String, Vec<SessionLine>)>> {
-    let facts = facts::load(c.reborrow(), year, Some(district)).await?;
+    let facts = facts::load(c.reborrow(), year, Some(district), chrono::Utc::now()).await?;
     let Some((_, name)) = facts.districts.into_iter().next() else {
         return Ok(None);
     };

@@ -1,12 +1,13 @@
-//! The yearly report (seed III.1, due before 22 February): per district, classes planned and
-//! held by program with their trainees, sessions and hours by kind of person, briefing
+//! The yearly report (seed III.1, due before 22 February): per district, classes planned
+//! (with their trainees), staffed but still to come, and held (every session taken place with
+//! its people) by program, sessions and hours by kind of person, briefing
 //! conferences per resolution with their rapporteurs' levels, coverage, and the sessions left
 //! short by reason. As JSON, CSV (UTF-8 with a BOM, so Excel shows the diacritics) and XLSX.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::facts::{Facts, NOT_SCHEDULED, SessionFact};
@@ -19,7 +20,7 @@ pub struct YearlyReport {
     pub total: DistrictYear,
 }
 
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DistrictYear {
     /// None for the total.
     pub district_id: Option<i64>,
@@ -38,12 +39,18 @@ pub struct DistrictYear {
     pub uncovered_by_reason: BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProgramYear {
     pub program_code: String,
     pub program_name: String,
     pub classes_planned: i64,
-    /// Classes whose every session has its people.
+    /// Of the classes planned.
+    pub planned_trainees: i64,
+    pub planned_women: i64,
+    pub planned_ethnic_minority: i64,
+    /// Classes whose every session has its people, some still to come.
+    pub classes_staffed: i64,
+    /// Classes whose every session has taken place with its people.
     pub classes_held: i64,
     /// Of the classes held.
     pub trainees: i64,
@@ -52,18 +59,20 @@ pub struct ProgramYear {
 }
 
 /// Sessions taken (one per person on a session) and their hours.
-#[derive(Debug, Default, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize, ToSchema)]
 pub struct Work {
     pub sessions: i64,
     pub hours: f64,
 }
 
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ResolutionYear {
     pub topic_code: String,
     pub topic_name: String,
     pub conferences_planned: i64,
-    /// Conferences whose every session has its rapporteurs.
+    /// Conferences whose every session has its rapporteurs, some still to come.
+    pub conferences_staffed: i64,
+    /// Conferences whose every session has taken place with its rapporteurs.
     pub conferences_held: i64,
     /// Rapporteurs on them, counted once per conference, by level.
     pub rapporteurs_grassroots: i64,
@@ -153,8 +162,9 @@ pub fn compute(year: i32, facts: &Facts, district: Option<i64>) -> YearlyReport 
             briefing_sessions.entry(briefing).or_default().push(s);
         }
     }
-    let held =
+    let staffed =
         |sessions: Option<&Vec<&SessionFact>>| sessions.is_some_and(|s| !s.is_empty() && s.iter().all(|s| s.covered()));
+    let over = |sessions: Option<&Vec<&SessionFact>>| sessions.is_some_and(|s| s.iter().all(|s| s.ended));
 
     let mut programs: BTreeMap<(usize, &str), ProgramYear> = BTreeMap::new();
     for c in &facts.planned_classes {
@@ -167,6 +177,12 @@ pub fn compute(year: i32, facts: &Facts, district: Option<i64>) -> YearlyReport 
                 ..Default::default()
             });
         line.classes_planned += 1;
+        line.planned_trainees += c.trainees;
+        line.planned_women += c.women;
+        line.planned_ethnic_minority += c.ethnic_minority;
+        if c.class_id.is_some_and(|id| facts.staffed_classes.contains(&id)) {
+            line.classes_staffed += 1;
+        }
         if c.class_id.is_some_and(|id| facts.held_classes.contains(&id)) {
             line.classes_held += 1;
             line.trainees += c.trainees;
@@ -190,8 +206,12 @@ pub fn compute(year: i32, facts: &Facts, district: Option<i64>) -> YearlyReport 
             });
         line.conferences_planned += 1;
         let sessions = briefing_sessions.get(id);
-        if held(sessions) {
-            line.conferences_held += 1;
+        if staffed(sessions) {
+            if over(sessions) {
+                line.conferences_held += 1;
+            } else {
+                line.conferences_staffed += 1;
+            }
         }
         let people: BTreeSet<(i64, Option<&str>)> = sessions
             .into_iter()
@@ -233,7 +253,7 @@ fn rate(part: i64, whole: i64) -> f64 {
 }
 
 /// Adds a district's figures into the total (programs and resolutions merged by code).
-fn add(total: &mut DistrictYear, d: &DistrictYear) {
+pub fn add(total: &mut DistrictYear, d: &DistrictYear) {
     total.sessions += d.sessions;
     total.covered_sessions += d.covered_sessions;
     for (work, from) in [
@@ -251,6 +271,10 @@ fn add(total: &mut DistrictYear, d: &DistrictYear) {
         match total.programs.iter_mut().find(|t| t.program_code == p.program_code) {
             Some(t) => {
                 t.classes_planned += p.classes_planned;
+                t.planned_trainees += p.planned_trainees;
+                t.planned_women += p.planned_women;
+                t.planned_ethnic_minority += p.planned_ethnic_minority;
+                t.classes_staffed += p.classes_staffed;
                 t.classes_held += p.classes_held;
                 t.trainees += p.trainees;
                 t.women += p.women;
@@ -264,6 +288,7 @@ fn add(total: &mut DistrictYear, d: &DistrictYear) {
         match total.resolutions.iter_mut().find(|t| t.topic_code == r.topic_code) {
             Some(t) => {
                 t.conferences_planned += r.conferences_planned;
+                t.conferences_staffed += r.conferences_staffed;
                 t.conferences_held += r.conferences_held;
                 t.rapporteurs_grassroots += r.rapporteurs_grassroots;
                 t.rapporteurs_district += r.rapporteurs_district;
@@ -289,10 +314,14 @@ pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut header: Vec<String> = [
         "Huyện, thị xã, thành phố",
         "Lớp theo kế hoạch",
+        "Học viên theo kế hoạch",
+        "Học viên nữ theo kế hoạch",
+        "Học viên dân tộc thiểu số theo kế hoạch",
+        "Lớp đã xếp đủ người, chưa học xong",
         "Lớp đã tổ chức",
-        "Học viên",
-        "Học viên nữ",
-        "Học viên dân tộc thiểu số",
+        "Học viên đã học",
+        "Học viên nữ đã học",
+        "Học viên dân tộc thiểu số đã học",
         "Buổi giảng viên chuyên trách",
         "Giờ giảng viên chuyên trách",
         "Buổi giảng viên kiêm chức",
@@ -300,6 +329,7 @@ pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
         "Buổi báo cáo viên",
         "Giờ báo cáo viên",
         "Hội nghị theo kế hoạch",
+        "Hội nghị đã xếp đủ người, chưa diễn ra",
         "Hội nghị đã tổ chức",
         "Buổi cần người",
         "Buổi đủ người",
@@ -318,6 +348,10 @@ pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
             let mut row = vec![
                 Cell::Text(d.district_name.clone()),
                 Cell::Count(sum(|p| p.classes_planned)),
+                Cell::Count(sum(|p| p.planned_trainees)),
+                Cell::Count(sum(|p| p.planned_women)),
+                Cell::Count(sum(|p| p.planned_ethnic_minority)),
+                Cell::Count(sum(|p| p.classes_staffed)),
                 Cell::Count(sum(|p| p.classes_held)),
                 Cell::Count(sum(|p| p.trainees)),
                 Cell::Count(sum(|p| p.women)),
@@ -329,6 +363,7 @@ pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
                 Cell::Count(d.rapporteurs.sessions),
                 Cell::Hours(d.rapporteurs.hours),
                 Cell::Count(conferences(|r| r.conferences_planned)),
+                Cell::Count(conferences(|r| r.conferences_staffed)),
                 Cell::Count(conferences(|r| r.conferences_held)),
                 Cell::Count(d.sessions),
                 Cell::Count(d.covered_sessions),
@@ -419,10 +454,14 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
         "Mã chương trình",
         "Chương trình",
         "Lớp theo kế hoạch",
+        "Học viên theo kế hoạch",
+        "Học viên nữ theo kế hoạch",
+        "Học viên dân tộc thiểu số theo kế hoạch",
+        "Lớp đã xếp đủ người, chưa học xong",
         "Lớp đã tổ chức",
-        "Học viên",
-        "Học viên nữ",
-        "Học viên dân tộc thiểu số",
+        "Học viên đã học",
+        "Học viên nữ đã học",
+        "Học viên dân tộc thiểu số đã học",
     ]
     .map(String::from);
     write_header(sheet, &header, &head)?;
@@ -434,6 +473,10 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string_with_format(r, 2, &p.program_name, &text)?;
             for (c, n) in [
                 p.classes_planned,
+                p.planned_trainees,
+                p.planned_women,
+                p.planned_ethnic_minority,
+                p.classes_staffed,
                 p.classes_held,
                 p.trainees,
                 p.women,
@@ -462,6 +505,7 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
         "Mã nghị quyết",
         "Nghị quyết",
         "Hội nghị theo kế hoạch",
+        "Hội nghị đã xếp đủ người, chưa diễn ra",
         "Hội nghị đã tổ chức",
         "Báo cáo viên cơ sở",
         "Báo cáo viên cấp huyện",
@@ -477,6 +521,7 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string_with_format(r, 2, &x.topic_name, &text)?;
             let figures = [
                 x.conferences_planned,
+                x.conferences_staffed,
                 x.conferences_held,
                 x.rapporteurs_grassroots,
                 x.rapporteurs_district,

@@ -164,7 +164,7 @@ pub async fn candidates(
 ) -> Result<Vec<CandidateView>> {
     user.require_admin()?;
     let period = window(c.reborrow(), id).await?;
-    let mut built = problem::build(c.reborrow(), &period, 60.0).await?;
+    let mut built = problem::build(c.reborrow(), &period, 60.0).await?.problem;
     // Only the schedule looked at counts here; pins are the next run's business.
     built.pinned.clear();
     let ids = person_ids(c.reborrow()).await?;
@@ -220,7 +220,7 @@ pub async fn pin(mut c: Conn<'_>, user: &AuthUser, id: i64, person: i64) -> Resu
             .await?
     });
     let code = code.ok_or_else(|| ApiError::not_found("người", "Person"))?;
-    let mut built = problem::build(c.reborrow(), &period, 60.0).await?;
+    let mut built = problem::build(c.reborrow(), &period, 60.0).await?.problem;
     built.pinned.push(Pair {
         session: session_key(id),
         person: code,

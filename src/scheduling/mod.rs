@@ -2,6 +2,7 @@
 //! worker, drafts, publishing, pins and substitutions.
 
 pub mod board;
+pub mod breaches;
 pub mod labels;
 pub mod problem;
 pub mod publish;

@@ -2,13 +2,14 @@
 //! caps, the sessions of a period, the published assignments as `previous`, the board's pins
 //! and weights.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use roster_solver::{
     District, Pair, Period, Person, Problem, RapporteurLevel, Role, Session, SessionKind, TheoryLevel,
 };
 
+use super::breaches::{self, Absences, Breach};
 use crate::db::Conn;
 use crate::error::{ApiError, Result};
 use crate::on;
@@ -108,11 +109,21 @@ struct PersonRow {
     max_per_month: Option<i64>,
 }
 
-pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> Result<Problem> {
-    let (start, end) = scope.instants();
-    // Sessions around the period hold published assignments that count against caps and
-    // travel; they come in pinned, like those of districts outside the run.
-    let (window_start, window_end) = scope.cap_window().instants();
+/// What problems are made of: the districts and travel times, the sessions of a window with
+/// their published holders, and the people as the registry has them today.
+struct Registry {
+    districts: Vec<District>,
+    travel_minutes: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Pairs of districts without a travel time, by name.
+    missing: Vec<String>,
+    rows: Vec<SessionRow>,
+    held: BTreeMap<i64, Vec<String>>,
+    people: Vec<Person>,
+    absences: Absences,
+}
+
+async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
+    let (window_start, window_end) = window.instants();
     let districts: Vec<(i64, String, String)> = on!(c.reborrow(), |c| {
         sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
             .fetch_all(&mut *c)
@@ -140,14 +151,6 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
             }
         }
     }
-    if !missing.is_empty() {
-        return Err(ApiError::conflict(
-            "travel_times_missing",
-            format!("Chưa có thời gian di chuyển: {}.", missing.join(", ")),
-            format!("Travel times are missing: {}.", missing.join(", ")),
-        ));
-    }
-
     let rows: Vec<SessionRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT s.session_id, s.class_id, s.module_position, t.code AS topic, d.code AS district, s.district_id, \
@@ -165,13 +168,94 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
         sqlx::query_as(
             "SELECT a.session_id, p.code FROM assignment a JOIN person p ON p.person_id = a.person_id \
              JOIN session s ON s.session_id = a.session_id \
-             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2",
+             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY a.session_id, p.code",
         )
         .bind(window_start)
         .bind(window_end)
         .fetch_all(&mut *c)
         .await?
     });
+    let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (s, p) in current {
+        held.entry(s).or_default().push(p);
+    }
+    let (people, absences) = people(c, window_start, window_end).await?;
+    Ok(Registry {
+        districts: districts
+            .into_iter()
+            .map(|(_, id, name)| District { id, name })
+            .collect(),
+        travel_minutes,
+        missing,
+        rows,
+        held,
+        people,
+        absences,
+    })
+}
+
+impl Registry {
+    fn problem(
+        self,
+        sessions: Vec<Session>,
+        weights: roster_solver::Weights,
+        time_limit_seconds: Option<f64>,
+    ) -> Problem {
+        Problem {
+            format: roster_solver::PROBLEM_FORMAT.to_string(),
+            timezone: ZONE.name().to_string(),
+            districts: self.districts,
+            travel_minutes: self.travel_minutes,
+            people: self.people,
+            sessions,
+            pinned: Vec::new(),
+            previous: Vec::new(),
+            weights,
+            time_limit_seconds,
+        }
+    }
+}
+
+fn session(r: &SessionRow, needs: u32) -> Session {
+    Session {
+        id: session_key(r.session_id),
+        kind: if r.class_id.is_some() {
+            SessionKind::Class
+        } else {
+            SessionKind::Briefing
+        },
+        start: local(r.starts_at),
+        end: local(r.ends_at),
+        district: r.district.clone(),
+        qualification: r.topic.clone(),
+        needs,
+        min_theory_level: r.min_theory_level.as_deref().and_then(parse_theory),
+        min_rapporteur_level: r.min_rapporteur_level.as_deref().and_then(parse_rapporteur),
+        language: r.language.clone(),
+        language_required: r.language_required,
+        group: r.class_id.zip(r.module_position).map(|(c, m)| format!("C{c}/M{m}")),
+    }
+}
+
+/// A run's problem, and the published assignments around it that it does not hold in place
+/// because they break a rule today (they are left to be re-planned).
+pub struct Built {
+    pub problem: Problem,
+    pub set_aside: Vec<Breach>,
+}
+
+pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> Result<Built> {
+    let (start, end) = scope.instants();
+    // Sessions around the period hold published assignments that count against caps and
+    // travel; they come in pinned, like those of districts outside the run.
+    let mut reg = registry(c.reborrow(), &scope.cap_window()).await?;
+    if !reg.missing.is_empty() {
+        return Err(ApiError::conflict(
+            "travel_times_missing",
+            format!("Chưa có thời gian di chuyển: {}.", reg.missing.join(", ")),
+            format!("Travel times are missing: {}.", reg.missing.join(", ")),
+        ));
+    }
     let pins: Vec<(i64, String)> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT x.session_id, p.code FROM pin x JOIN person p ON p.person_id = x.person_id \
@@ -182,63 +266,36 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
         .fetch_all(&mut *c)
         .await?
     });
-    let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for (s, p) in current {
-        held.entry(s).or_default().push(p);
-    }
     let in_scope = |r: &SessionRow| {
         r.starts_at >= start && r.starts_at < end && scope.districts.as_ref().is_none_or(|d| d.contains(&r.district_id))
+    };
+    let pair = |s: i64, p: &String| Pair {
+        session: session_key(s),
+        person: p.clone(),
     };
 
     let mut sessions = Vec::new();
     let mut pinned = Vec::new();
     let mut previous = Vec::new();
-    let mut in_scope_count = 0;
-    for r in &rows {
-        let key = session_key(r.session_id);
-        let holders = held.get(&r.session_id).cloned().unwrap_or_default();
-        let needs = if in_scope(r) {
-            in_scope_count += 1;
-            previous.extend(holders.iter().map(|p| Pair {
-                session: key.clone(),
-                person: p.clone(),
-            }));
-            pinned.extend(pins.iter().filter(|(s, _)| *s == r.session_id).map(|(_, p)| Pair {
-                session: key.clone(),
-                person: p.clone(),
-            }));
-            r.needs as u32
-        } else if holders.is_empty() {
-            continue;
-        } else {
-            // Outside the run's period or districts, published assignments stay as they are:
-            // pinned, so the people keep those hours (travel counted) and caps.
-            pinned.extend(holders.iter().map(|p| Pair {
-                session: key.clone(),
-                person: p.clone(),
-            }));
-            holders.len() as u32
-        };
-        sessions.push(Session {
-            id: key,
-            kind: if r.class_id.is_some() {
-                SessionKind::Class
-            } else {
-                SessionKind::Briefing
-            },
-            start: local(r.starts_at),
-            end: local(r.ends_at),
-            district: r.district.clone(),
-            qualification: r.topic.clone(),
-            needs,
-            min_theory_level: r.min_theory_level.as_deref().and_then(parse_theory),
-            min_rapporteur_level: r.min_rapporteur_level.as_deref().and_then(parse_rapporteur),
-            language: r.language.clone(),
-            language_required: r.language_required,
-            group: r.class_id.zip(r.module_position).map(|(c, m)| format!("C{c}/M{m}")),
-        });
+    // Outside the run's period or districts, published assignments stay as they are: pinned,
+    // so the people keep those hours (travel counted) and caps.
+    let mut held = Vec::new();
+    for r in &reg.rows {
+        let holders = reg.held.get(&r.session_id).map(Vec::as_slice).unwrap_or_default();
+        if in_scope(r) {
+            previous.extend(holders.iter().map(|p| pair(r.session_id, p)));
+            pinned.extend(
+                pins.iter()
+                    .filter(|(s, _)| *s == r.session_id)
+                    .map(|(s, p)| pair(*s, p)),
+            );
+            sessions.push(session(r, r.needs as u32));
+        } else if !holders.is_empty() {
+            held.extend(holders.iter().map(|p| pair(r.session_id, p)));
+            sessions.push(session(r, holders.len() as u32));
+        }
     }
-    if in_scope_count == 0 {
+    if !reg.rows.iter().any(in_scope) {
         return Err(ApiError::invalid(
             "from",
             "empty_period",
@@ -246,27 +303,63 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
             "There are no sessions in the chosen period and districts.",
         ));
     }
-
-    let people = people(c.reborrow(), window_start, window_end).await?;
     let weights = super::board::weights(c).await?.into();
-    Ok(Problem {
-        format: roster_solver::PROBLEM_FORMAT.to_string(),
-        timezone: ZONE.name().to_string(),
-        districts: districts
-            .iter()
-            .map(|(_, code, name)| District {
-                id: code.clone(),
-                name: name.clone(),
-            })
-            .collect(),
-        travel_minutes,
-        people,
-        sessions,
-        pinned,
-        previous,
-        weights,
-        time_limit_seconds: Some(time_limit_seconds),
-    })
+    let absences = std::mem::take(&mut reg.absences);
+    let mut problem = reg.problem(sessions, weights, Some(time_limit_seconds));
+    let set_aside = breaches::find(&problem, &held, &absences);
+    set_aside_held(&mut problem, &set_aside);
+    let broken: BTreeSet<(&str, &str)> = set_aside
+        .iter()
+        .map(|b| (b.session.as_str(), b.person.as_str()))
+        .collect();
+    pinned.extend(
+        held.iter()
+            .filter(|p| !broken.contains(&(p.session.as_str(), p.person.as_str())))
+            .cloned(),
+    );
+    problem.pinned = pinned;
+    problem.previous = previous;
+    Ok(Built { problem, set_aside })
+}
+/// Takes the broken held assignments out of a run's problem: their sessions need one person
+/// fewer (and go when none is left), and their people's time there stays blocked, as a held
+/// assignment would block it.
+fn set_aside_held(problem: &mut Problem, set_aside: &[Breach]) {
+    for b in set_aside {
+        let Some(i) = problem.sessions.iter().position(|s| s.id == b.session) else {
+            continue;
+        };
+        let (start, end) = (problem.sessions[i].start, problem.sessions[i].end);
+        problem.sessions[i].needs -= 1;
+        if problem.sessions[i].needs == 0 {
+            problem.sessions.remove(i);
+        }
+        if let Some(p) = problem.people.iter_mut().find(|p| p.id == b.person) {
+            p.unavailable.push(Period { start, end });
+        }
+    }
+}
+
+/// The published schedule of a period checked against today's registry: every assignment
+/// that breaks a rule, with the rules in words. Caps count the period's months, widened to
+/// whole weeks.
+pub async fn published_breaches(c: Conn<'_>, period: &Scope) -> Result<Vec<Breach>> {
+    let mut reg = registry(c, &period.cap_window()).await?;
+    let mut sessions = Vec::new();
+    let mut pairs = Vec::new();
+    for r in &reg.rows {
+        let Some(holders) = reg.held.get(&r.session_id) else {
+            continue;
+        };
+        sessions.push(session(r, r.needs as u32));
+        pairs.extend(holders.iter().map(|p| Pair {
+            session: session_key(r.session_id),
+            person: p.clone(),
+        }));
+    }
+    let absences = std::mem::take(&mut reg.absences);
+    let problem = reg.problem(sessions, roster_solver::Weights::default(), None);
+    Ok(breaches::find(&problem, &pairs, &absences))
 }
 
 fn parse_theory(s: &str) -> Option<TheoryLevel> {
@@ -279,7 +372,7 @@ fn parse_rapporteur(s: &str) -> Option<RapporteurLevel> {
 
 /// People with a role and a home district (or their center's), unavailable where their leave
 /// or their weekly half-days say so during `[start, end)`, and throughout if deactivated.
-async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Person>> {
+async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(Vec<Person>, Absences)> {
     let rows: Vec<PersonRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(
             "SELECT p.person_id, p.code, p.full_name, p.active, p.rapporteur_level, p.theory_level, \
@@ -346,10 +439,15 @@ async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Re
         });
     }
     let mut out = Vec::with_capacity(rows.len());
+    let mut absences = Absences::default();
     for r in rows {
         let Some(home) = r.home else { continue };
         let mut unavailable = leave_by.remove(&r.person_id).unwrap_or_default();
+        if !unavailable.is_empty() {
+            absences.leave.insert(r.code.clone(), unavailable.clone());
+        }
         if !r.active {
+            absences.inactive.insert(r.code.clone());
             // Someone deactivated stays known, so their published assignments are dropped
             // (and counted as changes) rather than naming an unknown person.
             unavailable = vec![Period {
@@ -385,7 +483,7 @@ async fn people(mut c: Conn<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> Re
             max_per_month: r.max_per_month.map(|v| v as u32),
         });
     }
-    Ok(out)
+    Ok((out, absences))
 }
 
 /// The periods of `[start, end)` outside a person's weekly half-days (weekday from Monday = 0,

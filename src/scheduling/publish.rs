@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::breaches::{self, BrokenAssignment};
 use super::problem::Scope as Period;
 use super::runs::{self, SessionChange, by_session, files, latest_version, lock_schedule, not_a_draft, person_ids};
 use crate::audit::{self, Actor};
@@ -88,8 +89,21 @@ pub async fn publish(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Publis
         to: run.to,
         districts: run.district_ids.clone(),
     };
-    let current = super::problem::build(c.reborrow(), &period, problem.time_limit_seconds.unwrap_or(60.0)).await?;
-    let report = roster_solver::check::check_assignments(&current, &solution.assignments);
+    let current = super::problem::build(c.reborrow(), &period, problem.time_limit_seconds.unwrap_or(60.0))
+        .await?
+        .problem;
+    // Only the run's own sessions are published; around them, what is held now (a published
+    // assignment broken since the run is left to be re-planned, not published again).
+    let scope = runs::run_sessions(c.reborrow(), &problem, &run).await?;
+    let own = |p: &roster_solver::Pair| super::problem::session_id(&p.session).is_some_and(|s| scope.contains(&s));
+    let checked: Vec<roster_solver::Pair> = solution
+        .assignments
+        .iter()
+        .filter(|p| own(p))
+        .chain(current.pinned.iter().filter(|p| !own(p)))
+        .cloned()
+        .collect();
+    let report = roster_solver::check::check_assignments(&current, &checked);
     if !report.is_valid() {
         return Err(ApiError::conflict(
             "draft_breaks_rule",
@@ -97,7 +111,6 @@ pub async fn publish(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Publis
             format!("The draft breaks a rule: {}", report.violations.join("; ")),
         ));
     }
-    let scope = runs::run_sessions(c.reborrow(), &problem, &run).await?;
     let ids = person_ids(c.reborrow()).await?;
     let draft = by_session(&solution.assignments, &ids);
     let (start, end) = period.instants();
@@ -327,19 +340,9 @@ pub async fn schedule(mut c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Res
         .collect())
 }
 
-/// A published assignment the schedule can no longer keep.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BrokenAssignment {
-    pub session_id: i64,
-    pub person_id: i64,
-    pub starts_at: DateTime<FixedOffset>,
-    /// `unavailable` (leave, illness or a trip recorded since) or `inactive`.
-    pub reason: String,
-}
-
-/// Published assignments that now break a rule because their person became unavailable or
-/// inactive: the sessions to re-plan. The province sees all districts, a district board and a
-/// center their own.
+/// Every published assignment of a period that breaks a rule today, by the solver's checker
+/// against today's registry, with the rules in words: the sessions to re-plan. The province
+/// sees all districts, a district board and a center their own.
 pub async fn needing_replanning(c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) -> Result<Vec<BrokenAssignment>> {
     let district = asked_district(user, q.district_id)?;
     let period = Period::checked(q.from, q.to, None).map_err(ApiError::in_query)?;
@@ -347,31 +350,14 @@ pub async fn needing_replanning(c: Conn<'_>, user: &AuthUser, q: ScheduleQuery) 
 }
 
 /// The published assignments of a period (and district) that now break a rule.
-pub async fn broken(c: Conn<'_>, period: &Period, district: Option<i64>) -> Result<Vec<BrokenAssignment>> {
-    let (start, end) = period.instants();
-    let rows: Vec<(i64, i64, DateTime<Utc>, bool)> = on!(c, |c| {
-        sqlx::query_as(
-            "SELECT a.session_id, a.person_id, s.starts_at, p.active FROM assignment a \
-             JOIN session s ON s.session_id = a.session_id JOIN person p ON p.person_id = a.person_id \
-             WHERE a.to_version IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 AND ($3 IS NULL OR s.district_id = $3) \
-             AND (NOT p.active OR EXISTS (SELECT 1 FROM unavailability u WHERE u.person_id = a.person_id \
-                                          AND u.starts_at < s.ends_at AND s.starts_at < u.ends_at)) \
-             ORDER BY s.starts_at, a.session_id, a.person_id",
-        )
-        .bind(start)
-        .bind(end)
-        .bind(district)
-        .fetch_all(&mut *c)
+pub async fn broken(mut c: Conn<'_>, period: &Period, district: Option<i64>) -> Result<Vec<BrokenAssignment>> {
+    let found = super::problem::published_breaches(c.reborrow(), period).await?;
+    let (first, last) = (period.from, period.to);
+    Ok(breaches::named(c, found)
         .await?
-    });
-    Ok(rows
         .into_iter()
-        .map(|(session_id, person_id, starts_at, active)| BrokenAssignment {
-            session_id,
-            person_id,
-            starts_at: crate::time::local(starts_at),
-            reason: if active { "unavailable" } else { "inactive" }.to_string(),
-        })
+        .filter(|b| (first..=last).contains(&b.starts_at.date_naive()))
+        .filter(|b| district.is_none_or(|d| d == b.district_id))
         .collect())
 }
 

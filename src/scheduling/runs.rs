@@ -9,6 +9,7 @@ use roster_solver::{Pair, ReasonCode, Solution, Terms, format};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::breaches::{self, BrokenAssignment};
 use super::problem::{self, Scope as RunScope, session_id, session_key};
 use crate::audit::{self, Actor};
 use crate::auth::AuthUser;
@@ -100,6 +101,9 @@ pub struct Draft {
 pub struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
+    /// Published assignments around the run that break a rule today: the run did not hold
+    /// them in place (their people's time stays blocked) and left them to be re-planned.
+    pub set_aside: Vec<BrokenAssignment>,
     pub draft: Option<Draft>,
 }
 
@@ -211,7 +215,10 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RunInput) -> Result<
             format!("Run {other} is under way for this period; wait for it or cancel it."),
         ));
     }
-    let built = problem::build(c.reborrow(), &scope, time_limit).await?;
+    let problem::Built {
+        problem: built,
+        set_aside,
+    } = problem::build(c.reborrow(), &scope, time_limit).await?;
     if let Err(e) = roster_solver::validate(&built) {
         return Err(ApiError::conflict(
             "pin_breaks_rule",
@@ -219,6 +226,7 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RunInput) -> Result<
             format!("Cannot schedule: {}", e.message),
         ));
     }
+    let set_aside = breaches::named(c.reborrow(), set_aside).await?;
     let based_on = latest_version(c.reborrow()).await?;
     let districts_text = scope
         .districts
@@ -226,14 +234,15 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RunInput) -> Result<
         .map(|d| d.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
     let row: Row = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO solve_run (period_start, period_end, districts, status, based_on_version, problem, created_by, created_at) \
-             VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING {COLUMNS}"
+            "INSERT INTO solve_run (period_start, period_end, districts, status, based_on_version, problem, set_aside, \
+             created_by, created_at) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
         )))
         .bind(body.from)
         .bind(body.to)
         .bind(&districts_text)
         .bind(based_on)
         .bind(format::write_problem(&built))
+        .bind(serde_json::to_string(&set_aside).map_err(anyhow::Error::from)?)
         .bind(&user.username)
         .bind(now())
         .fetch_one(&mut *c)
@@ -331,8 +340,26 @@ pub fn by_session(pairs: &[Pair], ids: &HashMap<String, i64>) -> BTreeMap<i64, B
 pub async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<RunDetail> {
     let run = find(c.reborrow(), id).await?;
     let (problem, solution) = files(c.reborrow(), id).await?;
+    let set_aside: Option<String> = on!(c.reborrow(), |c| {
+        sqlx::query_scalar("SELECT set_aside FROM solve_run WHERE run_id = $1")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let set_aside: Vec<BrokenAssignment> = match set_aside {
+        Some(text) => serde_json::from_str(&text).map_err(anyhow::Error::from)?,
+        None => Vec::new(),
+    };
+    let set_aside = set_aside
+        .into_iter()
+        .filter(|b| district.is_none_or(|d| d == b.district_id))
+        .collect();
     let Some(solution) = solution else {
-        return Ok(RunDetail { run, draft: None });
+        return Ok(RunDetail {
+            run,
+            set_aside,
+            draft: None,
+        });
     };
     let ids = person_ids(c.reborrow()).await?;
     let district_code: Option<String> = match district {
@@ -369,6 +396,7 @@ pub async fn detail(mut c: Conn<'_>, id: i64, district: Option<i64>) -> Result<R
         .collect();
     Ok(RunDetail {
         run,
+        set_aside,
         draft: Some(Draft {
             solver_status: solution.status,
             objective: solution.objective,

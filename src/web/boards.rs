@@ -276,6 +276,14 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
     let body = html! {
         (chosen_year(lang, year, chosen))
         (year_switch(lang, "/report", year))
+        (super::report_submissions::deadline_note(lang, year))
+        p {
+            @if p.user.is_admin() {
+                a #follow href={ "/report/submissions?year=" (year) } { (tr(lang, "Theo dõi các đơn vị gửi báo cáo", "Follow the units' reports")) }
+            } @else {
+                a #send href={ "/report/submit?year=" (year) } { (tr(lang, "Xem xét, ghi ý kiến và gửi báo cáo về Tỉnh", "Review, add remarks and send the report to the province")) }
+            }
+        }
         p {
             a #csv href={ "/api/v1/reports/yearly?format=csv&year=" (year) } download { (tr(lang, "Tải CSV", "Download CSV")) }
             " · "
@@ -304,13 +312,19 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             table #programs {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Chương trình", "Program")) }
-                    th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) } th { (tr(lang, "Lớp đã tổ chức", "Classes held")) }
-                    th { (tr(lang, "Học viên", "Trainees")) } th { (tr(lang, "Nữ", "Women")) }
+                    th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) }
+                    th { (tr(lang, "Học viên theo kế hoạch (nữ, DTTS)", "Trainees planned (women, ethnic minorities)")) }
+                    th { (tr(lang, "Đã xếp đủ người, chưa học xong", "Staffed, still to come")) }
+                    th { (tr(lang, "Lớp đã tổ chức", "Classes held")) }
+                    th { (tr(lang, "Học viên đã học", "Trainees taught")) } th { (tr(lang, "Nữ", "Women")) }
                     th { (tr(lang, "Dân tộc thiểu số", "Ethnic minorities")) }
                 } }
                 tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.programs { tr {
                     td { (d.district_name) } td.text { (x.program_name) }
-                    td { (x.classes_planned) } td { (x.classes_held) } td { (x.trainees) } td { (x.women) } td { (x.ethnic_minority) }
+                    td { (x.classes_planned) }
+                    td { (x.planned_trainees) " (" (x.planned_women) ", " (x.planned_ethnic_minority) ")" }
+                    td { (x.classes_staffed) }
+                    td { (x.classes_held) } td { (x.trainees) } td { (x.women) } td { (x.ethnic_minority) }
                 } } } }
             }
         }
@@ -319,13 +333,16 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             table #resolutions {
                 thead { tr {
                     th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Nghị quyết", "Resolution")) }
-                    th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) } th { (tr(lang, "Đã tổ chức", "Held")) }
+                    th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) }
+                    th { (tr(lang, "Đã xếp đủ người, chưa diễn ra", "Staffed, still to come")) }
+                    th { (tr(lang, "Đã tổ chức", "Held")) }
                     th { (tr(lang, "BCV cơ sở", "Grassroots rapporteurs")) } th { (tr(lang, "BCV cấp huyện", "District rapporteurs")) }
                     th { (tr(lang, "BCV cấp tỉnh", "Province rapporteurs")) }
                 } }
                 tbody { @for d in report.districts.iter().chain([&report.total]) { @for x in &d.resolutions { tr {
                     td { (d.district_name) } td.text { (x.topic_name) }
-                    td { (x.conferences_planned) } td { (x.conferences_held) } td { (x.rapporteurs_grassroots) }
+                    td { (x.conferences_planned) } td { (x.conferences_staffed) } td { (x.conferences_held) }
+                    td { (x.rapporteurs_grassroots) }
                     td { (x.rapporteurs_district) } td { (x.rapporteurs_province) }
                 } } } }
             }

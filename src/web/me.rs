@@ -34,7 +34,8 @@ fn person(p: &Page) -> Result<i64> {
 enum Notice {
     None,
     Link(IssuedLink),
-    Unavailable(String),
+    /// The days reported, first and last.
+    Unavailable(NaiveDate, NaiveDate),
     Withdrawn(String),
 }
 
@@ -103,10 +104,30 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
     }
     let body = html! {
         @match &notice {
-            Notice::Unavailable(when) => p.ok role="status" {
-                (tr(lang, "Đã ghi nhận thời gian vắng: ", "Recorded as unavailable: ")) (when)
-                (tr(lang, ". Ban Tuyên giáo sẽ thấy các buổi cần xếp lại.", ". The board sees the sessions to re-plan."))
-            },
+            Notice::Unavailable(from, to) => {
+                @let hit: Vec<&Upcoming> = sessions.iter().filter(|s| {
+                    let day = s.starts_at.with_timezone(&ZONE).date_naive();
+                    (*from..=*to).contains(&day)
+                }).collect();
+                div #away-notice .ok role="status" {
+                    p {
+                        (tr(lang, "Đã ghi nhận thời gian vắng: ", "Recorded as unavailable: "))
+                        (from.format("%d/%m/%Y")) " – " (to.format("%d/%m/%Y")) "."
+                    }
+                    @if hit.is_empty() {
+                        p { (tr(lang, "Không có buổi nào đã xếp cho bạn trong những ngày này.",
+                                "None of your scheduled sessions falls on those days.")) }
+                    } @else {
+                        p { (tr(lang, "Những buổi đã xếp cho bạn bị ảnh hưởng:", "Your scheduled sessions it affects:")) }
+                        ul { @for s in &hit {
+                            li { (weekday(lang, s.starts_at)) " " (date(s.starts_at)) " " (clock(s.starts_at)) "–" (clock(s.ends_at))
+                                ": " (s.topic_name) @if let Some(part_of) = &s.part_of { " (" (part_of) ")" } }
+                        } }
+                        p { (tr(lang, "Ban Tuyên giáo đã được báo: những buổi này đã vào danh sách cần xếp lại của Ban, để giao cho người khác.",
+                                "The board has been told: these sessions are on its list to re-plan, to give them to someone else.")) }
+                    }
+                }
+            }
             Notice::Withdrawn(when) => p.ok role="status" {
                 (tr(lang, "Đã rút báo vắng ", "Withdrawn the absence ")) (when)
                 (tr(lang, ". Bạn lại có thể được xếp lịch vào những ngày này.", ". You may be scheduled on those days again."))
@@ -237,9 +258,7 @@ pub struct Recorded {
 pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Recorded>) -> Result<Markup> {
     let person = person(&p)?;
     let notice = match (q.away_from, q.away_to) {
-        (Some(from), Some(to)) => {
-            Notice::Unavailable(format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")))
-        }
+        (Some(from), Some(to)) => Notice::Unavailable(from, to),
         _ => match q.withdrawn {
             Some(days) => Notice::Withdrawn(days),
             None => Notice::None,

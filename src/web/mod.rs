@@ -12,10 +12,12 @@ mod import;
 mod layout;
 mod login;
 mod me;
+mod plan_months;
 mod planning;
 mod plans;
 mod reference;
 mod registry;
+mod report_submissions;
 mod requests;
 
 use axum::Router;
@@ -68,6 +70,8 @@ pub fn router() -> Router<AppState> {
         .merge(reference::routes())
         .merge(import::routes())
         .merge(plans::routes())
+        .merge(plan_months::routes())
+        .merge(report_submissions::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())

@@ -2,7 +2,7 @@
 //! against the published schedule, change a session by hand or pin someone (with "who can take
 //! this session?"), publish, and re-plan what illness or leave broke.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -18,6 +18,7 @@ use crate::api::AppState;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::reports::yearly::reason_label;
+use crate::scheduling::breaches::BrokenAssignment;
 use crate::scheduling::labels::{SessionLabel, person_names, session_labels};
 use crate::scheduling::problem::Scope as Period;
 use crate::scheduling::{board, publish, runs};
@@ -35,6 +36,32 @@ fn when(s: Option<&SessionLabel>) -> Markup {
 fn what(s: Option<&SessionLabel>) -> Markup {
     html! {
         @if let Some(s) = s { (s.title) br; span.muted { (s.district) } }
+    }
+}
+
+/// Published assignments that break a rule today, each with the rules in words.
+fn broken_table(
+    id: &str,
+    lang: Lang,
+    list: &[BrokenAssignment],
+    labels: &HashMap<i64, SessionLabel>,
+    names: &HashMap<i64, String>,
+) -> Markup {
+    html! {
+        table id=(id) {
+            thead { tr {
+                th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
+                th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Vi phạm", "Rule broken")) }
+            } }
+            tbody { @for b in list { tr {
+                td { (when(labels.get(&b.session_id))) }
+                td.text { (what(labels.get(&b.session_id))) }
+                td.text { (names.get(&b.person_id).map_or("", String::as_str)) }
+                td.text { @for r in &b.rules {
+                    (match lang { Lang::Vi => &r.detail, Lang::En => &r.detail_en }) br;
+                } }
+            } } }
+        }
     }
 }
 
@@ -116,18 +143,7 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
         @if broken.is_empty() {
             p.muted { (tr(lang, "Không có buổi nào.", "Nothing.")) }
         } @else {
-            table #replan {
-                thead { tr {
-                    th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
-                    th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Lý do", "Why")) }
-                } }
-                tbody { @for b in &broken { tr {
-                    td { (when(labels.get(&b.session_id))) }
-                    td.text { (what(labels.get(&b.session_id))) }
-                    td.text { (names.get(&b.person_id).map_or("", String::as_str)) }
-                    td.text { @if b.reason == "inactive" { (tr(lang, "Không còn hoạt động", "Inactive")) } @else { (tr(lang, "Vắng", "Unavailable")) } }
-                } } }
-            }
+            (broken_table("replan", lang, &broken, &labels, &names))
             @if let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) {
                 form #replan-form method="post" action="/planning/runs" {
                     input type="hidden" name="from" value=(first);
@@ -249,6 +265,7 @@ pub async fn run(
         ids.extend(d.changes.iter().map(|c| c.session_id));
         ids.extend(d.uncovered.iter().map(|u| u.session_id));
     }
+    ids.extend(detail.set_aside.iter().map(|b| b.session_id));
     let labels = session_labels(conn.conn(), &ids).await?;
     let names = person_names(conn.conn()).await?;
     let people = |list: &[i64]| {
@@ -289,6 +306,13 @@ pub async fn run(
                 tr { th scope="row" { (tr(lang, "Lịch tốt nhất đến giờ có thể đắt hơn lịch tối ưu nhiều nhất", "The best schedule so far costs at most this much more than the best possible")) }
                     td #gap { @if let Some(x) = g.gap { (format!("{:.2}%", 100.0 * x)) } } }
             }
+        }
+        @if !detail.set_aside.is_empty() {
+            h2 { (tr(lang, "Buổi đã công bố không giữ nguyên", "Published sessions not held in place")) }
+            p.muted { (tr(lang,
+                "Các phân công đã công bố dưới đây nằm ngoài lượt giải nhưng nay vi phạm quy tắc: lượt giải không giữ chúng (thời gian của người đó vẫn được để trống) và để lại cần xếp lại.",
+                "These published assignments lie outside the run but now break a rule: the run did not hold them (their people's time stays blocked) and left them to be re-planned.")) }
+            (broken_table("set-aside", lang, &detail.set_aside, &labels, &names))
         }
         @if let (false, Some(d)) = (live, &detail.draft) {
             p #solution { strong { (solution_words(lang, d)) } }

@@ -56,6 +56,7 @@ fn done_note(lang: Lang, done: Option<&str>) -> Markup {
         Some("saved") => tr(lang, "Đã lưu lớp.", "The class is saved."),
         Some("removed") => tr(lang, "Đã bỏ lớp khỏi kế hoạch.", "The class is removed."),
         Some("approved") => tr(lang, "Đã phê duyệt kế hoạch.", "The plan is approved."),
+        Some("moved") => tr(lang, "Đã dời tháng của lớp.", "The class's months are moved."),
         _ => return html! {},
     };
     html! { p.ok role="status" { (text) } }
@@ -262,16 +263,7 @@ fn class_fields(lang: Lang, choices: &Choices, district_id: i64, f: &ClassForm, 
                 placeholder=(tr(lang, "Lớp Sơ cấp LLCT khóa 1", "Lớp Sơ cấp LLCT khóa 1"));
             (field_errors(lang, errors, "name"))
         }
-        fieldset aria-describedby=[has_error(errors, "months").then(|| error_id("months"))] {
-            legend { (tr(lang, "Tháng dự kiến", "Intended months")) }
-            @for m in 1..=12u32 {
-                label style="display:inline-block;margin-right:.6rem" {
-                    input type="checkbox" name="months" value=(m) checked[f.months.contains(&m)];
-                    " " (tr(lang, "Tháng ", "Month ")) (m)
-                }
-            }
-            (field_errors(lang, errors, "months"))
-        }
+        (months_fieldset(lang, &f.months, errors))
         label { (tr(lang, "Số học viên", "Trainees")) br;
             input type="number" name="trainees" min="0" value=(f.trainees) required aria-invalid=[ti] aria-describedby=[td];
             (field_errors(lang, errors, "trainees"))
@@ -287,7 +279,23 @@ fn class_fields(lang: Lang, choices: &Choices, district_id: i64, f: &ClassForm, 
     }
 }
 
-fn months_text(lang: Lang, months: &[u32]) -> String {
+/// The twelve months to tick, with the errors about them.
+pub fn months_fieldset(lang: Lang, months: &[u32], errors: &[ApiError]) -> Markup {
+    html! {
+        fieldset aria-describedby=[has_error(errors, "months").then(|| error_id("months"))] {
+            legend { (tr(lang, "Tháng dự kiến", "Intended months")) }
+            @for m in 1..=12u32 {
+                label style="display:inline-block;margin-right:.6rem" {
+                    input type="checkbox" name="months" value=(m) checked[months.contains(&m)];
+                    " " (tr(lang, "Tháng ", "Month ")) (m)
+                }
+            }
+            (field_errors(lang, errors, "months"))
+        }
+    }
+}
+
+pub fn months_text(lang: Lang, months: &[u32]) -> String {
     let list: Vec<String> = months.iter().map(u32::to_string).collect();
     format!("{}{}", tr(lang, "tháng ", "months "), list.join(", "))
 }
@@ -304,6 +312,8 @@ fn plan_page(
 ) -> Markup {
     let lang = p.lang;
     let editable = plan.status == PlanStatus::Draft && plans::may_plan(&p.user, plan.district_id);
+    // An approved plan's classes can still move to other months.
+    let movable = plan.status == PlanStatus::Approved && plans::may_plan(&p.user, plan.district_id);
     let title = format!(
         "{} {} – {}",
         tr(lang, "Kế hoạch năm", "Annual plan"),
@@ -332,7 +342,7 @@ fn plan_page(
                     th scope="col" { (tr(lang, "Học viên", "Trainees")) }
                     th scope="col" { (tr(lang, "Nữ", "Women")) }
                     th scope="col" { (tr(lang, "Dân tộc thiểu số", "Ethnic minority")) }
-                    @if editable { th scope="col" { (tr(lang, "Thao tác", "Action")) } }
+                    @if editable || movable { th scope="col" { (tr(lang, "Thao tác", "Action")) } }
                 } }
                 tbody { @for k in &plan.classes { tr data-planned-class=(k.id) {
                     th scope="row" { (k.name) }
@@ -346,6 +356,9 @@ fn plan_page(
                         form.inline method="post" action={ "/plans/" (plan.id) "/classes/" (k.id) "/remove" } {
                             button type="submit" { (tr(lang, "Bỏ lớp", "Remove")) }
                         }
+                    } }
+                    @if movable { td.text {
+                        a href={ "/plans/" (plan.id) "/classes/" (k.id) "/months" } { (tr(lang, "Dời tháng", "Move the months")) }
                     } }
                 } } }
             } }
@@ -372,7 +385,7 @@ pub struct Done {
     done: Option<String>,
 }
 
-async fn load(state: &AppState, p: &Page, id: i64) -> Result<(Plan, Choices)> {
+pub async fn load(state: &AppState, p: &Page, id: i64) -> Result<(Plan, Choices)> {
     state
         .db
         .read(async |mut c| {
@@ -447,7 +460,7 @@ fn edit_page(p: &Page, plan: &Plan, class_id: i64, choices: &Choices, form: &Cla
     page(p, tr(lang, "Sửa lớp trong kế hoạch", "Edit a planned class"), body)
 }
 
-fn planned(plan: &Plan, class_id: i64) -> Result<&plans::PlannedClass> {
+pub fn planned(plan: &Plan, class_id: i64) -> Result<&plans::PlannedClass> {
     plan.classes
         .iter()
         .find(|k| k.id == class_id)

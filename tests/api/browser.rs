@@ -307,7 +307,11 @@ async fn each_user_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert!(text(&c, "p.ok").await.contains("01/03/2027"));
+    let notice = text(&c, "#away-notice").await;
+    assert!(
+        notice.contains("01/03/2027") && notice.contains("Ban Tuyên giáo đã được báo"),
+        "{notice}"
+    );
     sign_out(&c).await;
 
     // The board sees what to re-plan, re-plans those days and publishes.

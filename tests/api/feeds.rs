@@ -332,14 +332,7 @@ async fn a_person_feed_follows_a_move_and_a_move_back_and_independent_readers_ag
         &moved,
         lan_name,
         vec![
-            expected(
-                morning,
-                MORNING.0,
-                MORNING.1,
-                Some("Cùng phụ trách: Thạch Sô Phênh"),
-                Some(GONE),
-                1,
-            ),
+            expected(morning, MORNING.0, MORNING.1, None, Some(GONE), 1),
             expected(afternoon, AFTERNOON.0, AFTERNOON.1, None, None, 0),
         ],
         None,
@@ -543,4 +536,112 @@ async fn district_center_and_class_feeds_follow_the_accounts_scopes() {
     let by_center = events(&center1.get(&c1).await);
     assert_eq!(by_class, by_center, "the center has this one class");
     assert_eq!(by_class, district1, "the same events, the same UIDs, in every feed");
+}
+
+/// Publishes a March run in which `session` is left with nobody.
+async fn publish_march_without(admin: &Caller, session: i64) {
+    let run = crate::scheduling::start_run(admin, crate::scheduling::march()).await;
+    crate::scheduling::settled(admin, run).await;
+    admin
+        .put(
+            &format!("/api/v1/runs/{run}/sessions/{session}"),
+            json!({"person_ids": []}),
+        )
+        .await
+        .ok(200);
+    admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+}
+
+/// A session left with nobody still takes place: the class, center and district feeds keep
+/// it confirmed and say it needs a lecturer; only the person who lost it sees it cancelled,
+/// frozen as it was then, however it moves on afterwards.
+#[tokio::test]
+async fn a_session_left_with_nobody_still_takes_place_and_a_cancelled_copy_stays_frozen() {
+    let app = spawn_app().await;
+    let Setup { p, morning, class, .. } = published(&app).await;
+    let lan_feed = issue(&app, &p.admin, p.near).await;
+    let far_feed = issue(&app, &p.admin, p.far).await;
+    let anonymous = app.anonymous();
+    publish_march(&p.admin, Some((morning, p.far))).await;
+    let lost = anonymous.get(&lan_feed).await;
+    assert_eq!(state(get(&events(&lost), morning)), ("CANCELLED", "1"));
+
+    // Phênh drops it and nobody takes it.
+    publish_march_without(&p.admin, morning).await;
+    let lan_now = anonymous.get(&lan_feed).await;
+    assert_eq!(
+        get(&events(&lan_now), morning),
+        get(&events(&lost), morning),
+        "Lan's cancelled copy did not change"
+    );
+    let far = events(&anonymous.get(&far_feed).await);
+    assert_eq!(state(get(&far, morning)), ("CANCELLED", "2"));
+    for path in [
+        format!("/feeds/class/{class}.ics"),
+        format!("/feeds/center/{}.ics", p.w.center1),
+        format!("/feeds/district/{}.ics", p.w.d1),
+    ] {
+        let e = events(&p.admin.get(&path).await);
+        let shown = get(&e, morning);
+        assert_eq!(state(shown), ("CONFIRMED", "2"), "{path}");
+        assert!(
+            shown["SUMMARY"].starts_with("[CHƯA CÓ GIẢNG VIÊN] "),
+            "{path}: {shown:?}"
+        );
+        assert!(!shown["SUMMARY"].contains("ĐÃ HỦY"), "{path}");
+        assert!(
+            shown["DESCRIPTION"].starts_with("Buổi này vẫn diễn ra\\; còn thiếu 1 giảng viên\\, đang chờ xếp."),
+            "{path}: {shown:?}"
+        );
+    }
+
+    // Back to Lan, then to Phênh again: Lan's copy is frozen at the second loss and names no
+    // replacement as a co-lecturer.
+    publish_march(&p.admin, Some((morning, p.near))).await;
+    publish_march(&p.admin, Some((morning, p.far))).await;
+    let lost_again = events(&anonymous.get(&lan_feed).await);
+    assert_eq!(state(get(&lost_again, morning)), ("CANCELLED", "4"));
+    assert!(!get(&lost_again, morning)["DESCRIPTION"].contains("Thạch Sô Phênh"));
+}
+
+/// Last-Modified moves whenever the bytes do, registry edits included: a client sending only
+/// If-Modified-Since gets the changed feed, not a 304.
+#[tokio::test]
+async fn last_modified_moves_with_a_registry_edit_that_changes_the_feed() {
+    let app = spawn_app().await;
+    let Setup { p, class, .. } = published(&app).await;
+    let path = format!("/feeds/class/{class}.ics");
+    let first = p.admin.get(&path).await;
+    let modified = first.headers[header::LAST_MODIFIED].to_str().unwrap().to_string();
+    // HTTP dates count whole seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    p.admin
+        .put(
+            &format!("/api/v1/centers/{}", p.w.center1),
+            json!({"code": "TTCT-D01", "name": CENTER, "kind": "district_center", "district_id": p.w.d1,
+                   "contact": "Đ/c Hoa, 0913 000 111"}),
+        )
+        .await
+        .ok(200);
+    // A publication that changes nobody's sessions renders the feed again.
+    publish_march(&p.admin, None).await;
+    let after = p
+        .admin
+        .with_header(header::IF_MODIFIED_SINCE, &modified)
+        .get(&path)
+        .await;
+    assert_eq!(after.status, 200, "the body changed");
+    assert_ne!(after.bytes, first.bytes);
+    assert!(
+        events(&after).iter().all(|e| e["SEQUENCE"] == "0"),
+        "nobody's session changed hands"
+    );
+    assert!(String::from_utf8_lossy(&after.bytes).contains("Đ/c Hoa"));
+    let moved = after.headers[header::LAST_MODIFIED].to_str().unwrap().to_string();
+    assert_ne!(moved, modified);
+    let again = p.admin.with_header(header::IF_MODIFIED_SINCE, &moved).get(&path).await;
+    assert_eq!(again.status, 304);
 }

@@ -274,6 +274,19 @@ async fn a_lecturer_sees_the_week_takes_a_calendar_link_and_says_when_they_canno
     assert_eq!(away.status, StatusCode::SEE_OTHER, "{}", away.text);
     let recorded = lan.get(away.location()).await.text;
     assert!(recorded.contains("01/03/2027 – 01/03/2027"));
+    // She sees which of her sessions it hits, and that the board has been told.
+    let notice = recorded
+        .split("id=\"away-notice\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(
+        notice.contains("Thứ Hai 01/03/2027 07:30–11:00") && notice.contains("Thứ Hai 01/03/2027 13:30–17:00"),
+        "{notice}"
+    );
+    assert!(notice.contains("Ban Tuyên giáo đã được báo"), "{notice}");
     // A midnight the local clock skipped (1 April 1947) is refused, not a crash.
     let skipped = lan
         .post("/my/unavailability", &[("from", "1947-04-01"), ("to", "1947-04-01")])

@@ -40,7 +40,9 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     assert_eq!(
         d1["programs"],
         json!([{"program_code": "SCLLCT", "program_name": "Sơ cấp lý luận chính trị", "classes_planned": 1,
-                "classes_held": 1, "trainees": 60, "women": 25, "ethnic_minority": 18}])
+                "planned_trainees": 60, "planned_women": 25, "planned_ethnic_minority": 18,
+                "classes_staffed": 1, "classes_held": 0, "trainees": 0, "women": 0, "ethnic_minority": 0}]),
+        "staffed, but its sessions are still to come"
     );
     assert_eq!(d1["full_time"], json!({"sessions": 2, "hours": 7.0}));
     assert_eq!(d1["part_time"], json!({"sessions": 0, "hours": 0.0}));
@@ -55,7 +57,7 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     assert_eq!(
         d2["resolutions"],
         json!([{"topic_code": "NQ-TW8-XIII", "topic_name": "Nghị quyết Trung ương 8 khóa XIII",
-                "conferences_planned": 3, "conferences_held": 1, "rapporteurs_grassroots": 0,
+                "conferences_planned": 3, "conferences_staffed": 1, "conferences_held": 0, "rapporteurs_grassroots": 0,
                 "rapporteurs_district": 0, "rapporteurs_province": 1}])
     );
     assert_eq!(
@@ -87,7 +89,9 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     let cell = |row: usize, column: &str| rows[row][columns.iter().position(|c| c == column).unwrap()].clone();
     assert_eq!(rows.len(), 3, "two districts and the province");
     assert_eq!(cell(0, "Huyện, thị xã, thành phố"), "Thành phố Sóc Trăng");
-    assert_eq!(cell(0, "Học viên dân tộc thiểu số"), "18");
+    assert_eq!(cell(0, "Học viên dân tộc thiểu số theo kế hoạch"), "18");
+    assert_eq!(cell(0, "Lớp đã xếp đủ người, chưa học xong"), "1");
+    assert_eq!(cell(0, "Học viên dân tộc thiểu số đã học"), "0");
     assert_eq!(cell(0, "Giờ giảng viên chuyên trách"), "7.0");
     assert_eq!(cell(1, "Buổi thiếu người: Không có người đủ chuẩn"), "1");
     assert_eq!(cell(1, "Buổi thiếu người: Chưa xếp lịch"), "1");
@@ -111,15 +115,17 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     let at = |r: u32, c: u32| summary.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     assert_eq!(at(2, 0), Data::String("Huyện, thị xã, thành phố".into()));
     assert_eq!(at(3, 0), Data::String("Thành phố Sóc Trăng".into()));
-    assert_eq!(at(3, 3), Data::Float(60.0), "trainees");
-    assert_eq!(at(3, 7), Data::Float(7.0), "full-time hours");
-    assert_eq!(at(5, 16), Data::Float(0.6), "the province's coverage");
+    assert_eq!(at(3, 2), Data::Float(60.0), "trainees planned");
+    assert_eq!(at(3, 5), Data::Float(1.0), "staffed, still to come");
+    assert_eq!(at(3, 11), Data::Float(7.0), "full-time hours");
+    assert_eq!(at(5, 21), Data::Float(0.6), "the province's coverage");
     let resolutions = book.worksheet_range("Hội nghị theo nghị quyết").unwrap();
     assert_eq!(
         resolutions.get_value((3, 2)),
         Some(&Data::String("Nghị quyết Trung ương 8 khóa XIII".into()))
     );
-    assert_eq!(resolutions.get_value((3, 4)), Some(&Data::Float(1.0)), "held");
+    assert_eq!(resolutions.get_value((3, 4)), Some(&Data::Float(1.0)), "staffed");
+    assert_eq!(resolutions.get_value((3, 5)), Some(&Data::Float(0.0)), "held");
 }
 
 #[tokio::test]
@@ -172,7 +178,7 @@ async fn boards_read_their_own_districts_report_only() {
 }
 
 #[tokio::test]
-async fn a_class_meeting_in_another_district_counts_as_held_in_its_own_districts_report() {
+async fn a_class_meeting_in_another_district_counts_in_its_own_districts_report() {
     let app = spawn_app().await;
     let p = planning(&app).await;
     let (_, planned) = crate::planning::plan(&p, true).await;
@@ -191,13 +197,73 @@ async fn a_class_meeting_in_another_district_counts_as_held_in_its_own_districts
     let own = board.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
     let line = &own["districts"][0]["programs"][0];
     assert_eq!(
-        (line["classes_planned"].as_i64(), line["classes_held"].as_i64()),
+        (line["classes_planned"].as_i64(), line["classes_staffed"].as_i64()),
         (Some(1), Some(1))
     );
-    assert_eq!(line["trainees"], 60);
+    assert_eq!(line["planned_trainees"], 60);
     let all = p.admin.get("/api/v1/reports/yearly?year=2027").await.ok(200).clone();
     assert_eq!(
         all["districts"][0]["programs"], own["districts"][0]["programs"],
         "the same as the province's row"
+    );
+}
+
+/// A class is held once its sessions have taken place with their people (March 2025 is
+/// past); the planned classes count their trainees, women and ethnic minorities too.
+#[tokio::test]
+async fn held_classes_have_taken_place_and_planned_classes_count_their_trainees() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let class = |name: &str, trainees: i64, women: i64, minority: i64| {
+        json!({"program_id": p.program, "center_id": p.w.center1, "name": name, "months": [3],
+               "trainees": trainees, "women": women, "ethnic_minority": minority})
+    };
+    let plan = p
+        .admin
+        .post(
+            "/api/v1/plans",
+            json!({"district_id": p.w.d1, "year": 2025,
+                   "classes": [class("Lớp 1/2025", 60, 25, 18), class("Lớp 2/2025", 40, 30, 12)]}),
+        )
+        .await
+        .ok(201)
+        .clone();
+    p.admin
+        .post(&format!("/api/v1/plans/{}/approve", plan["id"]), json!({}))
+        .await
+        .ok(200);
+    let request = p
+        .admin
+        .post(
+            "/api/v1/requests",
+            crate::planning::request_body(
+                plan["classes"][0]["id"].as_i64().unwrap(),
+                &[("2025-03-03", "morning"), ("2025-03-03", "afternoon")],
+            ),
+        )
+        .await
+        .ok(201)["id"]
+        .as_i64()
+        .unwrap();
+    p.admin
+        .post(&format!("/api/v1/requests/{request}/accept"), json!({}))
+        .await
+        .ok(200);
+    let run = crate::scheduling::start_run(
+        &p.admin,
+        json!({"from": "2025-03-01", "to": "2025-03-31", "time_limit_seconds": 10}),
+    )
+    .await;
+    crate::scheduling::settled(&p.admin, run).await;
+    p.admin
+        .post(&format!("/api/v1/runs/{run}/publish"), json!({}))
+        .await
+        .ok(200);
+    let report = p.admin.get("/api/v1/reports/yearly?year=2025").await.ok(200).clone();
+    assert_eq!(
+        report["total"]["programs"],
+        json!([{"program_code": "SCLLCT", "program_name": "Sơ cấp lý luận chính trị", "classes_planned": 2,
+                "planned_trainees": 100, "planned_women": 55, "planned_ethnic_minority": 30,
+                "classes_staffed": 0, "classes_held": 1, "trainees": 60, "women": 25, "ethnic_minority": 18}])
     );
 }

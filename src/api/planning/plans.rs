@@ -8,6 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiJson, ApiPath, ApiQuery, Problem, Result};
+use crate::planning::months::{self, MonthsInput};
 use crate::planning::plans::{self, Plan, PlanFilter, PlanInput, PlanSummary, PlannedClassInput};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -18,6 +19,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_class, remove_class))
         .routes(routes!(plan_overview))
         .routes(routes!(approve_plan))
+        .routes(routes!(move_months))
+}
+
+/// Move the months of a plan's class, approved or not (the board of the plan's district, or
+/// the province); recorded in the audit log. A request under way or accepted must still fall
+/// inside the new months.
+#[utoipa::path(put, path = "/api/v1/plans/{id}/classes/{class_id}/months", tag = "planning",
+    params(("id" = i64, Path), ("class_id" = i64, Path)), request_body = MonthsInput,
+    responses((status = 200, body = Plan), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn move_months(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, class_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<MonthsInput>,
+) -> Result<Json<Plan>> {
+    Ok(Json(
+        state
+            .db
+            .write(async |c| months::move_class(c, &user, id, class_id, body).await)
+            .await?,
+    ))
 }
 
 /// Plans the caller may read: the province sees all, a district board and a center their

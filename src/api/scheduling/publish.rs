@@ -7,7 +7,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiPath, ApiQuery, Problem, Result};
-use crate::scheduling::publish::{self, BrokenAssignment, Published, ScheduleQuery, ScheduledSession, Version};
+use crate::scheduling::breaches::BrokenAssignment;
+use crate::scheduling::publish::{self, Published, ScheduleQuery, ScheduledSession, Version};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -53,9 +54,11 @@ async fn get_schedule(
     ))
 }
 
-/// Published assignments that now break a rule because their person became unavailable or
-/// inactive: the sessions to re-plan. The province sees all districts, a district board and a
-/// center their own.
+/// Published assignments that break a rule today (leave, a weekly half-day, a lost
+/// qualification, level or language, a lowered cap, a longer travel time, deactivation), by the
+/// scheduler's own checker against today's registry, each with the rules in words: the
+/// sessions to re-plan. The province sees all districts, a district board and a center their
+/// own.
 #[utoipa::path(get, path = "/api/v1/schedule/needs-replanning", tag = "scheduling", params(ScheduleQuery),
     responses((status = 200, body = Vec<BrokenAssignment>), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn needs_replanning(

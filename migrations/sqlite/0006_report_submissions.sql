@@ -1,0 +1,19 @@
+-- A board's yearly report sent to the province (seed III.1, due before 22 February of the
+-- next year): the figures frozen as they stood (JSON), the board's remarks, who sent it and
+-- when. A correction is a new row; earlier ones stay. The province may return one, with a
+-- reason.
+CREATE TABLE report_submission (
+    submission_id INTEGER PRIMARY KEY,
+    district_id   INTEGER NOT NULL REFERENCES district (district_id),
+    year          INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2200),
+    figures       TEXT NOT NULL,
+    achievements  TEXT NOT NULL,
+    difficulties  TEXT NOT NULL,
+    proposals     TEXT NOT NULL,
+    submitted_by  TEXT NOT NULL,
+    submitted_at  TEXT NOT NULL,
+    returned_by   TEXT,
+    returned_at   TEXT,
+    return_reason TEXT
+);
+CREATE INDEX report_submission_year ON report_submission (year, district_id, submission_id);
