@@ -2,7 +2,7 @@
 //! against the published schedule, change a session by hand or pin someone (with "who can take
 //! this session?"), publish, and re-plan what illness or leave broke.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -21,6 +21,7 @@ use crate::reports::yearly::reason_label;
 use crate::scheduling::breaches::BrokenAssignment;
 use crate::scheduling::labels::{SessionLabel, person_names, session_labels};
 use crate::scheduling::problem::Scope as Period;
+use crate::scheduling::runs::{DraftUncovered, SessionChange};
 use crate::scheduling::{board, publish, runs};
 use crate::time::ZONE;
 use crate::vocab::RunStatus;
@@ -215,8 +216,50 @@ pub async fn start(State(state): State<AppState>, p: Page, Form(form): Form<NewR
 }
 
 #[derive(Deserialize)]
-pub struct Published {
+pub struct RunQuery {
+    /// The version just published, to say so.
     published: Option<i64>,
+    // The draft's review filters; blank means all.
+    district: Option<String>,
+    person: Option<String>,
+    /// `YYYY-MM`.
+    month: Option<String>,
+    /// `changed` or `short`; both when blank.
+    show: Option<String>,
+}
+
+impl RunQuery {
+    fn id(v: &Option<String>) -> Option<i64> {
+        v.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+
+    fn month(&self) -> Option<&str> {
+        self.month.as_deref().map(str::trim).filter(|m| !m.is_empty())
+    }
+
+    /// Whether a session of the draft passes the district and month filters.
+    fn keeps(&self, label: Option<&SessionLabel>) -> bool {
+        let district = Self::id(&self.district);
+        label.is_some_and(|l| {
+            district.is_none_or(|d| d == l.district_id) && self.month().is_none_or(|m| month_of(l) == m)
+        })
+    }
+
+    fn shows(&self, part: &str) -> bool {
+        matches!(self.show.as_deref(), None | Some("")) || self.show.as_deref() == Some(part)
+    }
+}
+
+/// `YYYY-MM` of a session's local day.
+fn month_of(l: &SessionLabel) -> String {
+    l.starts_at.with_timezone(&ZONE).format("%Y-%m").to_string()
+}
+
+/// `MM/YYYY` for a reader, from `YYYY-MM`.
+fn month_words(month: &str) -> String {
+    month
+        .split_once('-')
+        .map_or(month.to_string(), |(y, m)| format!("{m}/{y}"))
 }
 
 /// Follows the run while it solves: each second the status, what the solver is doing and the
@@ -252,7 +295,7 @@ pub async fn run(
     State(state): State<AppState>,
     p: Page,
     ApiPath(id): ApiPath<i64>,
-    Query(q): Query<Published>,
+    Query(q): Query<RunQuery>,
 ) -> Result<Markup> {
     let lang = p.lang;
     p.user.require_admin()?;
@@ -274,6 +317,28 @@ pub async fn run(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The draft under review, as the filters narrow it: its changes by month; its short
+    // sessions (none when looking at one person, whose view is what changes for them).
+    let person = RunQuery::id(&q.person);
+    let mut changes: Vec<&SessionChange> = detail
+        .draft
+        .iter()
+        .flat_map(|d| &d.changes)
+        .filter(|c| q.keeps(labels.get(&c.session_id)))
+        .filter(|c| person.is_none_or(|who| c.before.contains(&who) || c.after.contains(&who)))
+        .collect();
+    changes.sort_by_key(|c| labels.get(&c.session_id).map(|l| l.starts_at));
+    let mut changes_by_month: BTreeMap<String, Vec<&SessionChange>> = BTreeMap::new();
+    for c in &changes {
+        let month = labels.get(&c.session_id).map(month_of).unwrap_or_default();
+        changes_by_month.entry(month).or_default().push(c);
+    }
+    let short: Vec<&DraftUncovered> = detail
+        .draft
+        .iter()
+        .flat_map(|d| &d.uncovered)
+        .filter(|u| person.is_none() && q.keeps(labels.get(&u.session_id)))
+        .collect();
     let g = &run.progress;
     let mut words: serde_json::Value = serde_json::from_str(&status_labels(lang)).expect("labels");
     words["phase_queued"] = tr(lang, "đang chờ lượt", "waiting its turn").into();
@@ -316,24 +381,31 @@ pub async fn run(
         }
         @if let (false, Some(d)) = (live, &detail.draft) {
             p #solution { strong { (solution_words(lang, d)) } }
-            h2 { (tr(lang, "Thay đổi so với lịch đã công bố", "Changes from the published schedule")) }
-            table #changes {
-                thead { tr {
-                    th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
-                    th { (tr(lang, "Trước", "Before")) } th { (tr(lang, "Sau", "After")) } th {}
-                } }
-                tbody { @for c in &d.changes { tr {
-                    td { (when(labels.get(&c.session_id))) }
-                    td.text { (what(labels.get(&c.session_id))) }
-                    td.text { (people(&c.before)) }
-                    td.text { (people(&c.after)) }
-                    td { a href={ "/planning/runs/" (id) "/sessions/" (c.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
-                } } }
+            (review_filters(lang, id, &q, d, &labels, &names))
+            @if q.shows("changed") {
+                h2 { (tr(lang, "Thay đổi so với lịch đã công bố", "Changes from the published schedule")) }
+                p.muted #shown { (tr(lang, "Đang hiện ", "Showing ")) (changes.len()) " / " (d.changes.len()) }
+                @for (month, list) in &changes_by_month {
+                    h3 { (tr(lang, "Tháng ", "Month ")) (month_words(month)) }
+                    div.scroll tabindex="0" { table.changes data-month=(month) {
+                        thead { tr {
+                            th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
+                            th { (tr(lang, "Trước", "Before")) } th { (tr(lang, "Sau", "After")) } th { (tr(lang, "Thao tác", "Action")) }
+                        } }
+                        tbody { @for c in list { tr data-session=(c.session_id) {
+                            td { (when(labels.get(&c.session_id))) }
+                            td.text { (what(labels.get(&c.session_id))) }
+                            td.text { (people(&c.before)) }
+                            td.text { (people(&c.after)) }
+                            td { a href={ "/planning/runs/" (id) "/sessions/" (c.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
+                        } } }
+                    } }
+                }
             }
-            @if !d.uncovered.is_empty() {
+            @if q.shows("short") && !short.is_empty() {
                 h2 { (tr(lang, "Buổi thiếu người", "Short sessions")) }
                 table #uncovered {
-                    tbody { @for u in &d.uncovered { tr {
+                    tbody { @for u in &short { tr {
                         td { (when(labels.get(&u.session_id))) }
                         td.text { (what(labels.get(&u.session_id))) }
                         td.text {
@@ -354,6 +426,64 @@ pub async fn run(
         script { (PreEscaped(LIVE)) }
     };
     Ok(page(&p, &format!("{} #{id}", tr(lang, "Lượt giải", "Run")), body))
+}
+
+/// The draft's filters: district, person, month, and which part to show.
+fn review_filters(
+    lang: Lang,
+    id: i64,
+    q: &RunQuery,
+    d: &runs::Draft,
+    labels: &HashMap<i64, SessionLabel>,
+    names: &HashMap<i64, String>,
+) -> Markup {
+    let sessions = d
+        .changes
+        .iter()
+        .map(|c| c.session_id)
+        .chain(d.uncovered.iter().map(|u| u.session_id));
+    let mut districts: BTreeMap<i64, &str> = BTreeMap::new();
+    let mut months: BTreeSet<String> = BTreeSet::new();
+    for l in sessions.filter_map(|s| labels.get(&s)) {
+        districts.insert(l.district_id, &l.district);
+        months.insert(month_of(l));
+    }
+    let mut people: Vec<(i64, &str)> = d
+        .changes
+        .iter()
+        .flat_map(|c| c.before.iter().chain(&c.after))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|p| (*p, names.get(p).map_or("?", String::as_str)))
+        .collect();
+    people.sort_by_key(|(_, n)| crate::collation::sort_key(n));
+    let chosen = |v: &Option<String>, value: String| v.as_deref() == Some(value.as_str());
+    html! {
+        form #review method="get" action={ "/planning/runs/" (id) } {
+            label { (tr(lang, "Huyện", "District")) br;
+                select name="district" {
+                    option value="" { (tr(lang, "Tất cả", "All")) }
+                    @for (d, name) in &districts { option value=(d) selected[chosen(&q.district, d.to_string())] { (name) } }
+                } }
+            label { (tr(lang, "Người (những gì thay đổi với họ)", "Person (what changes for them)")) br;
+                select name="person" {
+                    option value="" { (tr(lang, "Tất cả", "All")) }
+                    @for (p, name) in &people { option value=(p) selected[chosen(&q.person, p.to_string())] { (name) } }
+                } }
+            label { (tr(lang, "Tháng", "Month")) br;
+                select name="month" {
+                    option value="" { (tr(lang, "Tất cả", "All")) }
+                    @for m in &months { option value=(m) selected[chosen(&q.month, m.clone())] { (month_words(m)) } }
+                } }
+            label { (tr(lang, "Hiện", "Show")) br;
+                select name="show" {
+                    option value="" { (tr(lang, "Thay đổi và buổi thiếu người", "Changes and short sessions")) }
+                    option value="changed" selected[chosen(&q.show, "changed".into())] { (tr(lang, "Chỉ các thay đổi", "Only changes")) }
+                    option value="short" selected[chosen(&q.show, "short".into())] { (tr(lang, "Chỉ buổi thiếu người", "Only short sessions")) }
+                } }
+            button type="submit" { (tr(lang, "Lọc", "Filter")) }
+        }
+    }
 }
 
 /// Before publishing: what it changes (sessions and people), and the button that does it.

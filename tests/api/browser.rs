@@ -202,7 +202,7 @@ pub(crate) async fn submit(c: &Client, form_css: &str) {
 
 /// Waits on a run page until the run has finished and its draft shows; publishes it.
 pub(crate) async fn publish_when_done(c: &Client) {
-    text(c, "#changes").await;
+    text(c, "#solution").await;
     screenshot(c, "run-finished").await;
     submit(c, "#publish").await;
     text(c, "#summary").await;

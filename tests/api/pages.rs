@@ -348,13 +348,34 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
     assert_eq!(settled(&p.admin, run).await["status"], "finished");
 
     let draft = admin.get(&run_page).await.text;
-    assert!(draft.contains("id=\"changes\"") && draft.contains("data-live=\"no\""));
+    assert!(draft.contains("class=\"changes\" data-month=\"2027-03\"") && draft.contains("data-live=\"no\""));
+    // The review narrows to one person (what changes for them), a district, or the short ones.
+    let theirs = admin.get(&format!("{run_page}?person={}", p.rapporteur)).await.text;
+    assert!(
+        theirs.contains("Lâm Văn Đức") && theirs.matches("<tr data-session=").count() == 1,
+        "{theirs}"
+    );
+    let district = admin
+        .get(&format!("{run_page}?district={}&show=changed", p.w.d1))
+        .await
+        .text;
+    assert_eq!(district.matches("<tr data-session=").count(), 2, "{district}");
+    let none = admin.get(&format!("{run_page}?month=2027-04")).await.text;
+    assert!(none.contains("id=\"shown\">Đang hiện 0 / 3<"), "{none}");
+    assert!(
+        !admin
+            .get(&format!("{run_page}?show=short"))
+            .await
+            .text
+            .contains("class=\"changes\"")
+    );
     assert!(
         draft.contains("Đây là lịch tốt nhất có thể") && !draft.contains("optimal"),
         "the solver's answer in words: {draft}"
     );
+    let rows = draft.split("class=\"changes\"").nth(1).unwrap();
     assert_eq!(
-        draft.matches("Nguyễn Thị Lan").count(),
+        rows.matches("Nguyễn Thị Lan").count(),
         2,
         "both half-days go to Lan: {draft}"
     );
