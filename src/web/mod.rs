@@ -18,6 +18,7 @@ mod plans;
 mod registry;
 mod report_submissions;
 mod requests;
+mod units;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, Request};
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::routes())
         .merge(plan_months::routes())
         .merge(report_submissions::routes())
+        .merge(units::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())

@@ -1199,18 +1199,26 @@ pub async fn registry(State(state): State<AppState>, p: Page, Query(pair): Query
         .collect();
     let admin = p.user.is_admin();
     let cell = |a: i64, b: i64| minutes.get(&(a, b)).map(|m| m.to_string());
+    // Units seated in a district travel as it does: the matrix has the places only.
+    let places: Vec<&District> = names
+        .districts
+        .iter()
+        .filter(|d| d.seat_district_id.is_none())
+        .collect();
     let body = html! {
         @if pair.saved.is_some() { p.ok role="status" { (tr(lang, "Đã lưu thời gian di chuyển.", "Travel times saved.")) } }
         h2 #districts { (tr(lang, "Huyện và thời gian di chuyển (phút)", "Districts and travel times (minutes)")) }
+        p { a href="/registry/units" { (tr(lang, "Đơn vị lập kế hoạch và loại đơn vị (huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy…)",
+            "Units that draft plans and their kinds (district and city committees, Party committees under the province, …)")) } }
         p.muted { (tr(lang, "Hàng: đi từ; cột: đến. Ô trống: chưa có thời gian di chuyển.", "Rows: from; columns: to. A blank cell: no travel time yet.")) }
         div.scroll { table #travel {
             thead { tr {
                 th scope="col" { (tr(lang, "Từ \\ Đến", "From \\ To")) }
-                @for d in &names.districts { th scope="col" { (d.name) } }
+                @for d in &places { th scope="col" { (d.name) } }
             } }
-            tbody { @for a in &names.districts { tr {
+            tbody { @for a in &places { tr {
                 th scope="row" { (a.name) " " span.muted { (a.code) } }
-                @for b in &names.districts { td data-from=(a.id) data-to=(b.id) {
+                @for b in &places { td data-from=(a.id) data-to=(b.id) {
                     @if admin && a.id != b.id {
                         a href={ "/registry?from=" (a.id) "&to=" (b.id) "#travel-edit" } aria-label={ (a.name) " → " (b.name) } {
                             (cell(a.id, b.id).unwrap_or_else(|| tr(lang, "thêm", "add").to_string()))
@@ -1224,9 +1232,9 @@ pub async fn registry(State(state): State<AppState>, p: Page, Query(pair): Query
             form #travel-edit method="post" action="/registry/travel-times" {
                 h3 { (tr(lang, "Sửa một ô (cả hai chiều)", "Edit one cell (both directions)")) }
                 label { (tr(lang, "Huyện A", "District A")) br;
-                    select name="from" required { @for d in &names.districts { option value=(d.id) selected[d.id == from] { (d.name) } } } }
+                    select name="from" required { @for d in &places { option value=(d.id) selected[d.id == from] { (d.name) } } } }
                 label { (tr(lang, "Huyện B", "District B")) br;
-                    select name="to" required { @for d in &names.districts { option value=(d.id) selected[d.id == to] { (d.name) } } } }
+                    select name="to" required { @for d in &places { option value=(d.id) selected[d.id == to] { (d.name) } } } }
                 label { (tr(lang, "Từ A đến B (phút)", "From A to B (minutes)")) br;
                     input type="number" name="there" min="0" max="1440" required value=(cell(from, to).unwrap_or_default()); }
                 label { (tr(lang, "Từ B về A (phút; để trống: giữ nguyên)", "From B to A (minutes; blank: unchanged)")) br;
