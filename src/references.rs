@@ -26,6 +26,7 @@ pub async fn require_ref(c: Conn<'_>, field: &str, table: &'static str, id: i64)
         "district" => ("huyện", "district"),
         "center" => ("trung tâm", "center"),
         "topic" => ("chuyên đề / nghị quyết", "topic"),
+        "unit_kind" => ("loại đơn vị", "unit kind"),
         _ => ("người", "person"),
     };
     Err(ApiError::invalid(

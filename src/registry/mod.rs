@@ -6,6 +6,7 @@ pub mod centers;
 pub mod districts;
 pub mod people;
 pub mod topics;
+pub mod unit_kinds;
 
 use crate::error::{ApiError, Result};
 

@@ -124,8 +124,8 @@ struct Registry {
 
 async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
     let (window_start, window_end) = window.instants();
-    let districts: Vec<(i64, String, String)> = on!(c.reborrow(), |c| {
-        sqlx::query_as("SELECT district_id, code, name FROM district ORDER BY code")
+    let districts: Vec<(i64, String, String, Option<i64>)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT district_id, code, name, seat_district_id FROM district ORDER BY code")
             .fetch_all(&mut *c)
             .await?
     });
@@ -137,9 +137,15 @@ async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
     let known: HashMap<(i64, i64), i64> = travel_rows.into_iter().map(|(a, b, m)| ((a, b), m)).collect();
     let mut travel_minutes: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
     let mut missing = Vec::new();
-    for (a, a_code, a_name) in &districts {
-        for (b, b_code, b_name) in &districts {
-            let minutes = if a == b { Some(0) } else { known.get(&(*a, *b)).copied() };
+    // A unit seated in a district travels as that district does.
+    for (a, a_code, a_name, a_seat) in &districts {
+        for (b, b_code, b_name, b_seat) in &districts {
+            let (from, to) = (a_seat.unwrap_or(*a), b_seat.unwrap_or(*b));
+            let minutes = if from == to {
+                Some(0)
+            } else {
+                known.get(&(from, to)).copied()
+            };
             match minutes {
                 Some(m) => {
                     travel_minutes
@@ -147,7 +153,9 @@ async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
                         .or_default()
                         .insert(b_code.clone(), m);
                 }
-                None => missing.push(format!("{a_name} → {b_name}")),
+                // A missing pair of places is named once, not again for the units seated there.
+                None if a_seat.is_none() && b_seat.is_none() => missing.push(format!("{a_name} → {b_name}")),
+                None => {}
             }
         }
     }
@@ -183,7 +191,7 @@ async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
     Ok(Registry {
         districts: districts
             .into_iter()
-            .map(|(_, id, name)| District { id, name })
+            .map(|(_, id, name, _)| District { id, name })
             .collect(),
         travel_minutes,
         missing,

@@ -19,6 +19,7 @@ mod reference;
 mod registry;
 mod report_submissions;
 mod requests;
+mod units;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, Request};
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::routes())
         .merge(plan_months::routes())
         .merge(report_submissions::routes())
+        .merge(units::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())

@@ -142,7 +142,9 @@ fn render(
     let edit_link = |href: String, name: &str| {
         html! { " " a href=(href) aria-label={ (tr(lang, "Sửa ", "Edit ")) (name) } { (tr(lang, "Sửa", "Edit")) } }
     };
-    let districts: Vec<(String, String)> = r.districts.iter().map(|d| (d.id.to_string(), d.name.clone())).collect();
+    // Units seated in a district travel as it does: the matrix has the places only.
+    let places: Vec<&District> = r.districts.iter().filter(|d| d.seat_district_id.is_none()).collect();
+    let districts: Vec<(String, String)> = places.iter().map(|d| (d.id.to_string(), d.name.clone())).collect();
     let v = &edit.values;
     let (there_invalid, there_by) = described(&edit.errors, "there");
     let (back_invalid, back_by) = described(&edit.errors, "back");
@@ -150,16 +152,18 @@ fn render(
         @if let Some(message) = saved.and_then(|s| saved_message(lang, s)) { p.ok role="status" { (message) } }
         h2 #districts { (tr(lang, "Huyện và thời gian di chuyển (phút)", "Districts and travel times (minutes)")) }
         @if admin { p { a href="/registry/districts/new" { (tr(lang, "+ Thêm huyện", "+ Add a district")) } } }
+        p { a href="/registry/units" { (tr(lang, "Đơn vị lập kế hoạch và loại đơn vị (huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy…)",
+            "Units that draft plans and their kinds (district and city committees, Party committees under the province, …)")) } }
         p.muted { (tr(lang, "Hàng: đi từ; cột: đến. Ô trống: chưa có thời gian di chuyển.", "Rows: from; columns: to. A blank cell: no travel time yet.")) }
         div.scroll tabindex="0" role="region" aria-label=(tr(lang, "Thời gian di chuyển", "Travel times")) { table #travel {
             thead { tr {
                 th scope="col" { (tr(lang, "Từ \\ Đến", "From \\ To")) }
-                @for d in &r.districts { th scope="col" { (d.name) } }
+                @for d in &places { th scope="col" { (d.name) } }
             } }
-            tbody { @for a in &r.districts { tr {
+            tbody { @for a in &places { tr {
                 th scope="row" { (a.name) " " span.muted { (a.code) }
                     @if admin { (edit_link(format!("/registry/districts/{}", a.id), &a.name)) } }
-                @for b in &r.districts { td data-from=(a.id) data-to=(b.id) {
+                @for b in &places { td data-from=(a.id) data-to=(b.id) {
                     @if admin && a.id != b.id {
                         a href={ "/registry?from=" (a.id) "&to=" (b.id) "#travel-edit" } aria-label={ (a.name) " → " (b.name) } {
                             (cell(a.id, b.id).unwrap_or_else(|| tr(lang, "thêm", "add").to_string()))
@@ -594,12 +598,32 @@ async fn save(
     let user = &p.user;
     let result: Result<()> = match kind {
         Kind::District => {
-            let input = DistrictInput { code, name };
             state
                 .db
-                .write(async |c| match id {
-                    None => districts::create(c, user, input).await.map(drop),
-                    Some(id) => districts::update(c, user, id, input).await.map(drop),
+                .write(async |c| {
+                    let mut c = c;
+                    match id {
+                        None => {
+                            let input = DistrictInput {
+                                code,
+                                name,
+                                unit_kind_id: None,
+                                seat_district_id: None,
+                            };
+                            districts::create(c, user, input).await.map(drop)
+                        }
+                        // A unit's kind and seat are kept here and changed on its own page.
+                        Some(id) => {
+                            let before = districts::get(c.reborrow(), id).await?;
+                            let input = DistrictInput {
+                                code,
+                                name,
+                                unit_kind_id: before.unit_kind_id,
+                                seat_district_id: before.seat_district_id,
+                            };
+                            districts::update(c, user, id, input).await.map(drop)
+                        }
+                    }
                 })
                 .await
         }

@@ -28,6 +28,7 @@ mod report_submissions;
 mod reports;
 mod schedule_cli;
 mod scheduling;
+mod units;
 
 /// The PostgreSQL run must really run on PostgreSQL, never quietly on SQLite.
 #[tokio::test]

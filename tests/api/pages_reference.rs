@@ -58,6 +58,38 @@ async fn the_province_sets_up_its_reference_data_from_the_browser() {
     let edit = admin.get(&format!("/registry/districts/{d09}")).await.text;
     assert!(edit.contains("value=\"Huyện Cù Lao Dung mới\""), "{edit}");
 
+    // A unit seated in a district keeps its kind and seat when its name is edited here.
+    let kind = p
+        .admin
+        .post(
+            "/api/v1/unit-kinds",
+            serde_json::json!({"code": "DUTT", "name": "Đảng ủy trực thuộc Tỉnh ủy"}),
+        )
+        .await
+        .ok(201)["id"]
+        .clone();
+    let unit = p
+        .admin
+        .post(
+            "/api/v1/districts",
+            serde_json::json!({"code": "DU-KCQ", "name": "Đảng ủy Khối Cơ quan tỉnh", "unit_kind_id": kind, "seat_district_id": p.w.d1}),
+        )
+        .await
+        .ok(201)["id"]
+        .clone();
+    let renamed_unit = admin
+        .post(
+            &format!("/registry/districts/{unit}"),
+            &[("name", "Đảng ủy Khối các cơ quan tỉnh"), ("code", "DU-KCQ")],
+        )
+        .await;
+    assert_eq!(renamed_unit.status, StatusCode::SEE_OTHER, "{}", renamed_unit.text);
+    let stored = p.admin.get(&format!("/api/v1/districts/{unit}")).await.ok(200).clone();
+    assert_eq!(
+        (stored["unit_kind_id"].clone(), stored["seat_district_id"].clone()),
+        (kind, p.w.d1.into())
+    );
+
     // A center in it, a missing district shown beside the district.
     let no_district = admin
         .post(

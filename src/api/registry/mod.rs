@@ -5,6 +5,7 @@ mod centers;
 mod districts;
 mod people;
 mod topics;
+mod unit_kinds;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -16,4 +17,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(topics::router())
         .merge(people::router())
         .merge(availability::router())
+        .merge(unit_kinds::router())
 }
