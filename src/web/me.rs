@@ -140,7 +140,7 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
         }
         @for ((year, week), list) in &weeks {
             h3 { (tr(lang, "Tuần ", "Week ")) (week) "/" (year) }
-            table.week {
+            div.scroll tabindex="0" { table.week {
                 tbody {
                     @for s in list {
                         @let away_then = away.iter().any(|a| a.covers(s));
@@ -160,7 +160,7 @@ async fn render(state: &AppState, p: &Page, person: i64, notice: Notice) -> Resu
                         }
                     }
                 }
-            }
+            } }
         }
         h2 { (tr(lang, "Lịch trên điện thoại", "Calendar on your phone")) }
         @match &notice {

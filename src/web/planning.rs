@@ -49,7 +49,7 @@ fn broken_table(
     names: &HashMap<i64, String>,
 ) -> Markup {
     html! {
-        table id=(id) {
+        div.scroll tabindex="0" { table id=(id) {
             thead { tr {
                 th { (tr(lang, "Thời gian", "When")) } th { (tr(lang, "Buổi", "Session")) }
                 th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Vi phạm", "Rule broken")) }
@@ -62,7 +62,7 @@ fn broken_table(
                     (match lang { Lang::Vi => &r.detail, Lang::En => &r.detail_en }) br;
                 } }
             } } }
-        }
+        } }
     }
 }
 
@@ -159,7 +159,7 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
             }
         }
         h2 { (tr(lang, "Các lượt giải", "Runs")) }
-        table #runs {
+        div.scroll tabindex="0" { table #runs {
             thead { tr {
                 th { "#" } th { (tr(lang, "Khoảng thời gian", "Period")) } th { (tr(lang, "Trạng thái", "Status")) }
                 th { (tr(lang, "Mục tiêu", "Objective")) } th { (tr(lang, "Người tạo", "By")) }
@@ -171,7 +171,7 @@ pub async fn overview(State(state): State<AppState>, p: Page) -> Result<Markup> 
                 td { @if let Some(x) = r.progress.incumbent { (x) } }
                 td.text { (r.created_by) }
             } } }
-        }
+        } }
     };
     Ok(page(&p, tr(lang, "Lập lịch", "Planning"), body))
 }
@@ -404,7 +404,7 @@ pub async fn run(
             }
             @if q.shows("short") && !short.is_empty() {
                 h2 { (tr(lang, "Buổi thiếu người", "Short sessions")) }
-                table #uncovered {
+                div.scroll tabindex="0" { table #uncovered {
                     tbody { @for u in &short { tr {
                         td { (when(labels.get(&u.session_id))) }
                         td.text { (what(labels.get(&u.session_id))) }
@@ -415,7 +415,7 @@ pub async fn run(
                         }
                         td { a href={ "/planning/runs/" (id) "/sessions/" (u.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
                     } } }
-                }
+                } }
             }
             @if matches!(run.status, RunStatus::Finished | RunStatus::Cancelled) {
                 form #publish method="get" action={ "/planning/runs/" (id) "/publish" } {
@@ -590,7 +590,7 @@ pub async fn session(
         }
         p.muted { (tr(lang, "Những người nhận được buổi này bên cạnh bản nháp đang xem, tốt nhất trước.",
                        "Who could take this session next to the draft under review, best first.")) }
-        table #candidates {
+        div.scroll tabindex="0" { table #candidates {
             thead { tr {
                 th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Đi lại (phút)", "Travel (min)")) }
                 th { (tr(lang, "Số buổi trong tháng", "Sessions this month")) } th { (tr(lang, "Chi phí", "Cost")) } th {}
@@ -622,7 +622,7 @@ pub async fn session(
                     }
                 }
             } } }
-        }
+        } }
         p { a href={ "/planning/runs/" (id) } { (tr(lang, "← Về lượt giải", "← Back to the run")) } }
     };
     Ok(page(
