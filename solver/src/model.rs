@@ -708,7 +708,7 @@ impl<'a> Model<'a> {
         // unit, is its cutoff instead: it searches only for strictly better assignments (the
         // objective is a whole number), prunes against the start from its first node, and a
         // search that ends without finding one proves the start optimal.
-        let cutoff = (self.fixed > 0 && !options.relaxation_only).then(|| start_price - self.constant - 0.5);
+        let cutoff = (self.fixed > 0 && !options.relaxation_only).then_some(start_price - self.constant - 0.5);
         highs.set_option("objective_bound", cutoff.unwrap_or(f64::INFINITY));
         let watcher = Watcher {
             options,
