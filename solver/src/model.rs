@@ -8,9 +8,9 @@
 //! such person's load.
 //! Continuity: in a pair group, c[g] ≥ the group's columns at 1, less one (the column giving
 //! both counts one person, with no linking rows: a third of the year's rows were those). In
-//! other groups, y[p,g] ≥ x[p,s] per person and session (continuous: minimisation drives it to
-//! 0 or 1) and c[g] ≥ Σ_p y[p,g] − 1. In a group of single places, also c[g] ≥ what people who
-//! can hold only one place of it hold, less its other empty places over (places − 1).
+//! other groups, a binary y[p,g] ≥ x[p,s] per person and session, and c[g] ≥ Σ_p y[p,g] − 1.
+//! In a group of single places, also c[g] ≥ what people who can hold only one place of it
+//! hold, less its other empty places over (places − 1).
 //! Rows: Σ_p x[p,s] ≤ needs (which also keeps a pair group's single and both columns from
 //! giving one person a session twice); pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
 //! travel counted (found once for everybody, restricted to each person's eligible sessions);
@@ -19,7 +19,8 @@
 //! outside.
 //! After the LP relaxation, HiGHS searches near a start ([`Model::search_near`]); then binary
 //! columns are fixed by their reduced costs against the best start
-//! ([`Model::fix_by_reduced_cost`]) for the search of the whole model.
+//! ([`Model::fix_by_reduced_cost`]) for the search of the whole model, which looks only for
+//! assignments strictly better than the start: finding none proves the start optimal.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -469,7 +470,10 @@ impl<'a> Model<'a> {
                     }
                 } else {
                     for (q, list) in people {
-                        let (y, _) = add(&mut vars, variable().min(0).max(1), Start::Holds(q, list.clone()));
+                        // Binary, though minimisation alone would make it 0 or 1: HiGHS then
+                        // branches on "p teaches in g" and finds the implications and cliques
+                        // it brings, which proved the shared month twice as fast.
+                        let (y, _) = add(&mut vars, variable().binary(), Start::Holds(q, list.clone()));
                         for s in list {
                             rows.push((columns.x((s, q)) - y).leq(0.0));
                         }
@@ -698,6 +702,14 @@ impl<'a> Model<'a> {
                 .max(0.01)
         });
         highs.set_option("time_limit", left);
+        let start_values = self.start_values(start);
+        let start_price = self.price(&start_values);
+        // With columns fixed HiGHS gets no start (see below), so the start's price, less half a
+        // unit, is its cutoff instead: it searches only for strictly better assignments (the
+        // objective is a whole number), prunes against the start from its first node, and a
+        // search that ends without finding one proves the start optimal.
+        let cutoff = (self.fixed > 0 && !options.relaxation_only).then_some(start_price - self.constant - 0.5);
+        highs.set_option("objective_bound", cutoff.unwrap_or(f64::INFINITY));
         let watcher = Watcher {
             options,
             x_column: &self.columns.pairs,
@@ -710,7 +722,6 @@ impl<'a> Model<'a> {
         // 160 below its price) and prunes on that price: the quarter's search then stopped at
         // once, unproven; without the start, it proves the optimum in 2 s. A start HiGHS
         // refuses only costs time. Either way `start` stands against its answer below.
-        let start_values = self.start_values(start);
         if self.fixed == 0 {
             let _ = highs.try_set_solution(Some(&start_values), None, None, None);
         }
@@ -750,14 +761,29 @@ impl<'a> Model<'a> {
         // solution's (for a start it found feasible, it has reported the value of the start's
         // presolved image instead), so its proof, which is about the value it reports, counts
         // only when the two agree. A search that went without the start may end on worse.
-        let start_price = self.price(&start_values);
         let (pairs, model_objective, proven_optimal) = match has_solution.then(|| self.price(&values)) {
             Some(found) if found < start_price + 0.5 => (
                 chosen_pairs(&self.columns.pairs, &values),
                 found,
                 status == highs::HighsModelStatus::Optimal && (found - reported).abs() < 0.5,
             ),
-            _ => (start.to_vec(), start_price, false),
+            // Under a cutoff, a finished search proves that nothing beats the start, whether
+            // it found nothing (infeasible) or only worse (its heuristics take any solution
+            // first; "optimal" then speaks of that one).
+            _ => (
+                start.to_vec(),
+                start_price,
+                cutoff.is_some()
+                    && matches!(
+                        status,
+                        highs::HighsModelStatus::Optimal | highs::HighsModelStatus::Infeasible
+                    ),
+            ),
+        };
+        let dual_bound = if proven_optimal {
+            model_objective - self.constant
+        } else {
+            dual_bound
         };
         Ok(Outcome {
             pairs,
@@ -1006,6 +1032,43 @@ mod tests {
         assert_eq!(search.pairs, start);
         assert_eq!(search.model_objective, Some(priced as f64));
         assert!(!search.proven_optimal);
+    }
+
+    #[test]
+    fn a_search_that_finds_nothing_better_than_its_start_proves_it_optimal() {
+        let problem = small_problem();
+        let instance = Instance::new(&problem).unwrap();
+        let never = AtomicBool::new(false);
+        let whole = Model::build(&instance)
+            .solve(&improved_greedy(&instance), &options(false, &never))
+            .unwrap();
+        assert!(whole.proven_optimal);
+        let (optimum, price) = (whole.pairs, whole.model_objective.unwrap());
+        assert_eq!(crate::evaluate::terms(&instance, &optimum).total() as f64, price);
+
+        // From the plain model's optimum, with columns fixed: HiGHS looks only for strictly
+        // better assignments (though its heuristics may still come upon another optimum), finds
+        // none, and proves the plain optimum's price.
+        let mut model = Model::build(&instance);
+        model.solve(&optimum, &options(true, &never)).unwrap();
+        assert!(model.fix_by_reduced_cost(price) > 0);
+        let search = model.solve(&optimum, &options(false, &never)).unwrap();
+        assert_eq!((search.model_objective, search.proven_optimal), (Some(price), true));
+        assert_eq!(crate::evaluate::terms(&instance, &search.pairs).total() as f64, price);
+        assert!(
+            search.bound > price - 1.0 && search.bound < price + 1e-6,
+            "{}",
+            search.bound
+        );
+
+        // From a worse start, the same search finds the optimum's price and proves it.
+        let start = improved_greedy(&instance);
+        assert!(crate::evaluate::terms(&instance, &start).total() as f64 > price);
+        let mut model = Model::build(&instance);
+        model.solve(&start, &options(true, &never)).unwrap();
+        model.fix_by_reduced_cost(crate::evaluate::terms(&instance, &start).total() as f64);
+        let search = model.solve(&start, &options(false, &never)).unwrap();
+        assert_eq!((search.model_objective, search.proven_optimal), (Some(price), true));
     }
 
     #[test]
