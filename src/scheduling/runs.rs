@@ -546,11 +546,36 @@ pub async fn change(mut c: Conn<'_>, user: &AuthUser, id: i64, session: i64, peo
     }
     let report = roster_solver::check::check_assignments(&problem, &assignments);
     if !report.is_valid() {
+        // The rules the changed session breaks, by person name and in words; the checker's
+        // own lines stay in `errors` for API clients.
+        let names: HashMap<&str, &str> = problem
+            .people
+            .iter()
+            .map(|p| (p.id.as_str(), p.name.as_str()))
+            .collect();
+        let found = breaches::find(&problem, &assignments, &breaches::Absences::default());
+        let said = |english: bool| {
+            let lines: Vec<String> = found
+                .iter()
+                .filter(|b| b.session == key)
+                .flat_map(|b| {
+                    let name = names.get(b.person.as_str()).copied().unwrap_or(b.person.as_str());
+                    b.rules
+                        .iter()
+                        .map(move |r| format!("{name}: {}", if english { &r.detail_en } else { &r.detail }))
+                })
+                .collect();
+            if lines.is_empty() {
+                report.violations.join("; ")
+            } else {
+                lines.join(" ")
+            }
+        };
         return Err(ApiError::invalid(
             "person_ids",
             "breaks_rule",
-            format!("Thay đổi vi phạm quy tắc: {}", report.violations.join("; ")),
-            format!("The change breaks a rule: {}", report.violations.join("; ")),
+            format!("Không đổi được: {} Hãy chọn người khác trong danh sách.", said(false)),
+            format!("Not changed: {} Choose someone else from the list.", said(true)),
         )
         .with_errors(serde_json::json!(report.violations)));
     }

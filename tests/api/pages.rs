@@ -424,7 +424,11 @@ async fn the_board_plans_reviews_changes_by_hand_publishes_and_replans_from_the_
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(is_page(&refused) && refused.text.contains("BCV01"));
+    assert!(
+        is_page(&refused) && refused.text.contains("Không đổi được: Lâm Văn Đức: ") && !refused.text.contains("BCV01"),
+        "the rule in words, by name: {}",
+        refused.text
+    );
 
     // What publishing changes, shown before it is done.
     // Given by hand, the schedule is no longer the proven best: the page says by how much at

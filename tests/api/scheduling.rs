@@ -244,11 +244,16 @@ async fn manual_changes_keep_the_rules_and_candidates_are_ranked() {
             json!({"person_ids": [p.rapporteur]}),
         )
         .await;
-    let detail = refused.problem(422, "breaks_rule")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(detail.contains("BCV01"), "{detail}");
+    let problem = refused.problem(422, "breaks_rule").clone();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("Lâm Văn Đức: Không còn là giảng viên."),
+        "the rule in words: {problem}"
+    );
+    assert!(
+        problem["errors"].to_string().contains("BCV01"),
+        "the checker's lines: {problem}"
+    );
     let changed = p
         .admin
         .put(
