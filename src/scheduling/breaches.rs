@@ -328,21 +328,23 @@ fn bucket_words(index: usize, when: &str) -> (String, String) {
     }
 }
 
+/// Why a person may not take a session, worded for a registry that changed since publishing
+/// and for a hand change alike ("(còn)": any more).
 fn ineligible(p: &Person, s: &Session) -> BrokenRule {
     let has = |r: Role| p.roles.contains(&r);
     match s.kind {
         SessionKind::Class if !has(Role::LecturerFullTime) && !has(Role::LecturerPartTime) => {
             return rule(
                 "role",
-                "Không còn là giảng viên.".into(),
-                "No longer a lecturer.".into(),
+                "Không (còn) là giảng viên.".into(),
+                "Not a lecturer (any more).".into(),
             );
         }
         SessionKind::Briefing if !has(Role::Rapporteur) => {
             return rule(
                 "role",
-                "Không còn là báo cáo viên.".into(),
-                "No longer a rapporteur.".into(),
+                "Không (còn) là báo cáo viên.".into(),
+                "Not a rapporteur (any more).".into(),
             );
         }
         _ => {}
@@ -350,8 +352,8 @@ fn ineligible(p: &Person, s: &Session) -> BrokenRule {
     if !p.qualifications.contains(&s.qualification) {
         return rule(
             "qualification",
-            "Không còn được giao chuyên đề, nghị quyết của buổi này.".into(),
-            "No longer holds this session's module or resolution.".into(),
+            "Không (còn) được giao chuyên đề, nghị quyết của buổi này.".into(),
+            "Does not (any more) hold this session's module or resolution.".into(),
         );
     }
     if s.min_theory_level

@@ -191,7 +191,7 @@ async fn needs_replanning_lists_every_rule_the_published_schedule_breaks_today()
         .next()
         .unwrap();
     for words in [
-        "Không còn được giao chuyên đề, nghị quyết của buổi này.",
+        "Không (còn) được giao chuyên đề, nghị quyết của buổi này.",
         "Cấp báo cáo viên thấp hơn cấp của hội nghị.",
         "Buổi này không thuộc các buổi trong tuần người này có thể đến.",
     ] {
