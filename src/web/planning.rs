@@ -78,13 +78,24 @@ fn status_label(lang: Lang, status: RunStatus) -> &'static str {
     }
 }
 
-/// Every status's words, for the page's script to show the status as it changes.
-fn status_labels(lang: Lang) -> String {
-    let labels: serde_json::Map<String, serde_json::Value> = RunStatus::ALL
+/// The words the page's script shows as a run goes on: every status's, and each phase's.
+fn live_words(lang: Lang) -> serde_json::Value {
+    let mut words: serde_json::Map<String, serde_json::Value> = RunStatus::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), status_label(lang, *s).into()))
         .collect();
-    serde_json::Value::Object(labels).to_string()
+    for (key, vi, en) in [
+        ("phase_queued", "đang chờ lượt", "waiting its turn"),
+        ("phase_preparing", "đang chuẩn bị dữ liệu", "preparing the data"),
+        (
+            "phase_searching",
+            "đang tìm lịch tốt hơn",
+            "looking for a better schedule",
+        ),
+    ] {
+        words.insert(key.to_string(), tr(lang, vi, en).into());
+    }
+    serde_json::Value::Object(words)
 }
 
 /// What the solver's answer means for the board, in words.
@@ -340,10 +351,7 @@ pub async fn run(
         .filter(|u| person.is_none() && q.keeps(labels.get(&u.session_id)))
         .collect();
     let g = &run.progress;
-    let mut words: serde_json::Value = serde_json::from_str(&status_labels(lang)).expect("labels");
-    words["phase_queued"] = tr(lang, "đang chờ lượt", "waiting its turn").into();
-    words["phase_preparing"] = tr(lang, "đang chuẩn bị dữ liệu", "preparing the data").into();
-    words["phase_searching"] = tr(lang, "đang tìm lịch tốt hơn", "looking for a better schedule").into();
+    let words = live_words(lang);
     let body = html! {
         @if let Some(v) = q.published {
             p.ok role="status" { (tr(lang, "Đã công bố phiên bản ", "Published as version ")) (v) "." }

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use super::Page;
 use super::form::{Values, all_errors, described, field_errors, is_form_error, other_errors, select_field, text_field};
 use super::layout::{page, tr};
-use super::registry::{require_reader, theory_name, topic_kind_name};
+use super::registry::{Names, require_reader, theory_name, topic_kind_name};
 use crate::api::AppState;
 use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::planning::programs::{self, Module, Program, ProgramInput};
-use crate::registry::centers::{self, Center, CenterInput};
+use crate::registry::centers::{self, CenterInput};
 use crate::registry::districts::{self, District, DistrictInput, TravelTime, TravelTimes};
 use crate::registry::topics::{self, Topic, TopicInput};
 use crate::vocab::{CenterKind, TheoryLevel, TopicKind};
@@ -33,40 +33,14 @@ pub fn routes() -> Router<AppState> {
         .route("/registry/{kind}/{id}", get(edit_form).post(update))
 }
 
-/// Everything the reference pages show, loaded together.
-struct Reference {
-    districts: Vec<District>,
-    centers: Vec<Center>,
-    topics: Vec<Topic>,
-    programs: Vec<Program>,
-}
-
-impl Reference {
-    async fn load(state: &AppState) -> Result<Reference> {
-        state
-            .db
-            .read(async |c| {
-                let mut c = c;
-                Ok(Reference {
-                    districts: districts::list(c.reborrow()).await?,
-                    centers: centers::list(c.reborrow()).await?,
-                    topics: topics::list(c.reborrow()).await?,
-                    programs: programs::list(c).await?,
-                })
-            })
-            .await
-    }
-
-    fn district(&self, id: i64) -> &str {
-        self.districts
-            .iter()
-            .find(|d| d.id == id)
-            .map_or("", |d| d.name.as_str())
-    }
-
-    fn topic(&self, id: i64) -> &str {
-        self.topics.iter().find(|t| t.id == id).map_or("", |t| t.name.as_str())
-    }
+/// The travel-time matrix as minutes by (from, to).
+async fn travel_minutes(state: &AppState) -> Result<HashMap<(i64, i64), i32>> {
+    let matrix = state.db.read(async |c| districts::travel_times(c).await).await?;
+    Ok(matrix
+        .entries
+        .iter()
+        .map(|e| ((e.from_district_id, e.to_district_id), e.minutes))
+        .collect())
 }
 
 fn center_kind_name(lang: Lang, k: CenterKind) -> &'static str {
@@ -94,13 +68,9 @@ struct TravelEdit {
 
 pub async fn overview(State(state): State<AppState>, p: Page, Query(q): Query<OverviewQuery>) -> Result<Markup> {
     require_reader(&p)?;
-    let reference = Reference::load(&state).await?;
-    let matrix = state.db.read(async |c| districts::travel_times(c).await).await?;
-    let minutes: HashMap<(i64, i64), i32> = matrix
-        .entries
-        .iter()
-        .map(|e| ((e.from_district_id, e.to_district_id), e.minutes))
-        .collect();
+    let names = Names::load(&state).await?;
+    let programs = state.db.read(async |c| programs::list(c).await).await?;
+    let minutes = travel_minutes(&state).await?;
     let mut values = Values::default();
     if let (Some(from), Some(to)) = (q.from, q.to) {
         values.set("from", from.to_string());
@@ -115,7 +85,7 @@ pub async fn overview(State(state): State<AppState>, p: Page, Query(q): Query<Ov
         values,
         errors: Vec::new(),
     };
-    Ok(render(&p, &reference, &minutes, &edit, q.saved.as_deref()))
+    Ok(render(&p, &names, &programs, &minutes, &edit, q.saved.as_deref()))
 }
 
 fn saved_message(lang: Lang, what: &str) -> Option<&'static str> {
@@ -131,7 +101,8 @@ fn saved_message(lang: Lang, what: &str) -> Option<&'static str> {
 
 fn render(
     p: &Page,
-    r: &Reference,
+    r: &Names,
+    programs: &[Program],
     minutes: &HashMap<(i64, i64), i32>,
     edit: &TravelEdit,
     saved: Option<&str>,
@@ -200,7 +171,7 @@ fn render(
                 td { (c.name) " " span.muted { (c.code) }
                     @if admin { (edit_link(format!("/registry/centers/{}", c.id), &c.name)) } }
                 td.text { (center_kind_name(lang, c.kind)) }
-                td.text { (r.district(c.district_id)) }
+                td.text { (r.district(Some(c.district_id))) }
                 td.text { (c.contact.as_deref().unwrap_or("—")) }
             } } }
         } }
@@ -220,7 +191,7 @@ fn render(
         }
         h2 #programs { (tr(lang, "Chương trình", "Programs")) }
         @if admin { p { a href="/registry/programs/new" { (tr(lang, "+ Thêm chương trình", "+ Add a program")) } } }
-        @for prog in &r.programs {
+        @for prog in programs {
             h3 { (prog.name) " " span.muted { (prog.code) } }
             div.scroll tabindex="0" { table {
                 thead { tr {
@@ -229,7 +200,7 @@ fn render(
                 } }
                 tbody { @for (i, m) in prog.modules.iter().enumerate() { tr {
                     td { (i + 1) }
-                    td.text { (r.topic(m.topic_id)) }
+                    td.text { (r.topic(m.topic_id).map_or("", |t| t.name.as_str())) }
                     td { (m.half_days) }
                     td.text { @if let Some(l) = m.min_theory_level { (theory_name(lang, l)) } @else { "—" } }
                 } } }
@@ -301,17 +272,13 @@ pub async fn set_travel_time(
             Err(e) => return Err(e),
         }
     }
-    let reference = Reference::load(&state).await?;
-    let matrix = state.db.read(async |c| districts::travel_times(c).await).await?;
-    let minutes = matrix
-        .entries
-        .iter()
-        .map(|e| ((e.from_district_id, e.to_district_id), e.minutes))
-        .collect();
+    let names = Names::load(&state).await?;
+    let programs = state.db.read(async |c| programs::list(c).await).await?;
+    let minutes = travel_minutes(&state).await?;
     let edit = TravelEdit { values, errors };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        render(&p, &reference, &minutes, &edit, None),
+        render(&p, &names, &programs, &minutes, &edit, None),
     )
         .into_response())
 }
@@ -417,7 +384,7 @@ async fn on_record(state: &AppState, kind: Kind, id: i64) -> Result<Values> {
 /// Blank module rows a program form offers beyond those filled in.
 const SPARE_MODULE_ROWS: usize = 4;
 
-fn form(lang: Lang, kind: Kind, action: &str, v: &Values, errors: &[ApiError], r: &Reference) -> Markup {
+fn form(lang: Lang, kind: Kind, action: &str, v: &Values, errors: &[ApiError], r: &Names) -> Markup {
     let text = |field: &str, label: &str, required: bool| text_field(lang, v, errors, field, label, "text", required);
     let code_label = tr(
         lang,
@@ -456,7 +423,7 @@ fn form(lang: Lang, kind: Kind, action: &str, v: &Values, errors: &[ApiError], r
 }
 
 /// The program's modules in teaching order: a row each, and spare rows for more.
-fn module_rows(lang: Lang, v: &Values, errors: &[ApiError], r: &Reference) -> Markup {
+fn module_rows(lang: Lang, v: &Values, errors: &[ApiError], r: &Names) -> Markup {
     let filled = v.all("topic_id").len();
     let at = |field: &str, i: usize| v.all(field).get(i).map_or("", |x| x.trim());
     let modules: Vec<&Topic> = r.topics.iter().filter(|t| t.kind == TopicKind::Module).collect();
@@ -540,9 +507,9 @@ fn modules_of(v: &Values, errors: &mut Vec<ApiError>) -> (Values, Vec<Module>) {
 pub async fn new_form(State(state): State<AppState>, p: Page, ApiPath(kind): ApiPath<String>) -> Result<Markup> {
     p.user.require_admin()?;
     let kind = Kind::parse(&kind)?;
-    let reference = Reference::load(&state).await?;
+    let names = Names::load(&state).await?;
     let action = format!("/registry/{}/new", kind.path());
-    let body = form(p.lang, kind, &action, &Values::default(), &[], &reference);
+    let body = form(p.lang, kind, &action, &Values::default(), &[], &names);
     Ok(page(&p, kind.title(p.lang, true), body))
 }
 
@@ -554,9 +521,9 @@ pub async fn edit_form(
     p.user.require_admin()?;
     let kind = Kind::parse(&kind)?;
     let values = on_record(&state, kind, id).await?;
-    let reference = Reference::load(&state).await?;
+    let names = Names::load(&state).await?;
     let action = format!("/registry/{}/{id}", kind.path());
-    let body = form(p.lang, kind, &action, &values, &[], &reference);
+    let body = form(p.lang, kind, &action, &values, &[], &names);
     Ok(page(&p, kind.title(p.lang, false), body))
 }
 
@@ -696,7 +663,7 @@ async fn save(
         Err(e) if is_form_error(&e) => errors = all_errors(e),
         Err(e) => return Err(e),
     }
-    let reference = Reference::load(state).await?;
+    let names = Names::load(state).await?;
     let lang = p.lang;
     let action = match id {
         None => format!("/registry/{}/new", kind.path()),
@@ -704,7 +671,7 @@ async fn save(
     };
     let body = html! {
         p.error role="alert" { (tr(lang, "Chưa lưu: hãy sửa các ô được đánh dấu bên dưới rồi lưu lại.", "Not saved: correct the marked fields below, then save again.")) }
-        (form(lang, kind, &action, &values, &errors, &reference))
+        (form(lang, kind, &action, &values, &errors, &names))
     };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -131,25 +131,28 @@ pub(super) fn topic_kind_name(lang: Lang, k: TopicKind) -> &'static str {
 }
 
 /// The names the pages show instead of ids.
-struct Names {
-    districts: Vec<District>,
-    centers: Vec<Center>,
-    topics: Vec<Topic>,
+pub(super) struct Names {
+    pub(super) districts: Vec<District>,
+    pub(super) centers: Vec<Center>,
+    pub(super) topics: Vec<Topic>,
 }
 
 impl Names {
-    async fn load(state: &AppState) -> Result<Names> {
-        let districts = state.db.read(async |c| districts::list(c).await).await?;
-        let centers = state.db.read(async |c| centers::list(c).await).await?;
-        let topics = state.db.read(async |c| topics::list(c).await).await?;
-        Ok(Names {
-            districts,
-            centers,
-            topics,
-        })
+    pub(super) async fn load(state: &AppState) -> Result<Names> {
+        state
+            .db
+            .read(async |c| {
+                let mut c = c;
+                Ok(Names {
+                    districts: districts::list(c.reborrow()).await?,
+                    centers: centers::list(c.reborrow()).await?,
+                    topics: topics::list(c).await?,
+                })
+            })
+            .await
     }
 
-    fn district(&self, id: Option<i64>) -> &str {
+    pub(super) fn district(&self, id: Option<i64>) -> &str {
         id.and_then(|id| self.districts.iter().find(|d| d.id == id))
             .map_or("", |d| d.name.as_str())
     }
@@ -159,7 +162,7 @@ impl Names {
             .map_or("", |c| c.name.as_str())
     }
 
-    fn topic(&self, id: i64) -> Option<&Topic> {
+    pub(super) fn topic(&self, id: i64) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)
     }
 }
