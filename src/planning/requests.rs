@@ -218,10 +218,10 @@ pub async fn get(c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRequest> 
 /// Checks and stores a center's request (the API, and the center's page).
 pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Result<ClassRequest> {
     let venue = valid_name("venue", &body.venue)?;
-    type Planned = (i64, i64, String, i32, i64, String);
+    type Planned = (i64, i64, String, i32, i64, String, bool);
     let planned: Option<Planned> = on!(c.reborrow(), |c| {
         sqlx::query_as(
-            "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id, k.months \
+            "SELECT k.center_id, c.district_id, p.status, p.year, k.program_id, k.months, c.active \
              FROM planned_class k JOIN plan p ON p.plan_id = k.plan_id JOIN center c ON c.center_id = k.center_id \
              WHERE k.planned_class_id = $1",
         )
@@ -237,7 +237,7 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Res
             "This class is not in a plan the Party committee approved; classes outside an approved plan are not considered.",
         )
     };
-    let Some((center_id, center_district, plan_status, year, program_id, months)) = planned else {
+    let Some((center_id, center_district, plan_status, year, program_id, months, center_active)) = planned else {
         return Err(not_planned());
     };
     let allowed = match user.scope {
@@ -250,6 +250,14 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Res
     }
     if plan_status != PlanStatus::Approved.as_str() {
         return Err(not_planned());
+    }
+    if !center_active {
+        return Err(ApiError::invalid(
+            "planned_class_id",
+            "center_closed",
+            "Trung tâm của lớp này đã ngừng hoạt động nên không nhận đề nghị mới; hãy liên hệ Ban Tuyên giáo Tỉnh ủy.",
+            "This class's center has closed and takes no new requests; contact the province's Propaganda Board.",
+        ));
     }
     let pending: bool = on!(c.reborrow(), |c| {
         sqlx::query_scalar(

@@ -23,6 +23,14 @@ pub struct CenterInput {
     /// calendar feeds.
     #[serde(default)]
     pub contact: Option<String>,
+    /// False once the center no longer operates: it takes no new requests, and the published
+    /// sessions of its classes are listed for re-planning. True when left out.
+    #[serde(default = "operating")]
+    pub active: bool,
+}
+
+fn operating() -> bool {
+    true
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,6 +41,7 @@ pub struct Center {
     pub kind: CenterKind,
     pub district_id: i64,
     pub contact: Option<String>,
+    pub active: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -43,6 +52,7 @@ struct CenterRow {
     kind: String,
     district_id: i64,
     contact: Option<String>,
+    active: bool,
 }
 
 impl CenterRow {
@@ -55,11 +65,12 @@ impl CenterRow {
             kind,
             district_id: self.district_id,
             contact: self.contact,
+            active: self.active,
         })
     }
 }
 
-const COLUMNS: &str = "center_id, code, name, kind, district_id, contact";
+const COLUMNS: &str = "center_id, code, name, kind, district_id, contact, active";
 
 /// All centers, by code.
 pub async fn list(c: Conn<'_>) -> Result<Vec<Center>> {
@@ -158,13 +169,14 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: CenterInput) -> Resu
     let t = now();
     let row: CenterRow = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO center (code, name, kind, district_id, contact, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
+            "INSERT INTO center (code, name, kind, district_id, contact, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
         )))
         .bind(&code)
         .bind(&name)
         .bind(body.kind.as_str())
         .bind(body.district_id)
         .bind(&contact)
+        .bind(body.active)
         .bind(t)
         .fetch_one(&mut *c)
         .await?
@@ -191,13 +203,14 @@ pub async fn update(mut c: Conn<'_>, user: &AuthUser, id: i64, body: CenterInput
     require_members_in(c.reborrow(), id, &body).await?;
     let row: CenterRow = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, contact = $5, updated_at = $6 WHERE center_id = $7 RETURNING {COLUMNS}"
+            "UPDATE center SET code = $1, name = $2, kind = $3, district_id = $4, contact = $5, active = $6, updated_at = $7 WHERE center_id = $8 RETURNING {COLUMNS}"
         )))
         .bind(&code)
         .bind(&name)
         .bind(body.kind.as_str())
         .bind(body.district_id)
         .bind(&contact)
+        .bind(body.active)
         .bind(now())
         .bind(id)
         .fetch_one(&mut *c)

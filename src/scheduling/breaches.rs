@@ -14,12 +14,15 @@ use crate::error::Result;
 use crate::on;
 use crate::time::local;
 
-/// What the registry knows beyond the problem: who is deactivated, and who is on leave when
-/// (the problem merges leave with the weekly half-days).
+/// What the registry knows beyond the problem: who is deactivated, who is on leave when (the
+/// problem merges leave with the weekly half-days), and which sessions belong to a center
+/// that no longer operates.
 #[derive(Debug, Default)]
 pub struct Absences {
     pub inactive: HashSet<String>,
     pub leave: HashMap<String, Vec<Period>>,
+    /// Session key → the closed center's name.
+    pub closed_centers: HashMap<String, String>,
 }
 
 /// One rule a published assignment breaks.
@@ -27,7 +30,7 @@ pub struct Absences {
 pub struct BrokenRule {
     /// `inactive`, `unavailable` (leave, illness or a trip), `weekly_half_days`, `role`,
     /// `qualification`, `theory_level`, `rapporteur_level`, `language`, `not_in_registry`,
-    /// `overlap_or_travel`, `cap` or `too_many_people`.
+    /// `overlap_or_travel`, `cap`, `too_many_people` or `center_closed`.
     pub code: String,
     /// The rule in words (Vietnamese).
     pub detail: String,
@@ -282,6 +285,19 @@ pub fn find(problem: &Problem, pairs: &[Pair], absences: &Absences) -> Vec<Breac
                 }
             }
             None => tracing::warn!(violation = %v, "a checker violation not read back"),
+        }
+    }
+    for pair in pairs {
+        if let Some(center) = absences.closed_centers.get(&pair.session) {
+            add(
+                &pair.session,
+                &pair.person,
+                rule(
+                    "center_closed",
+                    format!("{center} đã ngừng hoạt động; lớp cần nơi học khác."),
+                    format!("{center} has closed; the class needs another place."),
+                ),
+            );
         }
     }
     found

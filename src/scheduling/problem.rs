@@ -93,6 +93,8 @@ struct SessionRow {
     min_rapporteur_level: Option<String>,
     language: Option<String>,
     language_required: bool,
+    /// The name of the class's center, when it no longer operates.
+    closed_center: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -163,8 +165,11 @@ async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
         sqlx::query_as(
             "SELECT s.session_id, s.class_id, s.module_position, t.code AS topic, d.code AS district, s.district_id, \
              s.starts_at, s.ends_at, CAST(s.needs AS BIGINT) AS needs, s.min_theory_level, s.min_rapporteur_level, \
-             s.language, s.language_required \
+             s.language, s.language_required, CASE WHEN ce.active THEN NULL ELSE ce.name END AS closed_center \
              FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
+             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
+             LEFT JOIN planned_class k ON k.planned_class_id = cc.planned_class_id \
+             LEFT JOIN center ce ON ce.center_id = k.center_id \
              WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.session_id",
         )
         .bind(window_start)
@@ -187,7 +192,11 @@ async fn registry(mut c: Conn<'_>, window: &Scope) -> Result<Registry> {
     for (s, p) in current {
         held.entry(s).or_default().push(p);
     }
-    let (people, absences) = people(c, window_start, window_end).await?;
+    let (people, mut absences) = people(c, window_start, window_end).await?;
+    absences.closed_centers = rows
+        .iter()
+        .filter_map(|r| Some((session_key(r.session_id), r.closed_center.clone()?)))
+        .collect();
     Ok(Registry {
         districts: districts
             .into_iter()
@@ -290,7 +299,9 @@ pub async fn build(mut c: Conn<'_>, scope: &Scope, time_limit_seconds: f64) -> R
     let mut held = Vec::new();
     for r in &reg.rows {
         let holders = reg.held.get(&r.session_id).map(Vec::as_slice).unwrap_or_default();
-        if in_scope(r) {
+        // A session of a closed center is not staffed; its published holders are held like
+        // those outside the run, to be set aside below as breaking a rule.
+        if in_scope(r) && r.closed_center.is_none() {
             previous.extend(holders.iter().map(|p| pair(r.session_id, p)));
             pinned.extend(
                 pins.iter()

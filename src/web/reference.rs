@@ -172,7 +172,8 @@ fn render(
                     @if admin { (edit_link(format!("/registry/centers/{}", c.id), &c.name)) } }
                 td.text { (center_kind_name(lang, c.kind)) }
                 td.text { (r.district(Some(c.district_id))) }
-                td.text { (c.contact.as_deref().unwrap_or("—")) }
+                td.text { (c.contact.as_deref().unwrap_or("—"))
+                    @if !c.active { br; strong { (tr(lang, "Ngừng hoạt động", "Closed")) } } }
             } } }
         } }
         h2 #topics { (tr(lang, "Chuyên đề và nghị quyết", "Modules and resolutions")) }
@@ -368,6 +369,7 @@ async fn on_record(state: &AppState, kind: Kind, id: i64) -> Result<Values> {
             v.set("kind", c.kind.as_str().to_string());
             v.set("district_id", c.district_id.to_string());
             v.set("contact", c.contact.unwrap_or_default());
+            v.set("active", if c.active { "yes" } else { "no" }.to_string());
         }
         Kind::Topic => {
             let t = state.db.read(async |c| topics::get(c, id).await).await?;
@@ -393,7 +395,7 @@ fn form(lang: Lang, kind: Kind, action: &str, v: &Values, errors: &[ApiError], r
     );
     let fields = match kind {
         Kind::District => vec!["code", "name"],
-        Kind::Center => vec!["code", "name", "kind", "district_id", "contact"],
+        Kind::Center => vec!["code", "name", "kind", "district_id", "contact", "active"],
         Kind::Topic => vec!["code", "name", "kind"],
         Kind::Program => vec!["code", "name", "modules"],
     };
@@ -410,6 +412,10 @@ fn form(lang: Lang, kind: Kind, action: &str, v: &Values, errors: &[ApiError], r
                     (select_field(lang, v, errors, "district_id", tr(lang, "Huyện", "District"),
                         &r.districts.iter().map(|d| (d.id.to_string(), d.name.clone())).collect::<Vec<_>>()))
                     (text("contact", tr(lang, "Liên hệ (người và số điện thoại; hiện trong lịch)", "Contact (whom to call; shown in calendars)"), false))
+                    (select_field(lang, v, errors, "active", tr(lang, "Tình trạng", "Status"), &[
+                        ("yes".to_string(), tr(lang, "Đang hoạt động", "Operating").to_string()),
+                        ("no".to_string(), tr(lang, "Ngừng hoạt động (không nhận đề nghị mới; các buổi đã công bố được đưa ra để xếp lại)", "Closed (no new requests; its published sessions are listed for re-planning)").to_string()),
+                    ]))
                 },
                 Kind::Topic => {
                     (select_field(lang, v, errors, "kind", tr(lang, "Loại", "Kind"),
@@ -509,7 +515,9 @@ pub async fn new_form(State(state): State<AppState>, p: Page, ApiPath(kind): Api
     let kind = Kind::parse(&kind)?;
     let names = Names::load(&state).await?;
     let action = format!("/registry/{}/new", kind.path());
-    let body = form(p.lang, kind, &action, &Values::default(), &[], &names);
+    let mut values = Values::default();
+    values.set("active", "yes".to_string());
+    let body = form(p.lang, kind, &action, &values, &[], &names);
     Ok(page(&p, kind.title(p.lang, true), body))
 }
 
@@ -606,6 +614,7 @@ async fn save(
                         kind,
                         district_id,
                         contact,
+                        active: values.get("active") != "no",
                     };
                     state
                         .db

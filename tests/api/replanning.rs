@@ -198,3 +198,75 @@ async fn needs_replanning_lists_every_rule_the_published_schedule_breaks_today()
         assert!(table.contains(words), "{words}: {table}");
     }
 }
+
+/// A center that closes takes no new requests; its published sessions are listed for
+/// re-planning with the rule in words, and a run leaves them unstaffed instead of refusing.
+#[tokio::test]
+async fn a_closed_centers_published_sessions_are_listed_and_it_takes_no_new_requests() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    let (request, planned) = sessions(&app, &p).await;
+    publish_march(&p.admin, None).await;
+    let center = format!("/api/v1/centers/{}", p.w.center1);
+    let mut body = p.admin.get(&center).await.ok(200).clone();
+    assert_eq!(body["active"], true);
+    body.as_object_mut().unwrap().remove("id");
+    body["active"] = json!(false);
+    p.admin.put(&center, body).await.ok(200);
+
+    let broken = p
+        .admin
+        .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
+        .await
+        .ok(200)
+        .clone();
+    let codes: Vec<Vec<String>> = rules(&broken).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(
+        codes,
+        [vec!["center_closed".to_string()], vec!["center_closed".to_string()]],
+        "{broken}"
+    );
+    assert_eq!(
+        broken[0]["rules"][0]["detail"],
+        "Trung tâm Chính trị thành phố Sóc Trăng đã ngừng hoạt động; lớp cần nơi học khác."
+    );
+
+    // A run over March stages nobody on the closed center's sessions, and says why.
+    let run = start_run(&p.admin, json!({"from": "2027-03-01", "to": "2027-03-31"})).await;
+    let done = settled(&p.admin, run).await;
+    assert_eq!(done["status"], "finished", "{done}");
+    assert_eq!(rules(&done["set_aside"]).len(), 2, "{done}");
+    let draft = &done["draft"]["assignments"];
+    let class_sessions: Vec<i64> = broken
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["session_id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        draft
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| !class_sessions.contains(&a["session_id"].as_i64().unwrap())),
+        "{draft}"
+    );
+
+    // Its classes can no longer be requested.
+    p.admin
+        .post(
+            &format!("/api/v1/requests/{request}/reject"),
+            json!({"reason": "Trung tâm đóng cửa"}),
+        )
+        .await;
+    let coordinator = app
+        .account("ttct.soctrang2", UserRole::CenterCoordinator, Some(p.w.center1))
+        .await;
+    coordinator
+        .post(
+            "/api/v1/requests",
+            crate::planning::request_body(planned, &[("2027-03-08", "morning"), ("2027-03-08", "afternoon")]),
+        )
+        .await
+        .problem(422, "center_closed");
+}
