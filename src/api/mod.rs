@@ -81,7 +81,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { axum::Json(document.as_ref().clone()) }),
         )
         .merge(Scalar::with_url("/api/docs", api))
-        .merge(crate::web::router())
+        .merge(crate::web::router(state.clone()))
         .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

@@ -15,6 +15,8 @@ use rand::{RngExt, SeedableRng};
 pub struct DemoDistrict {
     pub code: String,
     pub name: String,
+    /// Its unit type in running text: "huyện", "thị xã" or "thành phố".
+    pub unit: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,6 +294,7 @@ pub fn province(seed: u64) -> DemoProvince {
         .map(|i| DemoDistrict {
             code: format!("D{:02}", i + 1),
             name: DISTRICTS[i].0.into(),
+            unit: DISTRICTS[i].1,
         })
         .collect();
     let mut centers: Vec<DemoCenter> = (0..DISTRICTS.len())

@@ -17,8 +17,9 @@ use crate::error::ApiError;
 use crate::on;
 use crate::registry::PersonInput;
 use crate::registry::availability::{self, UnavailabilityInput};
+use crate::registry::letterheads::{self, LetterheadInput};
 use crate::registry::people::{self, HalfDaySlot};
-use crate::registry::{centers, districts, topics};
+use crate::registry::{centers, districts, topics, unit_kinds};
 use crate::time::ZONE;
 use crate::vocab::{Gender, HalfDay, RapporteurLevel, Role, TheoryLevel, UserRole, Weekday};
 
@@ -29,6 +30,20 @@ const SEED: u64 = 2026;
 pub const DEMO_PASSWORD: &str = "roster-demo";
 /// The center of the demo coordinator's account: Trung tâm Chính trị thị xã Vĩnh Châu.
 const DEMO_CENTER: usize = 9;
+
+/// The kinds of unit that plan: code, name, and the unit type of the districts of that kind.
+const UNIT_KINDS: [(&str, &str, &str); 4] = [
+    ("HU", "Huyện ủy", "huyện"),
+    ("TXU", "Thị ủy", "thị xã"),
+    ("TPU", "Thành ủy", "thành phố"),
+    ("DUTT", "Đảng ủy trực thuộc Tỉnh ủy", ""),
+];
+const COMMITTEE_KIND: usize = 3;
+/// The Party committees directly under the province that the demo plans for.
+const PARTY_COMMITTEES: [(&str, &str); 2] = [
+    ("DU-KCQDN", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"),
+    ("DU-QS", "Đảng ủy Quân sự tỉnh"),
+];
 
 /// A demo login: username, password, and what the account may do.
 pub type Login = (String, String, String);
@@ -56,9 +71,16 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     let today = t.with_timezone(&ZONE).date_naive();
     let demo = AuthUser::system("demo");
     // The registry through its own functions, as the API writes it (each write audited).
+    let mut kind_ids = Vec::new();
+    for (code, name, _) in UNIT_KINDS {
+        let input = from_json(json!({"code": code, "name": name}))?;
+        let created = unit_kinds::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
+        kind_ids.push(created.id);
+    }
     let mut district_ids = Vec::new();
     for d in &p.districts {
-        let input = from_json(json!({"code": d.code, "name": d.name}))?;
+        let kind = UNIT_KINDS.iter().position(|k| k.2 == d.unit).map(|i| kind_ids[i]);
+        let input = from_json(json!({"code": d.code, "name": d.name, "unit_kind_id": kind}))?;
         let created = districts::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
         district_ids.push(id_of(&created)?);
     }
@@ -73,6 +95,16 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     districts::set_travel_times(tx.conn(), &demo, from_json(json!({ "entries": entries }))?)
         .await
         .map_err(demo_error)?;
+    // The Party committees under the province, seated in the provincial capital.
+    let mut committee_ids = Vec::new();
+    for (code, name) in PARTY_COMMITTEES {
+        let input = from_json(
+            json!({"code": code, "name": name, "unit_kind_id": kind_ids[COMMITTEE_KIND],
+            "seat_district_id": district_ids[0]}),
+        )?;
+        let created = districts::create(tx.conn(), &demo, input).await.map_err(demo_error)?;
+        committee_ids.push(id_of(&created)?);
+    }
     let mut center_ids = Vec::new();
     for center in &p.centers {
         let kind = if center.provincial_school {
@@ -163,7 +195,16 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             .map_err(demo_error)?;
     }
 
-    // The coming year's plans, classes and briefings.
+    letterheads(tx.conn(), &demo, &p, &district_ids, &committee_ids).await?;
+
+    // The coming year's plans, classes and briefings; the Party committees' classes meet at
+    // the provincial school.
+    let school_id = p
+        .centers
+        .iter()
+        .position(|c| c.provincial_school)
+        .map(|i| center_ids[i])
+        .ok_or_else(|| anyhow::anyhow!("the demo province has no provincial school"))?;
     let centers: Vec<planning::Center> = p
         .centers
         .iter()
@@ -175,7 +216,9 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             // The demo coordinator's center (`ttct.vinhchau`) has classes left to request.
             unrequested: if i == DEMO_CENTER { 2 } else { 0 },
             district_id: district_ids[center.district],
-            name: &center.name,
+            venue: format!("Hội trường {}", center.name),
+            conference_venue: "Hội trường Huyện ủy",
+            classes: &planning::CLASSES,
             khmer: p
                 .people
                 .iter()
@@ -184,6 +227,20 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
                 * 4
                 > p.people.iter().filter(|x| x.home_district == center.district).count(),
         })
+        .chain(
+            PARTY_COMMITTEES
+                .iter()
+                .zip(&committee_ids)
+                .map(|((_, name), &id)| planning::Center {
+                    id: school_id,
+                    unrequested: 0,
+                    district_id: id,
+                    venue: format!("Hội trường {name}"),
+                    conference_venue: "Hội trường Trường Chính trị tỉnh",
+                    classes: &planning::COMMITTEE_CLASSES,
+                    khmer: false,
+                }),
+        )
         .collect();
     let topics: Vec<(i64, &str, bool)> = p
         .topics
@@ -213,6 +270,14 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
             "Ban Tuyên giáo Huyện ủy Trần Đề",
             UserRole::DistrictBoard,
             Some(district_ids[10]),
+            None,
+            None,
+        ),
+        (
+            "du.quansu",
+            "Ban Tuyên giáo Đảng ủy Quân sự tỉnh",
+            UserRole::DistrictBoard,
+            Some(committee_ids[1]),
             None,
             None,
         ),
@@ -269,6 +334,72 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<Login>> {
     .await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// The letterheads of the province board and of every unit's board, as the seed's own plan
+/// ends; a district's signer is one of its people.
+async fn letterheads(
+    mut c: crate::db::Conn<'_>,
+    demo: &AuthUser,
+    p: &data::DemoProvince,
+    district_ids: &[i64],
+    committee_ids: &[i64],
+) -> anyhow::Result<()> {
+    let upper = |s: &str| s.to_uppercase();
+    let mut heads = vec![LetterheadInput {
+        district_id: None,
+        committee: upper(&format!("Tỉnh ủy {}", p.name)),
+        board: "BAN TUYÊN GIÁO".into(),
+        place: p.name.clone(),
+        recipients: [
+            "Thường trực Tỉnh ủy (b/c)",
+            "Lãnh đạo Ban",
+            "BTG, TTCT các huyện, thành phố",
+            "Các Đảng ủy trực thuộc Tỉnh ủy",
+            "Lưu VPTU, BTGTU",
+        ]
+        .map(String::from)
+        .to_vec(),
+        signer_authority: "K/T TRƯỞNG BAN".into(),
+        signer_title: "PHÓ TRƯỞNG BAN THƯỜNG TRỰC".into(),
+        signer_name: p.people[0].full_name.clone(),
+    }];
+    for (i, d) in p.districts.iter().enumerate() {
+        let place: String = d.name.chars().skip(d.unit.chars().count() + 1).collect();
+        let committee = UNIT_KINDS.iter().find(|k| k.2 == d.unit).map_or("", |k| k.1);
+        let signer = p.people.iter().find(|x| x.home_district == i).unwrap_or(&p.people[0]);
+        heads.push(LetterheadInput {
+            district_id: Some(district_ids[i]),
+            committee: upper(&format!("{committee} {place}")),
+            board: "BAN TUYÊN GIÁO".into(),
+            place: place.clone(),
+            recipients: vec![
+                "Ban Tuyên giáo Tỉnh ủy (b/c)".into(),
+                format!("Thường trực {committee} (b/c)"),
+                format!("Trung tâm Chính trị {} {place}", d.unit),
+                "Lưu VT".into(),
+            ],
+            signer_authority: String::new(),
+            signer_title: "TRƯỞNG BAN".into(),
+            signer_name: signer.full_name.clone(),
+        });
+    }
+    for ((_, name), &id) in PARTY_COMMITTEES.iter().zip(committee_ids) {
+        heads.push(LetterheadInput {
+            district_id: Some(id),
+            committee: upper(name),
+            board: "BAN TUYÊN GIÁO".into(),
+            place: p.name.clone(),
+            recipients: vec!["Ban Tuyên giáo Tỉnh ủy (b/c)".into(), "Lưu VT".into()],
+            signer_authority: String::new(),
+            signer_title: "TRƯỞNG BAN".into(),
+            signer_name: p.people[1].full_name.clone(),
+        });
+    }
+    for head in heads {
+        letterheads::set(c.reborrow(), demo, head).await.map_err(demo_error)?;
+    }
+    Ok(())
 }
 
 /// An input of the registry, built as the API receives it.

@@ -29,14 +29,19 @@ const PROGRAMS: [(&str, &str, &str, u32, Option<TheoryLevel>); 3] = [
 
 /// Classes of each district center in the year, by program: two of the first, three of the
 /// others.
-const CLASSES: [usize; 8] = [0, 1, 2, 0, 1, 2, 1, 2];
+pub const CLASSES: [usize; 8] = [0, 1, 2, 0, 1, 2, 1, 2];
+/// Classes of a Party committee under the province, at the provincial school: one for new
+/// Party members, one on the Party.
+pub const COMMITTEE_CLASSES: [usize; 2] = [1, 2];
 
-/// A district center: its id, its district's id, its name, and whether its audiences speak
-/// Khmer.
+/// A unit's plan: the center its classes are given to, the unit, where its classes and
+/// conferences meet, which classes (by program), and whether its audiences speak Khmer.
 pub struct Center<'a> {
     pub id: i64,
     pub district_id: i64,
-    pub name: &'a str,
+    pub venue: String,
+    pub conference_venue: &'a str,
+    pub classes: &'a [usize],
     pub khmer: bool,
     /// How many classes, before the last, the center has not requested yet.
     pub unrequested: usize,
@@ -79,7 +84,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
     let resolutions: Vec<i64> = topics.iter().filter(|t| t.2).map(|t| t.0).collect();
     for (d, center) in centers.iter().enumerate() {
         let plan = plans::insert_plan(c.reborrow(), center.district_id, year).await?;
-        for (k, &program) in CLASSES.iter().enumerate() {
+        for (k, &program) in center.classes.iter().enumerate() {
             let trainees = 40 + ((d * 7 + k * 5) % 25) as u32;
             let class = PlannedClassInput {
                 program_id: programs[program].0,
@@ -101,14 +106,14 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
             .fetch_all(&mut *c)
             .await?
         });
-        let venue = format!("Hội trường {}", center.name);
-        let last = CLASSES.len() - 1;
-        for (k, (&planned_class, &program)) in planned.iter().zip(&CLASSES).enumerate() {
+        let venue = &center.venue;
+        let last = center.classes.len() - 1;
+        for (k, (&planned_class, &program)) in planned.iter().zip(center.classes).enumerate() {
             if (last - center.unrequested..last).contains(&k) {
                 continue;
             }
             let slots = half_days(year, month(d, k), programs[program].1);
-            let id = requests::submit(c.reborrow(), planned_class, center.district_id, &venue, &slots, "demo").await?;
+            let id = requests::submit(c.reborrow(), planned_class, center.district_id, venue, &slots, "demo").await?;
             // The last class of each district still waits for the board.
             if k < last {
                 let request = requests::load_one(c.reborrow(), id).await?;
@@ -120,7 +125,7 @@ pub async fn load(mut c: Conn<'_>, year: i32, centers: &[Center<'_>], topics: &[
             let briefing = BriefingInput {
                 topic_id: resolutions[(d + b) % resolutions.len()],
                 district_id: center.district_id,
-                venue: "Hội trường Huyện ủy".to_string(),
+                venue: center.conference_venue.to_string(),
                 title: "Hội nghị học tập, quán triệt nghị quyết".to_string(),
                 audience_level: RapporteurLevel::District,
                 language: center.khmer.then(|| "km".to_string()),

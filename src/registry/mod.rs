@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod centers;
 pub mod districts;
+pub mod letterheads;
 pub mod people;
 pub mod topics;
 pub mod unit_kinds;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::facts::{Facts, NOT_SCHEDULED, SessionFact};
+use crate::error::Lang;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearlyReport {
@@ -107,15 +108,15 @@ pub const REASONS: [(&str, &str, &str); 6] = [
 ];
 
 /// A reason's label in the language asked for.
-pub fn reason_label(code: &str, lang: crate::error::Lang) -> &'static str {
+pub fn reason_label(code: &str, lang: Lang) -> &'static str {
     let (_, vi, en) = REASONS
         .iter()
         .find(|(c, _, _)| *c == code)
         .copied()
         .unwrap_or(("", "Không rõ", "Unknown"));
     match lang {
-        crate::error::Lang::Vi => vi,
-        crate::error::Lang::En => en,
+        Lang::Vi => vi,
+        Lang::En => en,
     }
 }
 
@@ -310,34 +311,49 @@ pub enum Cell {
 
 /// The summary table, one row per district then the total: the CSV, the XLSX's first sheet
 /// and the report page.
-pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
+pub fn summary(report: &YearlyReport, lang: Lang) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let words = |vi: &str, en: &str| match lang {
+        Lang::Vi => vi.to_string(),
+        Lang::En => en.to_string(),
+    };
     let mut header: Vec<String> = [
-        "Huyện, thị xã, thành phố",
-        "Lớp theo kế hoạch",
-        "Học viên theo kế hoạch",
-        "Học viên nữ theo kế hoạch",
-        "Học viên dân tộc thiểu số theo kế hoạch",
-        "Lớp đã xếp đủ người, chưa học xong",
-        "Lớp đã tổ chức",
-        "Học viên đã học",
-        "Học viên nữ đã học",
-        "Học viên dân tộc thiểu số đã học",
-        "Buổi giảng viên chuyên trách",
-        "Giờ giảng viên chuyên trách",
-        "Buổi giảng viên kiêm chức",
-        "Giờ giảng viên kiêm chức",
-        "Buổi báo cáo viên",
-        "Giờ báo cáo viên",
-        "Hội nghị theo kế hoạch",
-        "Hội nghị đã xếp đủ người, chưa diễn ra",
-        "Hội nghị đã tổ chức",
-        "Buổi cần người",
-        "Buổi đủ người",
-        "Tỉ lệ bao phủ",
+        ("Đơn vị", "Unit"),
+        ("Lớp theo kế hoạch", "Classes planned"),
+        ("Học viên theo kế hoạch", "Trainees planned"),
+        ("Học viên nữ theo kế hoạch", "Women trainees planned"),
+        (
+            "Học viên dân tộc thiểu số theo kế hoạch",
+            "Ethnic-minority trainees planned",
+        ),
+        ("Lớp đã xếp đủ người, chưa học xong", "Classes staffed, still to come"),
+        ("Lớp đã tổ chức", "Classes held"),
+        ("Học viên đã học", "Trainees taught"),
+        ("Học viên nữ đã học", "Women trainees taught"),
+        ("Học viên dân tộc thiểu số đã học", "Ethnic-minority trainees taught"),
+        ("Buổi giảng viên chuyên trách", "Full-time lecturers' sessions"),
+        ("Giờ giảng viên chuyên trách", "Full-time lecturers' hours"),
+        ("Buổi giảng viên kiêm chức", "Part-time lecturers' sessions"),
+        ("Giờ giảng viên kiêm chức", "Part-time lecturers' hours"),
+        ("Buổi báo cáo viên", "Rapporteurs' sessions"),
+        ("Giờ báo cáo viên", "Rapporteurs' hours"),
+        ("Hội nghị theo kế hoạch", "Conferences planned"),
+        (
+            "Hội nghị đã xếp đủ người, chưa diễn ra",
+            "Conferences staffed, still to come",
+        ),
+        ("Hội nghị đã tổ chức", "Conferences held"),
+        ("Buổi cần người", "Sessions needing people"),
+        ("Buổi đủ người", "Sessions staffed"),
+        ("Tỉ lệ bao phủ", "Coverage"),
     ]
-    .map(String::from)
-    .to_vec();
-    header.extend(REASONS.iter().map(|(_, label, _)| format!("Buổi thiếu người: {label}")));
+    .iter()
+    .map(|(vi, en)| words(vi, en))
+    .collect();
+    header.extend(
+        REASONS
+            .iter()
+            .map(|(_, vi, en)| words(&format!("Buổi thiếu người: {vi}"), &format!("Short sessions: {en}"))),
+    );
     let rows = report
         .districts
         .iter()
@@ -382,7 +398,7 @@ pub fn summary(report: &YearlyReport) -> (Vec<String>, Vec<Vec<Cell>>) {
 
 /// The summary as CSV: UTF-8 with a byte-order mark, comma-separated, rates in percent.
 pub fn to_csv(report: &YearlyReport) -> Vec<u8> {
-    let (header, rows) = summary(report);
+    let (header, rows) = summary(report, Lang::Vi);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut out);
@@ -420,7 +436,7 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
     let hours = Format::new().set_num_format("#,##0.0").set_border(FormatBorder::Thin);
     let percent = Format::new().set_num_format("0.0%").set_border(FormatBorder::Thin);
 
-    let (header, rows) = summary(report);
+    let (header, rows) = summary(report, Lang::Vi);
     let sheet = book.add_worksheet().set_name("Tổng hợp")?;
     sheet.write_string_with_format(
         0,
@@ -450,7 +466,7 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
     let sheet = book.add_worksheet().set_name("Lớp theo chương trình")?;
     sheet.write_string_with_format(0, 0, format!("Lớp theo chương trình, năm {}", report.year), &title)?;
     let header = [
-        "Huyện, thị xã, thành phố",
+        "Đơn vị",
         "Mã chương trình",
         "Chương trình",
         "Lớp theo kế hoạch",
@@ -501,7 +517,7 @@ pub fn to_xlsx(report: &YearlyReport) -> Result<Vec<u8>, XlsxError> {
         &title,
     )?;
     let header = [
-        "Huyện, thị xã, thành phố",
+        "Đơn vị",
         "Mã nghị quyết",
         "Nghị quyết",
         "Hội nghị theo kế hoạch",

@@ -220,12 +220,26 @@ pub async fn district(
         .ok_or_else(|| crate::error::ApiError::not_found("huyện", "District"))?;
     let covered = sessions.iter().filter(|s| s.short() == 0).count();
     let rate = (!sessions.is_empty()).then(|| covered as f64 / sessions.len() as f64);
+    let mut months: Vec<u32> = sessions
+        .iter()
+        .map(|s| s.starts_at.with_timezone(&ZONE).month())
+        .collect();
+    months.dedup();
     let body = html! {
         (chosen_year(lang, year, chosen))
         (year_switch(lang, &format!("/coverage/district/{id}"), year))
         p {
             (tr(lang, "Buổi đủ người: ", "Staffed sessions: ")) strong { (covered) " / " (sessions.len()) }
             " (" (percent(lang, rate)) ")"
+        }
+        @if !months.is_empty() {
+            p #print-months {
+                (tr(lang, "Bản in lịch tháng (A4): ", "A month's schedule to print (A4): "))
+                @for (i, m) in months.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href={ "/print/district/" (id) "?month=" (year) "-" (format!("{m:02}")) } { (tr(lang, "tháng ", "month ")) (m) }
+                }
+            }
         }
         div.scroll tabindex="0" {
             table #sessions {
@@ -272,7 +286,7 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
         .db
         .read(async |c| reports::yearly(c, &p.user, year, None).await)
         .await?;
-    let (header, rows) = yearly::summary(&report);
+    let (header, rows) = yearly::summary(&report, lang);
     let body = html! {
         (chosen_year(lang, year, chosen))
         (year_switch(lang, "/report", year))
@@ -288,6 +302,8 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
             a #csv href={ "/api/v1/reports/yearly?format=csv&year=" (year) } download { (tr(lang, "Tải CSV", "Download CSV")) }
             " · "
             a #xlsx href={ "/api/v1/reports/yearly?format=xlsx&year=" (year) } download { (tr(lang, "Tải Excel (XLSX)", "Download Excel (XLSX)")) }
+            " · "
+            a #print href={ "/print/report?year=" (year) } { (tr(lang, "Bản in (A4, thể thức văn bản của Đảng)", "Printable document (A4, Party layout)")) }
         }
         // The widest table: focusable so that a keyboard can scroll it.
         div.scroll tabindex="0" role="region" aria-label=(tr(lang, "Báo cáo năm", "Yearly report")) {
@@ -311,7 +327,7 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
         div.scroll tabindex="0" {
             table #programs {
                 thead { tr {
-                    th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Chương trình", "Program")) }
+                    th { (tr(lang, "Đơn vị", "Unit")) } th { (tr(lang, "Chương trình", "Program")) }
                     th { (tr(lang, "Lớp theo kế hoạch", "Classes planned")) }
                     th { (tr(lang, "Học viên theo kế hoạch (nữ, DTTS)", "Trainees planned (women, ethnic minorities)")) }
                     th { (tr(lang, "Đã xếp đủ người, chưa học xong", "Staffed, still to come")) }
@@ -332,7 +348,7 @@ pub async fn report(State(state): State<AppState>, p: Page, Query(q): Query<Year
         div.scroll tabindex="0" {
             table #resolutions {
                 thead { tr {
-                    th { (tr(lang, "Huyện", "District")) } th { (tr(lang, "Nghị quyết", "Resolution")) }
+                    th { (tr(lang, "Đơn vị", "Unit")) } th { (tr(lang, "Nghị quyết", "Resolution")) }
                     th { (tr(lang, "Hội nghị theo kế hoạch", "Planned")) }
                     th { (tr(lang, "Đã xếp đủ người, chưa diễn ra", "Staffed, still to come")) }
                     th { (tr(lang, "Đã tổ chức", "Held")) }

@@ -69,6 +69,9 @@ pub async fn classes(State(state): State<AppState>, p: Page, Query(q): Query<Sen
                     strong { (status_text(lang, status)) }
                     @if let Some(reason) = &r.reason { ": " (reason) }
                 }
+                @if status == Some(RequestStatus::Accepted) {
+                    p { a href={ "/print/class/" (r.planned_class_id) } { (tr(lang, "Bản in lịch học của lớp (A4)", "The class's schedule to print (A4)")) } }
+                }
                 @if matches!(status, None | Some(RequestStatus::Rejected)) {
                     form.request method="post" action="/center/requests" {
                         input type="hidden" name="planned_class_id" value=(r.planned_class_id);

@@ -6,15 +6,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use maud::html;
-use serde::Deserialize;
 
 use super::layout::{frame, tr};
+use super::resume::{Kept, send_again};
 use super::{NextPath, local_path, page_lang};
 use crate::api::AppState;
 use crate::auth::session::{sign_in, sign_out};
 use crate::error::{Lang, Result};
 
-fn login_page(lang: Lang, next: &str, failed: bool) -> maud::Markup {
+/// The sign-in page; `kept` is a form that arrived after the sign-in expired.
+pub fn page(lang: Lang, next: &str, failed: bool, kept: Option<&Kept>) -> maud::Markup {
     frame(
         lang,
         tr(lang, "Đăng nhập", "Sign in"),
@@ -24,8 +25,13 @@ fn login_page(lang: Lang, next: &str, failed: bool) -> maud::Markup {
                 @if failed {
                     p.error role="alert" { (tr(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")) }
                 }
+                @if kept.is_some() && !failed {
+                    p.note role="status" { (tr(lang, "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; những gì bạn vừa nhập được giữ lại để gửi tiếp.",
+                        "Your sign-in has expired. Sign in again; what you just typed is kept, to send on.")) }
+                }
                 form method="post" action="/login" {
                     input type="hidden" name="next" value=(next);
+                    @if let Some(kept) = kept { (kept.hidden()) }
                     label { (tr(lang, "Tên đăng nhập", "Username")) br; input name="username" autocomplete="username" required autofocus; }
                     label { (tr(lang, "Mật khẩu", "Password")) br; input name="password" type="password" autocomplete="current-password" required; }
                     button type="submit" { (tr(lang, "Đăng nhập", "Sign in")) }
@@ -41,27 +47,31 @@ fn login_page(lang: Lang, next: &str, failed: bool) -> maud::Markup {
 }
 
 pub async fn form(headers: HeaderMap, Query(q): Query<NextPath>) -> maud::Markup {
-    login_page(page_lang(&headers), &local_path(q.next), false)
+    page(page_lang(&headers), &local_path(q.next), false, None)
 }
 
-#[derive(Deserialize)]
-pub struct Credentials {
-    username: String,
-    password: String,
-    next: Option<String>,
-}
-
+/// The username, password and where to go next, and any form kept across the sign-in.
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<Credentials>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let next = local_path(form.next);
-    match sign_in(&state.db, &form.username, form.password).await {
-        Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&next)).into_response()),
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let next = local_path(field("next"));
+    let kept = Kept::from_sign_in(&fields);
+    let lang = page_lang(&headers);
+    let (username, password) = (
+        field("username").unwrap_or_default(),
+        field("password").unwrap_or_default(),
+    );
+    match sign_in(&state.db, &username, password).await {
+        Ok((_, cookie)) => Ok(match kept {
+            Some(kept) => (jar.add(cookie), send_again(lang, &kept)).into_response(),
+            None => (jar.add(cookie), Redirect::to(&next)).into_response(),
+        }),
         Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-            Ok((StatusCode::UNAUTHORIZED, login_page(page_lang(&headers), &next, true)).into_response())
+            Ok((StatusCode::UNAUTHORIZED, page(lang, &next, true, kept.as_ref())).into_response())
         }
         Err(e) => Err(e),
     }

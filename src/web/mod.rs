@@ -10,15 +10,18 @@ mod chart;
 mod form;
 mod import;
 mod layout;
+mod letterheads;
 mod login;
 mod me;
 mod plan_months;
 mod planning;
 mod plans;
+mod print;
 mod reference;
 mod registry;
 mod report_submissions;
 mod requests;
+mod resume;
 mod units;
 
 use axum::Router;
@@ -38,7 +41,7 @@ use crate::error::{ApiError, ApiPath, Lang};
 
 const LANG_COOKIE: &str = "roster_lang";
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
@@ -74,9 +77,15 @@ pub fn router() -> Router<AppState> {
         .merge(plan_months::routes())
         .merge(report_submissions::routes())
         .merge(units::routes())
+        .merge(print::routes())
+        .merge(letterheads::routes())
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            resume::keep_forms_across_sign_in,
+        ))
         .layer(axum::middleware::from_fn(html_errors))
 }
 

@@ -601,7 +601,7 @@ pub async fn session(
         div.scroll tabindex="0" { table #candidates {
             thead { tr {
                 th { (tr(lang, "Người", "Person")) } th { (tr(lang, "Đi lại (phút)", "Travel (min)")) }
-                th { (tr(lang, "Số buổi trong tháng", "Sessions this month")) } th { (tr(lang, "Chi phí", "Cost")) } th {}
+                th { (tr(lang, "Số buổi trong tháng", "Sessions this month")) } th { (tr(lang, "Chi phí", "Cost")) } th { (tr(lang, "Giao cho người này", "Give to this person")) }
             } }
             tbody { @for c in &candidates { tr {
                 td.text { (c.name) " " span.muted { (c.code) } }

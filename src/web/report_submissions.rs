@@ -75,15 +75,21 @@ fn when(t: chrono::DateTime<Utc>) -> String {
 }
 
 /// A year's report of one unit as a summary row (the same columns as the report).
-fn summary_table(id: &str, year: i32, rows: Vec<yearly::DistrictYear>, total: yearly::DistrictYear) -> Markup {
+fn summary_table(
+    lang: Lang,
+    id: &str,
+    year: i32,
+    rows: Vec<yearly::DistrictYear>,
+    total: yearly::DistrictYear,
+) -> Markup {
     let report = YearlyReport {
         year,
         districts: rows,
         total,
     };
-    let (header, rows) = yearly::summary(&report);
+    let (header, rows) = yearly::summary(&report, lang);
     html! {
-        div.scroll { table id=(id) {
+        div.scroll tabindex="0" { table id=(id) {
             thead { tr { @for h in &header { th { (h) } } } }
             tbody { @for row in &rows { tr { @for c in row {
                 @match c {
@@ -105,7 +111,7 @@ fn history(lang: Lang, unit: &UnitStatus) -> Markup {
             table.history {
                 thead { tr {
                     th { (tr(lang, "Lần gửi", "Sent")) } th { (tr(lang, "Người gửi", "By")) }
-                    th { (tr(lang, "Tình trạng", "Status")) } th {}
+                    th { (tr(lang, "Tình trạng", "Status")) } th { (tr(lang, "Bản đã gửi", "What was sent")) }
                 } }
                 tbody { @for s in &unit.submissions { tr {
                     td { (when(s.submitted_at)) @if s.late { " " strong.error { (tr(lang, "(muộn)", "(late)")) } } }
@@ -157,7 +163,7 @@ async fn own_page(
         p { (tr(lang, "Tình trạng: ", "Status: ")) strong #status { (status_label(lang, &unit.status)) }
             @if unit.late { " " strong.error { (tr(lang, "(muộn)", "(late)")) } } }
         h2 { (tr(lang, "Số liệu hiện nay", "The figures now")) }
-        (summary_table("figures", year, report.districts, report.total))
+        (summary_table(lang, "figures", year, report.districts, report.total))
         h2 { (tr(lang, "Gửi báo cáo", "Send the report")) }
         p.muted { (tr(lang, "Khi gửi, số liệu trên và ý kiến dưới đây được lưu nguyên như lúc gửi; gửi lại là một lần đính chính, các lần trước vẫn được giữ.",
             "Sending freezes the figures above and the remarks below as they are; sending again is a correction, and the earlier ones are kept.")) }
@@ -238,10 +244,10 @@ async fn follow(State(state): State<AppState>, p: Page, Query(q): Query<YearDone
         @if q.done.as_deref() == Some("returned") { p.ok role="status" { (tr(lang, "Đã trả lại báo cáo.", "The report is returned.")) } }
         (deadline_note(lang, year))
         p { (tr(lang, "Đã nhận ", "Received from ")) strong { (sent) " / " (follow.units.len()) } (tr(lang, " đơn vị.", " units.")) }
-        div.scroll { table #units {
+        div.scroll tabindex="0" { table #units {
             thead { tr {
                 th { (tr(lang, "Đơn vị", "Unit")) } th { (tr(lang, "Tình trạng", "Status")) }
-                th { (tr(lang, "Gửi lần cuối", "Last sent")) } th {}
+                th { (tr(lang, "Gửi lần cuối", "Last sent")) } th { (tr(lang, "Báo cáo", "Report")) }
             } }
             tbody { @for u in &follow.units { tr.late[u.late] {
                 td.text { (u.district_name) }
@@ -251,7 +257,7 @@ async fn follow(State(state): State<AppState>, p: Page, Query(q): Query<YearDone
             } } }
         } }
         h2 { (tr(lang, "Tổng hợp các báo cáo đã nhận", "The reports received, added up")) }
-        (summary_table("received", year, standing, follow.submitted_total))
+        (summary_table(lang, "received", year, standing, follow.submitted_total))
     };
     Ok(page(
         &p,
@@ -273,7 +279,7 @@ fn submission_page(p: &Page, s: &Submission, standing: bool, errors: &[ApiError]
         @if let (Some(at), Some(by), Some(reason)) = (s.returned_at, &s.returned_by, &s.return_reason) {
             p.error { (tr(lang, "Bị trả lại ngày ", "Returned on ")) (when(at)) (tr(lang, " bởi ", " by ")) (by) ": " (reason) }
         }
-        (summary_table("figures", s.year, vec![s.figures.clone()], Default::default()))
+        (summary_table(lang, "figures", s.year, vec![s.figures.clone()], Default::default()))
         @for ((_, vi, en), text) in REMARKS.iter().zip([&s.achievements, &s.difficulties, &s.proposals]) {
             h2 { (tr(lang, vi, en)) }
             p.remark style="white-space:pre-line" { @if text.is_empty() { "–" } @else { (text) } }

@@ -54,6 +54,7 @@ async fn render(state: &AppState, p: &Page, errors: &[ApiError], done: bool) -> 
             thead { tr {
                 th { (tr(lang, "Mã", "Code")) } th { (tr(lang, "Tên", "Name")) }
                 th { (tr(lang, "Loại", "Kind")) } th { (tr(lang, "Vị trí trong bảng di chuyển", "Place in the travel matrix")) }
+                th { (tr(lang, "Văn bản in", "Printed documents")) }
             } }
             tbody { @for d in &units { tr {
                 td { (d.code) } td.text { (d.name) } td.text { (kind_name(d.unit_kind_id)) }
@@ -61,8 +62,11 @@ async fn render(state: &AppState, p: &Page, errors: &[ApiError], done: bool) -> 
                     Some(seat) => { (tr(lang, "Đặt tại ", "Seated in ")) (seat) },
                     None => { (tr(lang, "Vị trí riêng", "Its own")) },
                 } }
+                td.text { a href={ "/registry/letterhead?unit=" (d.id) } aria-label={ (tr(lang, "Tiêu đề văn bản in của ", "Letterhead of ")) (d.name) } {
+                    (tr(lang, "Tiêu đề văn bản", "Letterhead")) } }
             } } }
         }
+        p { a #province-letterhead href="/registry/letterhead" { (tr(lang, "Tiêu đề văn bản in của Ban Tuyên giáo Tỉnh ủy", "Letterhead of the province board's printed documents")) } }
         @if p.user.is_admin() {
             form #new-unit method="post" action="/registry/units" {
                 label { (tr(lang, "Mã", "Code")) br; input name="code" required maxlength="50"; }

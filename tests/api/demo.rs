@@ -8,13 +8,29 @@ use crate::helpers::spawn_app;
 async fn the_demo_province_loads_once_with_working_logins() {
     let app = spawn_app().await;
     let logins = roster::demo::load(&app.db).await.unwrap();
-    assert_eq!(logins.len(), 4);
+    assert_eq!(logins.len(), 5);
     let (user, password, _) = &logins[0];
     let admin = app.login(user, password).await;
     assert_eq!(admin.get("/api/v1/me").await.ok(200)["role"], "province_admin");
 
+    // Eleven districts, towns and the city, and two Party committees under the province,
+    // seated in the provincial capital; each unit of a kind, and with a letterhead.
     let districts = admin.get("/api/v1/districts").await;
-    assert!((9..=11).contains(&districts.ok(200).as_array().unwrap().len()));
+    let units = districts.ok(200).as_array().unwrap();
+    assert_eq!(units.len(), 13);
+    assert_eq!(units.iter().filter(|d| d["seat_district_id"].is_i64()).count(), 2);
+    assert!(units.iter().all(|d| d["unit_kind_id"].is_i64()));
+    for unit in units {
+        let head = admin
+            .get(&format!("/api/v1/letterheads?district_id={}", unit["id"]))
+            .await
+            .ok(200)
+            .clone();
+        assert_eq!(head["configured"], true, "{head}");
+    }
+    let province = admin.get("/api/v1/letterheads").await.ok(200).clone();
+    assert_eq!(province["committee"], "TỈNH ỦY SÓC TRĂNG");
+    assert_eq!(province["signer_authority"], "K/T TRƯỞNG BAN");
     let people = admin.get("/api/v1/people?per_page=500").await;
     let total = people.ok(200)["total"].as_i64().unwrap();
     assert!((230..=270).contains(&total), "{total} people");
@@ -26,8 +42,8 @@ async fn the_demo_province_loads_once_with_working_logins() {
     );
     assert!(items.iter().all(|p| !p["full_name"].as_str().unwrap().is_ascii()) || total > 0);
     let matrix = admin.get("/api/v1/travel-times").await;
-    let n = districts.body.as_array().unwrap().len();
-    assert_eq!(matrix.ok(200)["entries"].as_array().unwrap().len(), n * n);
+    // The eleven places pairwise, and each seated unit's own zero.
+    assert_eq!(matrix.ok(200)["entries"].as_array().unwrap().len(), 11 * 11 + 2);
 
     for (user, password, _) in &logins[1..] {
         app.login(user, password).await.get("/api/v1/me").await.ok(200);
@@ -48,12 +64,11 @@ async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
     let year = chrono::Utc::now().with_timezone(&roster::time::ZONE).year() + 1;
     let plans = admin.get(&format!("/api/v1/plans?year={year}")).await.ok(200).clone();
     let plans = plans.as_array().unwrap();
-    assert_eq!(plans.len(), 11);
-    assert!(
-        plans
-            .iter()
-            .all(|p| p["status"] == "approved" && p["classes"].as_array().unwrap().len() == 8)
-    );
+    assert_eq!(plans.len(), 13, "eleven districts and two Party committees");
+    assert!(plans.iter().all(|p| p["status"] == "approved"));
+    let classes: Vec<usize> = plans.iter().map(|p| p["classes"].as_array().unwrap().len()).collect();
+    assert_eq!(classes.iter().filter(|&&n| n == 8).count(), 11, "{classes:?}");
+    assert_eq!(classes.iter().filter(|&&n| n == 2).count(), 2, "{classes:?}");
     let waiting = admin
         .get("/api/v1/requests?status=submitted")
         .await
@@ -61,7 +76,16 @@ async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(waiting, 11, "one request per district waits for the board");
+    assert_eq!(waiting, 13, "one request per unit waits for the board");
+    // The Party committee's board sees its own plan and request.
+    let committee = app.login("du.quansu", roster::demo::DEMO_PASSWORD).await;
+    let theirs = committee
+        .get(&format!("/api/v1/plans?year={year}"))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(theirs.as_array().unwrap().len(), 1, "{theirs}");
+    assert_eq!(theirs[0]["classes"].as_array().unwrap().len(), 2);
     let sessions = admin
         .get(&format!("/api/v1/schedule?from={year}-01-01&to={year}-12-31"))
         .await
@@ -96,7 +120,7 @@ async fn the_demo_province_has_a_year_of_plans_ready_for_the_scheduler() {
         .await
         .ok(200)
         .clone();
-    assert_eq!(log["total"], 11);
+    assert_eq!(log["total"], 13);
     assert!(log["items"].as_array().unwrap().iter().all(|e| e["actor"] == "demo"));
     for entity in ["travel_time", "center", "topic", "unavailability", "weekly_pattern"] {
         let n = admin.get(&format!("/api/v1/audit?entity={entity}")).await.ok(200)["total"].clone();

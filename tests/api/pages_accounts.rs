@@ -78,8 +78,48 @@ async fn the_account_pages_for_every_kind_of_account_allowed_and_refused() {
         assert_eq!(got.status, StatusCode::SEE_OTHER, "{path}");
         assert!(got.location().starts_with("/login?next="), "{path}");
     }
-    let got = anonymous.post("/tokens", &[("name", "x")]).await;
-    assert!(got.location().starts_with("/login"));
+    // A form sent without a valid sign-in (it expired) is kept by the sign-in page, and sent
+    // again with one button after signing in; a password typed in it is not kept.
+    let got = anonymous
+        .post("/tokens", &[("name", "Máy tính bảng của Ban"), ("password", "bí-mật")])
+        .await;
+    assert_eq!(got.status, StatusCode::UNAUTHORIZED);
+    assert!(got.text.contains("Phiên đăng nhập đã hết hạn"), "{}", got.text);
+    assert!(
+        got.text.contains(r#"name="resume.name" value="Máy tính bảng của Ban""#),
+        "{}",
+        got.text
+    );
+    assert!(!got.text.contains("bí-mật"));
+    let again = anonymous
+        .post(
+            "/login",
+            &[
+                ("username", "admin.web"),
+                ("password", crate::helpers::PASSWORD),
+                ("next", "/"),
+                ("resume_action", "/tokens"),
+                ("resume.name", "Máy tính bảng của Ban"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again
+            .text
+            .contains(r#"<form id="send-again" method="post" action="/tokens">"#),
+        "{}",
+        again.text
+    );
+    assert!(again.text.contains(r#"name="name" value="Máy tính bảng của Ban""#));
+    let sent = anonymous.post("/tokens", &[("name", "Máy tính bảng của Ban")]).await;
+    assert!(
+        sent.status.is_success() || sent.status.is_redirection(),
+        "{}",
+        sent.text
+    );
+    let tokens = anonymous.get("/tokens").await.text;
+    assert!(tokens.contains("Máy tính bảng của Ban"), "{tokens}");
 
     // The list names scopes in words, in Vietnamese, then in English.
     let mut admin = Browser::signed_in(&app, "admin.web").await;

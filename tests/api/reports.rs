@@ -88,7 +88,7 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
         .collect();
     let cell = |row: usize, column: &str| rows[row][columns.iter().position(|c| c == column).unwrap()].clone();
     assert_eq!(rows.len(), 3, "two districts and the province");
-    assert_eq!(cell(0, "Huyện, thị xã, thành phố"), "Thành phố Sóc Trăng");
+    assert_eq!(cell(0, "Đơn vị"), "Thành phố Sóc Trăng");
     assert_eq!(cell(0, "Học viên dân tộc thiểu số theo kế hoạch"), "18");
     assert_eq!(cell(0, "Lớp đã xếp đủ người, chưa học xong"), "1");
     assert_eq!(cell(0, "Học viên dân tộc thiểu số đã học"), "0");
@@ -96,7 +96,7 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     assert_eq!(cell(1, "Buổi thiếu người: Không có người đủ chuẩn"), "1");
     assert_eq!(cell(1, "Buổi thiếu người: Chưa xếp lịch"), "1");
     assert_eq!(
-        (cell(2, "Huyện, thị xã, thành phố"), cell(2, "Tỉ lệ bao phủ")),
+        (cell(2, "Đơn vị"), cell(2, "Tỉ lệ bao phủ")),
         ("Toàn tỉnh".into(), "60.0".into())
     );
 
@@ -113,7 +113,7 @@ async fn the_yearly_report_counts_what_was_published_and_reads_back_from_csv_and
     );
     let summary = book.worksheet_range("Tổng hợp").unwrap();
     let at = |r: u32, c: u32| summary.get_value((r, c)).cloned().unwrap_or(Data::Empty);
-    assert_eq!(at(2, 0), Data::String("Huyện, thị xã, thành phố".into()));
+    assert_eq!(at(2, 0), Data::String("Đơn vị".into()));
     assert_eq!(at(3, 0), Data::String("Thành phố Sóc Trăng".into()));
     assert_eq!(at(3, 2), Data::Float(60.0), "trainees planned");
     assert_eq!(at(3, 5), Data::Float(1.0), "staffed, still to come");

@@ -3,6 +3,7 @@
 mod availability;
 mod centers;
 mod districts;
+mod letterheads;
 mod people;
 mod topics;
 mod unit_kinds;
@@ -18,4 +19,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(availability::router())
         .merge(unit_kinds::router())
+        .merge(letterheads::router())
 }
