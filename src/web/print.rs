@@ -209,7 +209,7 @@ async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuer
                 (count(sum(d, |x| x.women))) (count(sum(d, |x| x.ethnic_minority)))
                 (count(conferences(d, |x| x.conferences_planned))) (count(conferences(d, |x| x.conferences_held)))
                 (count(d.sessions)) (count(d.covered_sessions))
-                td.n { (decimal(Lang::Vi, d.coverage_rate * 100.0)) " %" }
+                td.n { (decimal(Lang::Vi, d.coverage_rate * 100.0)) "\u{a0}%" }
             } } }
         }
     };

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintOrientation, PrintSize};
 use fantoccini::{Client, Locator};
 use roster::vocab::UserRole;
 use serde_json::Value;
@@ -29,6 +30,61 @@ async fn click(c: &Client, css: &str) {
 
 async fn go(c: &Client, app: &TestApp, path: &str) {
     c.goto(&url(app, path)).await.unwrap();
+}
+
+/// Every printed table is no wider than its sheet, whose width is the A4 page's between its
+/// margins: nothing is cut off at the right edge of the paper.
+async fn assert_tables_fit(c: &Client, name: &str) {
+    let overflow = c
+        .execute(
+            "const sheet = document.querySelector('main.sheet');
+             return [...sheet.querySelectorAll('table')].map(t => t.scrollWidth - sheet.clientWidth);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let overflow: Vec<i64> = serde_json::from_value(overflow).unwrap();
+    assert!(
+        !overflow.is_empty() && overflow.iter().all(|&o| o <= 0),
+        "{name}: {overflow:?}"
+    );
+}
+
+/// The page printed by Chromium on A4, with the Party document's margins, not shrunk to fit.
+async fn print_a4(c: &Client, landscape: bool) -> Vec<u8> {
+    let (size, orientation) = if landscape {
+        (
+            PrintSize {
+                width: 29.7,
+                height: 21.0,
+            },
+            PrintOrientation::Landscape,
+        )
+    } else {
+        (PrintSize::A4, PrintOrientation::Portrait)
+    };
+    let margins = PrintMargins {
+        top: 2.0,
+        bottom: 2.0,
+        left: if landscape { 2.0 } else { 3.0 },
+        right: 1.5,
+    };
+    let config = PrintConfiguration::builder()
+        .size(size)
+        .orientation(orientation)
+        .margins(margins)
+        .shrink_to_fit(false)
+        .build()
+        .unwrap();
+    c.print(config).await.unwrap()
+}
+
+/// The number of pages of a PDF: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
+        .count()
 }
 
 /// The id of the only item of an API list whose `key` is `value`.
@@ -222,9 +278,66 @@ async fn a_board_clerks_first_week_in_the_browser() {
     screenshot(&c, "week-lecturer").await;
     sign_out(&c).await;
 
+    // The province sets its letterhead, then prints the yearly report, the district's month
+    // and the class's schedule: A4 in the Party's layout, one sheet each, no table cut off.
+    sign_in(&c, &app, "admin.web").await;
+    go(&c, &app, "/registry/letterhead").await;
+    for (field, value) in [
+        ("committee", "TỈNH ỦY SÓC TRĂNG"),
+        ("board", "BAN TUYÊN GIÁO"),
+        ("place", "Sóc Trăng"),
+        ("signer_authority", "K/T TRƯỞNG BAN"),
+        ("signer_title", "PHÓ TRƯỞNG BAN THƯỜNG TRỰC"),
+        ("signer_name", "Trần Văn Minh"),
+    ] {
+        set(&c, &format!("#letterhead input[name={field}]"), value).await;
+    }
+    set(
+        &c,
+        "#letterhead textarea[name=recipients]",
+        "Thường trực Tỉnh ủy (b/c)\nLãnh đạo Ban\nLưu VPTU, BTGTU",
+    )
+    .await;
+    screenshot(&c, "week-letterhead").await;
+    submit(&c, "#letterhead").await;
+    text(&c, "p.ok").await;
+    let planned = admin.get("/api/v1/plans?year=2027").await.ok(200)[0]["classes"][0]["id"].clone();
+    for (name, path, landscape) in [
+        ("print-report", "/print/report?year=2027".to_string(), true),
+        ("print-month", format!("/print/district/{}?month=2027-03", w.d1), false),
+        ("print-class", format!("/print/class/{planned}"), false),
+    ] {
+        go(&c, &app, &path).await;
+        screenshot(&c, &format!("week-{name}")).await;
+        let sheet = text(&c, "main.sheet").await;
+        for words in [
+            "TỈNH ỦY SÓC TRĂNG",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Sóc Trăng, ngày",
+            "Nơi nhận:",
+            "- Lưu VPTU, BTGTU.",
+            "K/T TRƯỞNG BAN",
+            "Trần Văn Minh",
+        ] {
+            assert!(sheet.contains(words), "{name}: {words} in {sheet}");
+        }
+        assert_tables_fit(&c, name).await;
+        let pdf = print_a4(&c, landscape).await;
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/target/e2e-screenshots/").to_string() + name + ".pdf",
+            &pdf,
+        )
+        .unwrap();
+        assert_eq!(pdf_pages(&pdf), 1, "{name}: one A4 sheet");
+    }
+    let month = text(&c, "main.sheet").await;
+    assert!(
+        month.contains("01/03/2027") && month.contains("Lớp Sơ cấp LLCT khóa 1/2027"),
+        "{month}"
+    );
+
     // Every other page of the boards' day passes the accessibility check too, in either
     // language, and on a phone's width.
-    sign_in(&c, &app, "admin.web").await;
     let pages = [
         ("coverage", "/coverage?year=2027".to_string()),
         ("report", "/report?year=2027".to_string()),
@@ -236,6 +349,7 @@ async fn a_board_clerks_first_week_in_the_browser() {
         ("import", "/import".to_string()),
         ("audit", "/audit".to_string()),
         ("tokens", "/tokens".to_string()),
+        ("units", "/registry/units".to_string()),
     ];
     for (name, path) in &pages {
         go(&c, &app, path).await;

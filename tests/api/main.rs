@@ -22,6 +22,7 @@ mod pages_registry;
 mod people;
 mod plan_months;
 mod planning;
+mod print;
 mod reference_data;
 mod replanning;
 mod report_submissions;
