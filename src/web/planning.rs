@@ -419,7 +419,7 @@ pub async fn run(
                         td.text {
                             (tr(lang, "Thiếu ", "Short of ")) (u.missing) ": "
                             (reason_label(serde_json::to_value(u.reason).ok().as_ref().and_then(|v| v.as_str()).unwrap_or(""), lang))
-                            br; span.muted { (u.detail) }
+                            br; span.muted { (reason_hint(serde_json::to_value(u.reason).ok().as_ref().and_then(|v| v.as_str()).unwrap_or(""), lang)) }
                         }
                         td { a href={ "/planning/runs/" (id) "/sessions/" (u.session_id) } { (tr(lang, "Ai nhận được?", "Who can take it?")) } }
                     } } }
@@ -677,4 +677,40 @@ pub async fn pin(
         .write(async |c| board::pin(c, &p.user, session, form.person_id).await)
         .await?;
     Ok(Redirect::to(&format!("/planning/runs/{id}")))
+}
+
+/// What a short session's reason means for the board, and what it can do about it.
+fn reason_hint(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "no_qualified_person" => tr(
+            lang,
+            "Không ai có đủ vai trò, chuyên đề, trình độ và ngôn ngữ buổi này cần. Hãy giao chuyên đề cho thêm người ở trang Giảng viên, báo cáo viên.",
+            "Nobody has the role, module, level and language this session needs. Give the module to more people on the lecturers' page.",
+        ),
+        "no_available_person" => tr(
+            lang,
+            "Những người đủ chuẩn đều vắng hoặc không đến được vào buổi đó. Có thể đổi ngày của buổi, hoặc hỏi lại lịch của họ.",
+            "Everyone qualified is away or cannot come then. Move the session to another day, or check their availability again.",
+        ),
+        "all_busy" => tr(
+            lang,
+            "Những người đủ chuẩn đều dạy hoặc báo cáo ở buổi khác cùng giờ (tính cả thời gian đi lại).",
+            "Everyone qualified teaches or briefs elsewhere at that time (travel time included).",
+        ),
+        "caps_reached" => tr(
+            lang,
+            "Những người đủ chuẩn còn rảnh đều đã đủ số buổi tối đa trong ngày, tuần hoặc tháng.",
+            "Everyone qualified and free is at their most sessions for the day, week or month.",
+        ),
+        "not_chosen" => tr(
+            lang,
+            "Có người nhận được, nhưng lịch tốt nhất không chọn (vì đường xa hoặc số buổi). Bấm “Ai nhận được?” để giao tay.",
+            "Someone could take it, but the best schedule did not choose them (distance or load). Use “Who can take it?” to give it by hand.",
+        ),
+        _ => tr(
+            lang,
+            "Chưa xếp lịch cho buổi này.",
+            "This session has not been scheduled yet.",
+        ),
+    }
 }

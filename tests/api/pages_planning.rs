@@ -315,3 +315,39 @@ async fn a_briefing_is_created_and_cancelled_through_the_pages() {
     assert_eq!(cancelled.location(), format!("/briefings?cancelled={id}"));
     assert_eq!(p.admin.get("/api/v1/briefings").await.ok(200), &json!([]));
 }
+
+/// A short session is explained in plain words and what to do, never with the scheduler's
+/// own text (people's codes, "objective").
+#[tokio::test]
+async fn short_sessions_are_explained_in_plain_words() {
+    let app = spawn_app().await;
+    let p = planning(&app).await;
+    one_account_of_each_kind(&app, &p).await;
+    crate::scheduling::sessions(&app, &p).await;
+    // A conference of the province's level needs three rapporteurs; there is one.
+    p.admin
+        .post(
+            "/api/v1/briefings",
+            json!({"topic_id": p.w.resolution, "district_id": p.w.d1, "venue": "Hội trường Thành ủy",
+                   "title": "Quán triệt Nghị quyết Đại hội", "audience_level": "province", "rapporteurs": 3,
+                   "slots": [{"date": "2027-03-04", "half_day": "morning"}]}),
+        )
+        .await
+        .ok(201);
+    let run = crate::scheduling::start_run(&p.admin, json!({"from": "2027-03-01", "to": "2027-03-31"})).await;
+    let done = crate::scheduling::settled(&p.admin, run).await;
+    assert!(!done["draft"]["uncovered"].as_array().unwrap().is_empty(), "{done}");
+    let mut admin = Browser::signed_in(&app, "admin.web").await;
+    let page = admin.get(&format!("/planning/runs/{run}?show=short")).await.text;
+    let short = page
+        .split("id=\"uncovered\"")
+        .nth(1)
+        .expect("the short sessions")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(short.contains("Thiếu 2"), "{short}");
+    for jargon in ["objective", "BCV", "GV0", "eligible", "qualified"] {
+        assert!(!short.contains(jargon), "{jargon}: {short}");
+    }
+}
