@@ -620,7 +620,7 @@ fn some(v: &Option<String>) -> Option<&str> {
 fn entity_text(lang: Lang, entity: &str) -> String {
     let (vi, en) = match entity {
         "person" => ("Người", "Person"),
-        "district" => ("Huyện", "District"),
+        "district" => ("Đơn vị", "Unit"),
         "center" => ("Trung tâm", "Center"),
         "topic" => ("Chuyên đề, nghị quyết", "Topic"),
         "travel_time" | "travel_times" => ("Thời gian đi lại", "Travel times"),
@@ -635,6 +635,9 @@ fn entity_text(lang: Lang, entity: &str) -> String {
         "run" | "solve_run" => ("Lần xếp lịch", "Solve run"),
         "schedule" => ("Lịch đã công bố", "Published schedule"),
         "province" => ("Tỉnh", "Province"),
+        "unit_kind" => ("Loại đơn vị", "Kind of unit"),
+        "letterhead" => ("Tiêu đề văn bản in", "Letterhead"),
+        "report_submission" => ("Báo cáo năm đã gửi", "Yearly report sent"),
         _ => return entity.to_string(),
     };
     tr(lang, vi, en).to_string()

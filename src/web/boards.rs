@@ -141,7 +141,7 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
         div.scroll tabindex="0" {
             table #coverage {
                 thead { tr {
-                    th { (tr(lang, "Huyện", "District")) }
+                    th { (tr(lang, "Đơn vị", "Unit")) }
                     @for m in 1..=12 { th { (tr(lang, "T", "M")) (m) } }
                     th { (tr(lang, "Cả năm", "Year")) }
                 } }
@@ -165,7 +165,7 @@ pub async fn coverage(State(state): State<AppState>, p: Page, Query(q): Query<Ye
         div.scroll tabindex="0" {
             table #split {
                 thead { tr {
-                    th { (tr(lang, "Huyện", "District")) }
+                    th { (tr(lang, "Đơn vị", "Unit")) }
                     th { (tr(lang, "Buổi lớp học (đủ / theo lịch)", "Class sessions (staffed / all)")) }
                     th { (tr(lang, "Buổi hội nghị (đủ / theo lịch)", "Briefing sessions (staffed / all)")) }
                     th { (tr(lang, "Buổi thiếu người", "Short sessions")) }

@@ -215,7 +215,7 @@ fn create_form(p: &Page, choices: &Choices, f: &BriefingForm, errors: &[ApiError
                 input name="title" value=(f.title) required maxlength="200" aria-invalid=[tti] aria-describedby=[ttd];
                 (field_errors(lang, errors, "title"))
             }
-            label { (tr(lang, "Huyện", "District")) br;
+            label { (tr(lang, "Đơn vị", "Unit")) br;
                 select name="district_id" required aria-invalid=[di] aria-describedby=[dd] {
                     @for x in choices.districts.iter().filter(|d| own.is_none_or(|o| o == d.id)) {
                         option value=(x.id) selected[f.district_id == x.id.to_string()] { (x.name) }
@@ -288,7 +288,7 @@ fn list_page(
             p.ok role="status" { (tr(lang, "Đã hủy hội nghị số ", "Cancelled briefing no. ")) (id) "." }
         }
         form.filters method="get" action="/briefings" {
-            label { (tr(lang, "Huyện", "District")) " "
+            label { (tr(lang, "Đơn vị", "Unit")) " "
                 select name="district_id" {
                     option value="" { (tr(lang, "Tất cả", "All")) }
                     @for d in &choices.districts {
@@ -308,7 +308,7 @@ fn list_page(
                 thead { tr {
                     th scope="col" { (tr(lang, "Hội nghị", "Briefing")) }
                     th scope="col" { (tr(lang, "Nghị quyết", "Resolution")) }
-                    th scope="col" { (tr(lang, "Huyện", "District")) }
+                    th scope="col" { (tr(lang, "Đơn vị", "Unit")) }
                     th scope="col" { (tr(lang, "Địa điểm", "Venue")) }
                     th scope="col" { (tr(lang, "Thời gian", "When")) }
                     th scope="col" { (tr(lang, "Cấp người dự", "Audience")) }

@@ -468,7 +468,7 @@ fn review_filters(
     let chosen = |v: &Option<String>, value: String| v.as_deref() == Some(value.as_str());
     html! {
         form #review method="get" action={ "/planning/runs/" (id) } {
-            label { (tr(lang, "Huyện", "District")) br;
+            label { (tr(lang, "Đơn vị", "Unit")) br;
                 select name="district" {
                     option value="" { (tr(lang, "Tất cả", "All")) }
                     @for (d, name) in &districts { option value=(d) selected[chosen(&q.district, d.to_string())] { (name) } }

@@ -77,7 +77,7 @@ pub async fn overview(State(state): State<AppState>, p: Page, Query(q): Query<Ye
         div.scroll tabindex="0" { table {
             caption { (tr(lang, "Kế hoạch các huyện năm ", "The districts' plans for ")) (year) }
             thead { tr {
-                th scope="col" { (tr(lang, "Huyện", "District")) }
+                th scope="col" { (tr(lang, "Đơn vị", "Unit")) }
                 th scope="col" { (tr(lang, "Trạng thái", "Status")) }
                 th scope="col" { (tr(lang, "Số lớp", "Classes")) }
                 th scope="col" { (tr(lang, "Học viên", "Trainees")) }

@@ -373,7 +373,7 @@ async fn the_audit_page_filters_by_entity_who_and_dates_and_shows_the_change() {
 
     let all = admin.get("/audit").await;
     assert_eq!(all.status, StatusCode::OK);
-    assert!(all.text.contains("<select name=\"entity\"") && all.text.contains("Huyện"));
+    assert!(all.text.contains("<select name=\"entity\"") && all.text.contains("Đơn vị"));
     let districts = admin.get("/audit?entity=district").await.text;
     let entries = districts.matches("<tr data-entry=").count();
     assert_eq!(entries, 3, "two made, one renamed: {districts}");
@@ -386,7 +386,7 @@ async fn the_audit_page_filters_by_entity_who_and_dates_and_shows_the_change() {
 
     let by_web = admin.get(&format!("/audit?user_id={web}")).await.text;
     assert_eq!(by_web.matches("<tr data-entry=").count(), 1, "{by_web}");
-    assert!(by_web.contains("admin.web") && by_web.contains("Sửa · Huyện"));
+    assert!(by_web.contains("admin.web") && by_web.contains("Sửa · Đơn vị"));
     let both = admin.get(&format!("/audit?entity=person&user_id={web}")).await.text;
     assert!(both.contains("Không có mục nào khớp bộ lọc"));
 
