@@ -58,6 +58,25 @@ pub fn require_plan_day(field: &str, day: NaiveDate) -> Result<(), ApiError> {
     ))
 }
 
+/// The first and the day after the last day of a `YYYY-MM` month.
+pub fn month_range(month: &str) -> crate::error::Result<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            "month",
+            "invalid_month",
+            "Chọn tháng theo dạng năm-tháng, ví dụ 2027-03.",
+            "Give the month as year-month, e.g. 2027-03.",
+        )
+    })?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(|| anyhow::anyhow!("month after {first}"))?;
+    Ok((first, next))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -77,25 +77,6 @@ fn local_midnight(day: NaiveDate) -> Result<DateTime<Utc>> {
         .with_timezone(&Utc))
 }
 
-/// The first and the day after the last day of a `YYYY-MM` month.
-fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(
-            "month",
-            "invalid_month",
-            "Chọn tháng theo dạng năm-tháng, ví dụ 2027-03.",
-            "Give the month as year-month, e.g. 2027-03.",
-        )
-    })?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(|| anyhow::anyhow!("month after {first}"))?;
-    Ok((first, next))
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     briefing_id: i64,
@@ -164,7 +145,7 @@ const SELECT: &str = "SELECT briefing_id, topic_id, district_id, venue, title, a
 /// With a filter, only those of a district, or with a session in a month.
 pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: BriefingFilter) -> Result<Vec<Briefing>> {
     let district = user.readable_district()?;
-    let range = filter.month.as_deref().map(month_range).transpose()?;
+    let range = filter.month.as_deref().map(crate::time::month_range).transpose()?;
     let (from, to) = match range {
         Some((a, b)) => (Some(local_midnight(a)?), Some(local_midnight(b)?)),
         None => (None, None),

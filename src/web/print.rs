@@ -255,14 +255,7 @@ async fn district_month(
     Query(q): Query<MonthQuery>,
 ) -> Result<Markup> {
     reported_district(&p.user, Some(id))?;
-    let first = NaiveDate::parse_from_str(&format!("{}-01", q.month), "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(
-            "month",
-            "invalid_month",
-            "Tháng cần có dạng năm-tháng, ví dụ 2027-03.",
-            "The month reads year-month, e.g. 2027-03.",
-        )
-    })?;
+    let (first, _) = crate::time::month_range(&q.month)?;
     let year = valid_year(first.year())?;
     let (found, head) = state
         .db
