@@ -1,9 +1,9 @@
 //! Printed documents in the layout of a Party document (A4): the committee and its board at
 //! the top left, "ĐẢNG CỘNG SẢN VIỆT NAM" with the place and date at the top right, the
 //! title, the body, then "Nơi nhận" and the signature block, as the province board sets them
-//! (`letterheads`). The yearly report, a district's schedule of a month and a class's
-//! schedule. The documents are Vietnamese whatever the reader's language; only the notes on
-//! screen follow it.
+//! (`letterheads`). The yearly report, a unit's report as it sent it, a district's schedule of
+//! a month and a class's schedule. The documents are Vietnamese whatever the reader's
+//! language; only the notes on screen follow it.
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -11,6 +11,7 @@ use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
 
 use super::Page;
 use super::layout::{clock, date, decimal, tr};
@@ -20,7 +21,7 @@ use crate::db::Conn;
 use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::registry::letterheads::{self, Letterhead};
 use crate::reports::sessions::{self, SessionLine};
-use crate::reports::{self, reported_district, valid_year, yearly};
+use crate::reports::{self, reported_district, submissions, valid_year, yearly};
 use crate::time::ZONE;
 
 pub fn routes() -> Router<AppState> {
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/print/report", get(report))
         .route("/print/district/{id}", get(district_month))
         .route("/print/class/{id}", get(class))
+        .route("/print/submission/{id}", get(submission))
 }
 
 /// A4 with the margins of Party documents (top and bottom 20 mm, left 30 mm, right 15 mm),
@@ -47,6 +49,8 @@ body{font-family:'Times New Roman','Liberation Serif','DejaVu Serif',serif;font-
 h1{font-size:14pt;text-align:center;margin:1.2em 0 .1em}
 .subject{text-align:center;font-weight:bold;margin:0}
 .rule{text-align:center;margin:.1em 0 1em}
+h2.part{font-size:13pt;margin:1em 0 .3em}
+p.remark{text-align:justify;text-indent:1.27cm;margin:.3em 0}
 table.body{width:100%;border-collapse:collapse;font-size:11pt}
 table.body th,table.body td{border:1px solid #000;padding:2pt 4pt;vertical-align:top;text-align:left}
 table.body td.n{text-align:right}
@@ -73,11 +77,13 @@ fn dated(place: &str, day: NaiveDate) -> String {
     }
 }
 
-/// What a document is, apart from its letterhead: its title and subject, whether it is printed
-/// across the sheet, and the page it is printed from.
+/// What a document is, apart from its letterhead: its title and subject, whether it is a
+/// report (numbered by hand), whether it is printed across the sheet, and the page it is
+/// printed from.
 struct Sheet<'a> {
     title: &'a str,
     subject: &'a str,
+    numbered: bool,
     wide: bool,
     back: String,
 }
@@ -87,6 +93,7 @@ fn document(lang: Lang, head: &Letterhead, sheet: Sheet<'_>, body: Markup) -> Ma
     let Sheet {
         title,
         subject,
+        numbered,
         wide,
         back,
     } = sheet;
@@ -117,6 +124,7 @@ fn document(lang: Lang, head: &Letterhead, sheet: Sheet<'_>, body: Markup) -> Ma
                             div.committee { (blank_if_empty(&head.committee)) }
                             div.board { (head.board) }
                             div { "*" }
+                            @if numbered { div { "Số\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}-BC/" (issuer_initials(head)) } }
                         }
                         td {
                             div.party { "ĐẢNG CỘNG SẢN VIỆT NAM" }
@@ -145,6 +153,20 @@ fn document(lang: Lang, head: &Letterhead, sheet: Sheet<'_>, body: Markup) -> Ma
             }
         }
     }
+}
+
+/// The issuer in a report's number, left blank to number by hand: the board's initials and
+/// its committee's, as "BAN TUYÊN GIÁO" of "TỈNH ỦY SÓC TRĂNG" gives "BTGTU".
+fn issuer_initials(head: &Letterhead) -> String {
+    // The first letter without its tone or mark ("ỦY" gives "U"; "Đ" stays).
+    let initials = |words: &str, n: usize| -> String {
+        words
+            .split_whitespace()
+            .take(n)
+            .filter_map(|w| w.nfd().next())
+            .collect()
+    };
+    initials(&head.board, usize::MAX) + &initials(&head.committee, 2)
 }
 
 fn blank_if_empty(text: &str) -> &str {
@@ -187,14 +209,30 @@ async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuer
             Ok::<_, ApiError>((report, reader_letterhead(c, &p.user.scope).await?))
         })
         .await?;
-    let sum = |d: &yearly::DistrictYear, f: fn(&yearly::ProgramYear) -> i64| d.programs.iter().map(f).sum::<i64>();
-    let conferences =
-        |d: &yearly::DistrictYear, f: fn(&yearly::ResolutionYear) -> i64| d.resolutions.iter().map(f).sum::<i64>();
     let rows: Vec<&yearly::DistrictYear> = report.districts.iter().chain([&report.total]).collect();
     let body = html! {
         p { "Kết quả đào tạo, bồi dưỡng lý luận chính trị và học tập, quán triệt nghị quyết năm " (year)
             ", theo kế hoạch đã được cấp ủy phê duyệt và lịch giảng đã công bố đến ngày "
             (date(Utc::now())) ":" }
+        (figures_table(&rows))
+    };
+    let subject = format!("Kết quả thực hiện công tác đào tạo, bồi dưỡng lý luận chính trị năm {year}");
+    let sheet = Sheet {
+        title: "BÁO CÁO",
+        subject: &subject,
+        numbered: true,
+        wide: true,
+        back: format!("/report?year={year}"),
+    };
+    Ok(document(p.lang, &head, sheet, body))
+}
+
+/// The yearly figures of units as a printed table, a row each.
+fn figures_table(rows: &[&yearly::DistrictYear]) -> Markup {
+    let sum = |d: &yearly::DistrictYear, f: fn(&yearly::ProgramYear) -> i64| d.programs.iter().map(f).sum::<i64>();
+    let conferences =
+        |d: &yearly::DistrictYear, f: fn(&yearly::ResolutionYear) -> i64| d.resolutions.iter().map(f).sum::<i64>();
+    html! {
         table.body #print-report {
             thead { tr {
                 th { "Đơn vị" } th { "Lớp theo kế hoạch" } th { "Lớp đã xếp đủ người, chưa học xong" }
@@ -202,7 +240,7 @@ async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuer
                 th { "Hội nghị theo kế hoạch" } th { "Hội nghị đã tổ chức" }
                 th { "Buổi cần người" } th { "Buổi đủ người" } th { "Tỉ lệ" }
             } }
-            tbody { @for d in &rows { tr {
+            tbody { @for d in rows { tr {
                 td { (d.district_name) }
                 (count(sum(d, |x| x.classes_planned))) (count(sum(d, |x| x.classes_staffed)))
                 (count(sum(d, |x| x.classes_held))) (count(sum(d, |x| x.trainees)))
@@ -212,13 +250,43 @@ async fn report(State(state): State<AppState>, p: Page, Query(q): Query<YearQuer
                 td.n { (decimal(Lang::Vi, d.coverage_rate * 100.0)) "\u{a0}%" }
             } } }
         }
+    }
+}
+
+/// A unit's yearly report as it sent it: the figures frozen then and the board's remarks,
+/// under the unit's own letterhead (it is the unit's document, whoever prints it).
+async fn submission(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Markup> {
+    let (s, head) = state
+        .db
+        .read(async |mut c| {
+            let s = submissions::get(c.reborrow(), &p.user, id).await?;
+            let head = letterheads::get(c, Some(s.district_id)).await?;
+            Ok::<_, ApiError>((s, head))
+        })
+        .await?;
+    let remarks = [
+        ("I. KẾT QUẢ ĐẠT ĐƯỢC", &s.achievements),
+        ("II. KHÓ KHĂN, HẠN CHẾ", &s.difficulties),
+        ("III. ĐỀ XUẤT, KIẾN NGHỊ", &s.proposals),
+    ];
+    let body = html! {
+        p { "Số liệu đến ngày " (date(s.submitted_at)) ":" }
+        (figures_table(&[&s.figures]))
+        @for (heading, text) in remarks {
+            h2.part { (heading) }
+            @for paragraph in text.lines().filter(|l| !l.trim().is_empty()) { p.remark { (paragraph) } }
+        }
     };
-    let subject = format!("Kết quả thực hiện công tác đào tạo, bồi dưỡng lý luận chính trị năm {year}");
+    let subject = format!(
+        "Kết quả thực hiện công tác đào tạo, bồi dưỡng lý luận chính trị năm {}",
+        s.year
+    );
     let sheet = Sheet {
         title: "BÁO CÁO",
         subject: &subject,
+        numbered: true,
         wide: true,
-        back: format!("/report?year={year}"),
+        back: format!("/report/submissions/{id}"),
     };
     Ok(document(p.lang, &head, sheet, body))
 }
@@ -277,6 +345,7 @@ async fn district_month(
     let sheet = Sheet {
         title: "LỊCH GIẢNG DẠY, BÁO CÁO",
         subject: &subject,
+        numbered: false,
         wide: false,
         back: format!("/coverage/district/{id}?year={year}"),
     };
@@ -318,6 +387,7 @@ async fn class(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>
     let sheet = Sheet {
         title: "LỊCH HỌC",
         subject: &class.name,
+        numbered: false,
         wide: false,
         back,
     };

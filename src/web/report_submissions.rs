@@ -276,6 +276,7 @@ fn submission_page(p: &Page, s: &Submission, standing: bool, errors: &[ApiError]
             (tr(lang, "Gửi lúc ", "Sent at ")) (when(s.submitted_at)) (tr(lang, " bởi ", " by ")) (s.submitted_by)
             @if s.late { " " strong.error { (tr(lang, "(muộn)", "(late)")) } }
         }
+        p { a #print href={ "/print/submission/" (s.id) } { (tr(lang, "Bản in (A4, thể thức văn bản của Đảng)", "Printable document (A4, Party layout)")) } }
         @if let (Some(at), Some(by), Some(reason)) = (s.returned_at, &s.returned_by, &s.return_reason) {
             p.error { (tr(lang, "Bị trả lại ngày ", "Returned on ")) (when(at)) (tr(lang, " bởi ", " by ")) (by) ": " (reason) }
         }

@@ -70,6 +70,30 @@ async fn boards_and_centers_print_their_own_documents_with_their_boards_letterhe
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
+    // The board's report as it sent it prints with its remarks, under its own letterhead.
+    let board_api = app.login("bt.d01", crate::helpers::PASSWORD).await;
+    let sent = board_api
+        .post(
+            "/api/v1/reports/yearly/submissions",
+            json!({"year": 2027, "achievements": "Hoàn thành lớp sơ cấp đúng kế hoạch.",
+                   "difficulties": "Thiếu giảng viên nói tiếng Khmer.", "proposals": "Mở lớp bồi dưỡng báo cáo viên."}),
+        )
+        .await
+        .ok(201)["id"]
+        .clone();
+    let printed = board.get(&format!("/print/submission/{sent}")).await;
+    assert_eq!(printed.status, StatusCode::OK);
+    for words in [
+        "THÀNH ỦY SÓC TRĂNG",
+        "-BC/BTGTU",
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "Thiếu giảng viên nói tiếng Khmer.",
+        "Mở lớp bồi dưỡng báo cáo viên.",
+        "Lý Thị Hoa",
+    ] {
+        assert!(printed.text.contains(words), "{words}: {}", printed.text);
+    }
+
     // The center prints its class's schedule; the province's letterhead is unset, so its
     // print says so on screen and leaves blanks.
     let mut center = Browser::signed_in(&app, "tt.d01").await;
