@@ -366,5 +366,19 @@ async fn a_board_clerks_first_week_in_the_browser() {
         go(&c, &app, path).await;
         screenshot(&c, &format!("week-{name}-phone")).await;
     }
+
+    // A form sent after the sign-in expired is kept: sign in again, and send it on.
+    go(&c, &app, "/tokens").await;
+    set(&c, "#new-token-form input[name=name]", "Lịch trên máy tính bảng").await;
+    c.delete_cookie(roster::auth::SESSION_COOKIE).await.unwrap();
+    submit(&c, "#new-token-form").await;
+    assert!(text(&c, "p.note").await.contains("Your sign-in has expired"));
+    screenshot(&c, "week-sign-in-kept-phone").await;
+    set(&c, "input[name=username]", "admin.web").await;
+    set(&c, "input[name=password]", crate::helpers::PASSWORD).await;
+    submit(&c, "form[action='/login']").await;
+    screenshot(&c, "week-send-again-phone").await;
+    submit(&c, "#send-again").await;
+    assert!(text(&c, "main").await.contains("Lịch trên máy tính bảng"));
     c.close().await.unwrap();
 }
