@@ -174,15 +174,23 @@ fn at(field: &str, name: &str) -> String {
 async fn check_class(mut c: Conn<'_>, district_id: i64, field: &str, k: &PlannedClassInput) -> Result<String> {
     let at = |name: &str| at(field, name);
     require_ref(c.reborrow(), &at("program_id"), "program", k.program_id).await?;
-    let center: Option<(i64, String)> = on!(c.reborrow(), |c| {
-        sqlx::query_as("SELECT district_id, kind FROM center WHERE center_id = $1")
+    let center: Option<(i64, String, bool)> = on!(c.reborrow(), |c| {
+        sqlx::query_as("SELECT district_id, kind, active FROM center WHERE center_id = $1")
             .bind(k.center_id)
             .fetch_optional(&mut *c)
             .await?
     });
     match center {
         None => require_ref(c.reborrow(), &at("center_id"), "center", k.center_id).await?,
-        Some((d, kind)) if d != district_id && kind != "provincial_school" => {
+        Some((_, _, false)) => {
+            return Err(ApiError::invalid(
+                at("center_id"),
+                "center_closed",
+                "Trung tâm này đã ngừng hoạt động; hãy chọn trung tâm khác.",
+                "This center has closed; choose another.",
+            ));
+        }
+        Some((d, kind, _)) if d != district_id && kind != "provincial_school" => {
             return Err(ApiError::invalid(
                 at("center_id"),
                 "center_outside_district",

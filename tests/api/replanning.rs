@@ -252,6 +252,16 @@ async fn a_closed_centers_published_sessions_are_listed_and_it_takes_no_new_requ
         "{draft}"
     );
 
+    // No new class is planned at it.
+    p.admin
+        .post(
+            "/api/v1/plans",
+            json!({"district_id": p.w.d1, "year": 2028, "classes": [{"program_id": p.program, "center_id": p.w.center1,
+                   "name": "Lớp mới", "months": [3], "trainees": 30, "women": 10, "ethnic_minority": 5}]}),
+        )
+        .await
+        .problem(422, "center_closed");
+
     // Its classes can no longer be requested.
     p.admin
         .post(
