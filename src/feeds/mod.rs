@@ -196,9 +196,10 @@ pub async fn center_scoped_version(c: Conn<'_>, user: &AuthUser, key: FeedKey) -
     let found: Option<(i64, i64, i64)> = on!(c, |c| {
         sqlx::query_as(sql).bind(key.id()).fetch_optional(&mut *c).await?
     });
-    let (center, district, version) = found.ok_or_else(|| ApiError::not_found(vi, en))?;
-    if !can_read_center(user, center, district) {
-        return Err(ApiError::forbidden());
+    // A feed the caller may not read is as missing as one that does not exist, so that ids
+    // cannot be enumerated.
+    match found {
+        Some((center, district, version)) if can_read_center(user, center, district) => Ok(version),
+        _ => Err(ApiError::not_found(vi, en)),
     }
-    Ok(version)
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::layout::{frame, tr};
 use super::{NextPath, local_path, page_lang};
-use crate::api::AppState;
+use crate::api::{AppState, ClientAddress};
 use crate::auth::session::{sign_in, sign_out};
 use crate::error::{Lang, Result};
 
@@ -53,12 +53,13 @@ pub struct Credentials {
 
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response> {
     let next = local_path(form.next);
-    match sign_in(&state.db, &form.username, form.password).await {
+    match sign_in(&state.db, &state.sign_in, address, &form.username, form.password).await {
         Ok((_, cookie)) => Ok((jar.add(cookie), Redirect::to(&next)).into_response()),
         Err(e) if e.status == StatusCode::UNAUTHORIZED => {
             Ok((StatusCode::UNAUTHORIZED, login_page(page_lang(&headers), &next, true)).into_response())

@@ -173,7 +173,7 @@ async fn district_feed(
 #[utoipa::path(get, path = "/feeds/center/{id}", tag = "feeds",
     params(("id" = String, Path, description = "The center's id, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
-              (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn center_feed(
     State(state): State<AppState>,
@@ -184,11 +184,12 @@ async fn center_feed(
     center_scoped_feed(&state, &user, FeedKey::Center(ics_id(&file)?), &headers).await
 }
 
-/// A class's feed: its published sessions. For whoever may read its center's feed.
+/// A class's feed: its published sessions. For whoever may read its center's feed; to anyone
+/// else it is missing (404), as an unknown class is.
 #[utoipa::path(get, path = "/feeds/class/{id}", tag = "feeds",
     params(("id" = String, Path, description = "The class's id, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
-              (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn class_feed(
     State(state): State<AppState>,
