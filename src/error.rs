@@ -47,8 +47,10 @@ pub struct Problem {
     /// The input field at fault (a JSON path such as `roles[1]`, or a query parameter).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every rule the request broke (every bad row of an import, every violation of a hand
+    /// change), when there are several.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<serde_json::Value>,
 }
 
