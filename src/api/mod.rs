@@ -91,6 +91,10 @@ pub fn app(state: AppState, timeouts: Timeouts) -> Router {
             state.clone(),
             cross_site::same_origin_changes,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            feeds::forget_lookups_after_changes,
+        ))
         .layer(RequestBodyTimeoutLayer::new(timeouts.body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

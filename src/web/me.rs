@@ -274,7 +274,6 @@ pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderM
         .db
         .write(async |c| links::issue(c, &p.user, person, &base_url).await)
         .await?;
-    state.feeds.forget_links();
     render(&state, &p, person, Notice::Link(link)).await
 }
 

@@ -547,7 +547,6 @@ pub async fn cancel_run(State(state): State<AppState>, p: Page, ApiPath(id): Api
 
 pub async fn publish_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
     let published = state.db.write(async |c| publish::publish(c, &p.user, id).await).await?;
-    state.feeds.forget_links();
     Ok(Redirect::to(&format!(
         "/planning/runs/{id}?published={}",
         published.version.id

@@ -652,3 +652,26 @@ async fn last_modified_moves_with_a_registry_edit_that_changes_the_feed() {
     let again = p.admin.with_header(header::IF_MODIFIED_SINCE, &moved).get(&path).await;
     assert_eq!(again.status, 304);
 }
+
+/// A district, center or class feed polled again within a second is served from memory, as a
+/// person's is: with the database gone, the poll still answers; a change through the
+/// service (a revoked token) is seen at once.
+#[tokio::test]
+async fn polling_a_district_feed_again_costs_no_database_query() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = crate::helpers::world(&admin).await;
+    let path = format!("/feeds/district/{}.ics", w.d1);
+    let token = admin.post("/api/v1/tokens", json!({"name": "lịch"})).await.ok(201).clone();
+    let reader = app.bearer(token["token_secret"].as_str().unwrap());
+    assert_eq!(reader.get(&path).await.status, 200);
+    admin
+        .delete(&format!("/api/v1/tokens/{}", token["id"]))
+        .await
+        .ok(204);
+    assert_eq!(reader.get(&path).await.status, 401, "a revoked token stops at once");
+
+    assert_eq!(admin.get(&path).await.status, 200);
+    app.db.close().await;
+    assert_eq!(admin.get(&path).await.status, 200, "served from memory");
+}

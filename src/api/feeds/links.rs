@@ -42,7 +42,6 @@ async fn issue_link(
         .db
         .write(async |c| links::issue(c, &user, id, &base_url).await)
         .await?;
-    state.feeds.forget_links();
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -52,6 +51,5 @@ async fn issue_link(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     state.db.write(async |c| links::revoke(c, &user, id).await).await?;
-    state.feeds.forget_links();
     Ok(StatusCode::NO_CONTENT)
 }
