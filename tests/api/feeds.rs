@@ -662,13 +662,14 @@ async fn polling_a_district_feed_again_costs_no_database_query() {
     let admin = app.admin().await;
     let w = crate::helpers::world(&admin).await;
     let path = format!("/feeds/district/{}.ics", w.d1);
-    let token = admin.post("/api/v1/tokens", json!({"name": "lịch"})).await.ok(201).clone();
+    let token = admin
+        .post("/api/v1/tokens", json!({"name": "lịch"}))
+        .await
+        .ok(201)
+        .clone();
     let reader = app.bearer(token["token_secret"].as_str().unwrap());
     assert_eq!(reader.get(&path).await.status, 200);
-    admin
-        .delete(&format!("/api/v1/tokens/{}", token["id"]))
-        .await
-        .ok(204);
+    admin.delete(&format!("/api/v1/tokens/{}", token["id"])).await.ok(204);
     assert_eq!(reader.get(&path).await.status, 401, "a revoked token stops at once");
 
     assert_eq!(admin.get(&path).await.status, 200);
