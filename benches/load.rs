@@ -110,7 +110,7 @@ async fn main() {
     for task in tasks {
         task.await.unwrap();
     }
-    let mut t = timings.lock().unwrap();
+    let mut t = std::mem::take(&mut *timings.lock().unwrap());
     println!("{backend}: {READERS} readers and {WRITERS} writers for {seconds} s over loopback");
     report("reads", &mut t.reads, seconds);
     report("writes (two requests each)", &mut t.writes, seconds);
@@ -118,7 +118,6 @@ async fn main() {
     for f in t.failures.iter().take(10) {
         println!("  {f}");
     }
-    drop(t);
     bench.finish().await;
 }
 

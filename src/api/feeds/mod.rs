@@ -211,11 +211,6 @@ pub(super) async fn forget_lookups_after_changes(
     response
 }
 
-/// The id in a feed's file name, or the 404 an unknown feed is.
-fn ics_key(file: &str, key: fn(i64) -> FeedKey) -> std::result::Result<FeedKey, Response> {
-    ics_id(file).map(key).map_err(IntoResponse::into_response)
-}
-
 /// A district's feed: every published session held in the district. For the province, the
 /// district's board, and its centers.
 #[utoipa::path(get, path = "/feeds/district/{id}", tag = "feeds",
@@ -230,7 +225,8 @@ async fn district_feed(
     headers: HeaderMap,
     reader: FeedReader,
 ) -> std::result::Result<Response, Response> {
-    read_feed(&state, reader, ics_key(&file, FeedKey::District)?, &headers).await
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::District(id), &headers).await
 }
 
 /// A center's feed: the published sessions of its classes. For the province, the board of
@@ -246,7 +242,8 @@ async fn center_feed(
     headers: HeaderMap,
     reader: FeedReader,
 ) -> std::result::Result<Response, Response> {
-    read_feed(&state, reader, ics_key(&file, FeedKey::Center)?, &headers).await
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::Center(id), &headers).await
 }
 
 /// A class's feed: its published sessions. For whoever may read its center's feed; to anyone
@@ -262,7 +259,8 @@ async fn class_feed(
     headers: HeaderMap,
     reader: FeedReader,
 ) -> std::result::Result<Response, Response> {
-    read_feed(&state, reader, ics_key(&file, FeedKey::Class)?, &headers).await
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::Class(id), &headers).await
 }
 
 #[cfg(test)]
