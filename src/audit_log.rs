@@ -28,6 +28,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditFilter {
     /// e.g. `person`, `district`, `user`.

@@ -266,6 +266,12 @@ impl DatabaseCommand {
 
 async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool, no_worker: bool) -> anyhow::Result<()> {
     let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
+    if public_url.is_none() {
+        tracing::warn!(
+            "no --public-url: calendar links are handed out only to browsers on this machine \
+             (localhost); in production, set it to the address users reach the service at"
+        );
+    }
     let mut server = Server::bind(listen, AppState::new(db.clone()).with_public_url(public_url)).await?;
     if no_worker {
         server = server.without_worker();

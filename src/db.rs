@@ -97,7 +97,8 @@ impl Db {
     /// file if it is missing, and brings its schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         let db = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url)?;
+            // A write waits for a lock as long as SQLite's busy timeout, then is told `busy`.
+            let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", "10s")]);
             Db::Postgres(PgPoolOptions::new().max_connections(10).connect_with(options).await?)
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?

@@ -3,7 +3,7 @@
 //! [`localize`]) and, for validation errors, the field at fault.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -26,6 +26,8 @@ pub struct ApiError {
     /// Further structured detail, e.g. every bad row of a rejected import (boxed: rare and
     /// large, and errors travel by value).
     pub errors: Option<Box<serde_json::Value>>,
+    /// Seconds after which the same request may succeed (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 /// The RFC 9457 document, as rendered for one language.
@@ -45,8 +47,10 @@ pub struct Problem {
     /// The input field at fault (a JSON path such as `roles[1]`, or a query parameter).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every rule the request broke (every bad row of an import, every violation of a hand
+    /// change), when there are several.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<serde_json::Value>,
 }
 
@@ -59,6 +63,7 @@ impl ApiError {
             en: en.into(),
             field: None,
             errors: None,
+            retry_after: None,
         }
     }
 
@@ -98,6 +103,23 @@ impl ApiError {
         )
     }
 
+    /// The service cannot take the request now (a database lock, too many sign-ins at once):
+    /// 503 `busy`, to be tried again after `seconds`.
+    pub fn busy(seconds: u64) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Hệ thống đang bận, vui lòng thử lại.",
+            "The service is busy; try again.",
+        )
+        .retry_after(seconds)
+    }
+
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
     /// The same mistake made in a query string: a 400, as README.md promises.
     pub fn in_query(mut self) -> Self {
         self.status = StatusCode::BAD_REQUEST;
@@ -134,6 +156,11 @@ impl ApiError {
                 "This method is not allowed here.",
             ),
             StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
+            StatusCode::REQUEST_TIMEOUT => (
+                "request_timeout",
+                "Yêu cầu gửi đến quá chậm.",
+                "The request took too long to arrive.",
+            ),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => unsupported_media_type(),
             s if s.is_server_error() => return Self::internal(),
             _ => ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
@@ -189,6 +216,9 @@ impl IntoResponse for ApiError {
         // Rendered in Vietnamese here; `localize` re-renders it in the client's language.
         let body = serde_json::to_vec(&self.render(Lang::Vi, "")).unwrap_or_default();
         let mut response = (self.status, [(CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(self);
         response
     }
@@ -218,18 +248,27 @@ impl From<sqlx::Error> for ApiError {
                 "Văn bản chứa ký tự không hợp lệ (ví dụ ký tự NUL).",
                 "The text holds a character that is not allowed (such as NUL).",
             ),
-            sqlx::Error::PoolTimedOut => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "Hệ thống đang bận, vui lòng thử lại.",
-                "The service is busy; try again.",
-            ),
+            sqlx::Error::PoolTimedOut => ApiError::busy(BUSY_RETRY_SECONDS),
+            sqlx::Error::Database(db) if is_lock_timeout(db.as_ref()) => ApiError::busy(BUSY_RETRY_SECONDS),
             _ => {
                 tracing::error!(error = %e, "database error");
                 ApiError::internal()
             }
         }
     }
+}
+
+/// When to try again after the database was busy: locks are held for a transaction, briefly.
+const BUSY_RETRY_SECONDS: u64 = 2;
+
+/// Whether the database gave up waiting for a lock: SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED`
+/// (after its busy timeout), PostgreSQL's lock timeout, deadlock or serialization failure.
+fn is_lock_timeout(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = e.code();
+    let code = code.as_deref().unwrap_or("");
+    // SQLite's extended codes keep the primary code in the low byte.
+    let sqlite_busy = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+    sqlite_busy || matches!(code, "55P03" | "40P01" | "40001")
 }
 
 /// Whether a unique violation is on a table's `code` column (the board's own identifiers):

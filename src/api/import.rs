@@ -38,7 +38,6 @@ async fn import_people(State(state): State<AppState>, user: AuthUser, body: Body
     })?;
     let report = import::import(&state.db, &user, bytes.into()).await?;
     // An import may deactivate people: their feed links stop answering at once.
-    state.feeds.forget_links();
     Ok(Json(report))
 }
 

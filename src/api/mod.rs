@@ -4,32 +4,35 @@
 
 mod audit;
 mod auth;
+mod client;
 mod cross_site;
 mod feeds;
+mod headers;
 mod import;
+mod limits;
 mod planning;
 mod registry;
 mod report_submissions;
 mod reports;
 mod scheduling;
+mod server;
 mod state;
 
+pub use client::ClientAddress;
+pub use server::{Server, Timeouts};
 pub use state::AppState;
 
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::get;
-use tokio::net::TcpListener;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_scalar::{Scalar, Servable};
 
 use crate::error;
 
@@ -62,7 +65,7 @@ impl Modify for Security {
 }
 
 /// The whole application, ready to serve.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: AppState, timeouts: Timeouts) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(registry::router())
@@ -74,13 +77,13 @@ pub fn app(state: AppState) -> Router {
         .merge(import::router())
         .merge(audit::router())
         .split_for_parts();
-    let document = Arc::new(api.clone());
+    let document = Arc::new(api);
     router
         .route(
             "/api/openapi.json",
             get(move || async move { axum::Json(document.as_ref().clone()) }),
         )
-        .merge(Scalar::with_url("/api/docs", api))
+        .route("/api/docs", get(headers::api_docs))
         .merge(crate::web::router(state.clone()))
         .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -88,71 +91,22 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             cross_site::same_origin_changes,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            feeds::forget_lookups_after_changes,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(timeouts.body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
+        .layer(axum::middleware::from_fn(limits::request_head))
         .layer(axum::middleware::from_fn(error::localize))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %logged_path(request.uri().path()))
+        }))
         .with_state(state)
-}
-
-/// A bound listener and the application; port 0 picks a free port (as the tests do).
-pub struct Server {
-    listener: TcpListener,
-    app: Router,
-    state: AppState,
-    worker: bool,
-}
-
-impl Server {
-    pub async fn bind(addr: &str, state: AppState) -> anyhow::Result<Server> {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-        Ok(Server {
-            listener,
-            app: app(state.clone()),
-            state,
-            worker: true,
-        })
-    }
-
-    /// Serves the API only: solve runs wait in the queue for another instance's worker.
-    pub fn without_worker(mut self) -> Server {
-        self.worker = false;
-        self
-    }
-
-    pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
-    }
-
-    /// Serves, with a solve-run worker beside unless turned off, until `shutdown` completes;
-    /// then lets open requests finish and hands a run being solved back to the queue.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let worker = self.worker.then(|| {
-            tokio::spawn(crate::scheduling::worker::run(
-                self.state.db.clone(),
-                self.state.runs_queued.clone(),
-                stop.clone(),
-            ))
-        });
-        let (stopping, queued) = (stop.clone(), self.state.runs_queued.clone());
-        let served = axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                stopping.store(true, Ordering::Relaxed);
-                queued.notify_waiters();
-            })
-            .await;
-        stop.store(true, Ordering::Relaxed);
-        self.state.runs_queued.notify_waiters();
-        if let Some(worker) = worker
-            && let Err(e) = worker.await
-        {
-            tracing::error!("the solve-run worker stopped: {e}");
-        }
-        served?;
-        Ok(())
-    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -177,14 +131,72 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Where the service is reached: the configured public address, else the request's host.
-pub fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+/// Where the service is reached, for the links it hands out: the configured public address;
+/// without one, the request's host only when it is this machine (`localhost`, a loopback
+/// address), since any client can send any `Host` and a feed link is a secret that must not
+/// point elsewhere. Other hosts are refused with 421 `host_not_configured`.
+pub fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> error::Result<String> {
     if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_string();
+        return Ok(url.trim_end_matches('/').to_string());
     }
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    format!("http://{host}")
+    if is_loopback_host(host) {
+        Ok(format!("http://{host}"))
+    } else {
+        Err(error::ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "host_not_configured",
+            "Địa chỉ này chưa được cấu hình: hãy chạy dịch vụ với --public-url.",
+            "This host is not configured: run the service with --public-url.",
+        ))
+    }
+}
+
+/// `localhost` or a loopback address, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') => name,
+        _ => host,
+    };
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The request path as logged: a person feed's secret is replaced, at every log level.
+fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix(PERSON_FEEDS) {
+        Some(_) => format!("{PERSON_FEEDS}…").into(),
+        None => path.into(),
+    }
+}
+
+const PERSON_FEEDS: &str = "/feeds/person/";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_is_a_host_without_a_public_url() {
+        for host in ["localhost", "localhost:8080", "127.0.0.1:3000", "[::1]:8080", "::1"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "lich.example.vn:443",
+            "10.0.0.1",
+            "localhost.evil.example",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn person_feed_secrets_never_reach_the_log() {
+        assert_eq!(logged_path("/feeds/person/s3cr3t.ics"), "/feeds/person/…");
+        assert_eq!(logged_path("/feeds/district/1.ics"), "/feeds/district/1.ics");
+    }
 }

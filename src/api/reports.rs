@@ -29,6 +29,7 @@ enum ReportFormat {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct YearlyQuery {
     /// The calendar year, local time.
@@ -41,6 +42,7 @@ struct YearlyQuery {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct CoverageQuery {
     /// The calendar year, local time.

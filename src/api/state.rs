@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use crate::auth::throttle::SignInLimits;
 use crate::db::Db;
 use crate::feeds::FeedCache;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     /// The address users reach the service at (e.g. `https://lich.tuyengiao.example.vn`), for
     /// the links it hands out; without it, the request's host over http.
     pub public_url: Option<Arc<str>>,
+    /// Password hashes at once, and failed sign-ins by account and address.
+    pub sign_in: Arc<SignInLimits>,
 }
 
 impl AppState {
@@ -23,7 +26,13 @@ impl AppState {
             runs_queued: Arc::new(tokio::sync::Notify::new()),
             feeds: Arc::new(FeedCache::default()),
             public_url: None,
+            sign_in: Arc::new(SignInLimits::default()),
         }
+    }
+
+    pub fn with_sign_in_limits(mut self, limits: SignInLimits) -> AppState {
+        self.sign_in = Arc::new(limits);
+        self
     }
 
     pub fn with_public_url(mut self, url: Option<String>) -> AppState {

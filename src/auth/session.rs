@@ -7,8 +7,12 @@ use chrono::Duration;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use std::net::IpAddr;
+
+use super::throttle::{self, SignInLimits};
 use super::users::{self, UserView};
 use super::{AccountRow, AuthUser, new_secret, secret_hash};
+use crate::audit::{self, Actor};
 use crate::db::{Conn, Db, now};
 use crate::error::{ApiError, Result};
 use crate::on;
@@ -24,8 +28,16 @@ pub struct Login {
 }
 
 /// Checks a password and opens a session: the account and its cookie. The API's login and the
-/// web sign-in page both come here.
-pub async fn sign_in(db: &Db, username: &str, password: String) -> Result<(UserView, Cookie<'static>)> {
+/// web sign-in page both come here, with the client's address for throttling (see
+/// [`SignInLimits`]); repeated failures of an account are recorded in the audit log.
+pub async fn sign_in(
+    db: &Db,
+    limits: &SignInLimits,
+    address: Option<IpAddr>,
+    username: &str,
+    password: String,
+) -> Result<(UserView, Cookie<'static>)> {
+    limits.check(username, address)?;
     let found = {
         let mut conn = db.acquire().await?;
         users::find_for_login(conn.conn(), username).await?
@@ -36,12 +48,23 @@ pub async fn sign_in(db: &Db, username: &str, password: String) -> Result<(UserV
         Some((user, hash)) => (Some(user), hash),
         None => (None, DUMMY_HASH.clone()),
     };
-    let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let matches = {
+        let _slot = limits.hashing_slot().await?;
+        tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
+            .await
+            .map_err(anyhow::Error::from)?
+    };
+    let account = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| matches) else {
+        let failures = limits.failed(username, address);
+        if let Some(id) = account
+            && failures >= throttle::ACCOUNT_FREE_FAILURES
+        {
+            record_failures(db, id, failures, address).await?;
+        }
         return Err(bad_credentials());
     };
+    limits.succeeded(username);
     let mut tx = db.begin().await?;
     let secret = new_secret();
     let created = now();
@@ -67,6 +90,18 @@ pub async fn sign_in(db: &Db, username: &str, password: String) -> Result<(UserV
         .path("/")
         .build();
     Ok((user, cookie))
+}
+
+/// A run of failed sign-ins on an account, past the free ones: one entry per failure, which
+/// the backoff makes at most one every few seconds.
+async fn record_failures(db: &Db, user_id: i64, failures: u32, address: Option<IpAddr>) -> Result<()> {
+    let actor = Actor {
+        user_id: None,
+        name: "sign-in".to_string(),
+    };
+    let after = serde_json::json!({"failures": failures, "address": address.map(|a| a.to_string())});
+    db.write(async |c| audit::record(c, &actor, "sign_in_failed", "user", user_id, None::<&()>, Some(&after)).await)
+        .await
 }
 
 /// A hash to verify against when the user does not exist.

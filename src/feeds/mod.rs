@@ -5,9 +5,10 @@
 //! A feed is rendered once per published version and kept in memory, for at most
 //! [`RENDERED_FOR`] so that registry edits (a renamed venue, a new contact) and expiring
 //! cancellations show up too. Rendering is deterministic, so every instance serves the same
-//! bytes and the same ETag. Whose a person link is, and the latest version, are remembered for
-//! [`LOOKUP_FOR`], so that phones polling cost no database query: this instance forgets them
-//! at once when it issues, revokes or publishes; other instances within that second.
+//! bytes and the same ETag. Whose a person link is, whether a reader may read a district,
+//! center or class feed, and the latest version, are remembered for [`LOOKUP_FOR`], so that
+//! calendars polling cost no database query: this instance forgets them at once after any
+//! change made through it (see `api`); other instances within that second.
 
 mod events;
 pub mod ical;
@@ -59,12 +60,16 @@ impl FeedKey {
 pub struct FeedCache {
     entries: Mutex<HashMap<FeedKey, Arc<Rendered>>>,
     /// By the hash of a link's secret.
-    links: Mutex<HashMap<String, LinkLookup>>,
+    links: Mutex<HashMap<String, Lookup>>,
+    /// Readers' rights to district, center and class feeds: by the hash of the credentials
+    /// they sent and the feed.
+    reads: Mutex<HashMap<(String, FeedKey), Lookup>>,
 }
 
-struct LinkLookup {
+/// What a lookup found: the person a link is for (or the feed a reader may read), and the
+/// latest schedule version then.
+struct Lookup {
     person: i64,
-    /// The latest schedule version when it was looked up.
     version: i64,
     at: Instant,
 }
@@ -105,24 +110,38 @@ impl FeedCache {
     }
 
     pub fn remember_link(&self, hash: String, person: i64, version: i64) {
-        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
-        if links.len() >= MAX_LOOKUPS {
-            links.clear();
-        }
-        links.insert(
-            hash,
-            LinkLookup {
-                person,
-                version,
-                at: Instant::now(),
-            },
-        );
+        remember(&self.links, hash, person, version);
     }
 
-    /// Forgets every link lookup: after a link is issued or revoked, or a version published.
-    pub fn forget_links(&self) {
-        self.links.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    /// The latest version, when the reader with these credentials was allowed `key` within
+    /// the last [`LOOKUP_FOR`].
+    pub fn recent_read(&self, credentials: &str, key: FeedKey) -> Option<i64> {
+        let reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        reads
+            .get(&(credentials.to_string(), key))
+            .filter(|l| l.at.elapsed() < LOOKUP_FOR)
+            .map(|l| l.version)
     }
+
+    pub fn remember_read(&self, credentials: String, key: FeedKey, version: i64) {
+        remember(&self.reads, (credentials, key), key.id(), version);
+    }
+
+    /// Forgets every lookup: after any change (a link issued or revoked, a version published,
+    /// an account or token changed).
+    pub fn forget_lookups(&self) {
+        self.links.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+fn remember<K: std::hash::Hash + Eq>(lookups: &Mutex<HashMap<K, Lookup>>, key: K, person: i64, version: i64) {
+    let mut lookups = lookups.lock().unwrap_or_else(|e| e.into_inner());
+    if lookups.len() >= MAX_LOOKUPS {
+        lookups.clear();
+    }
+    let at = Instant::now();
+    lookups.insert(key, Lookup { person, version, at });
 }
 
 /// Renders the feed `key` as it stands for the schedule `version`.
@@ -196,9 +215,10 @@ pub async fn center_scoped_version(c: Conn<'_>, user: &AuthUser, key: FeedKey) -
     let found: Option<(i64, i64, i64)> = on!(c, |c| {
         sqlx::query_as(sql).bind(key.id()).fetch_optional(&mut *c).await?
     });
-    let (center, district, version) = found.ok_or_else(|| ApiError::not_found(vi, en))?;
-    if !can_read_center(user, center, district) {
-        return Err(ApiError::forbidden());
+    // A feed the caller may not read is as missing as one that does not exist, so that ids
+    // cannot be enumerated.
+    match found {
+        Some((center, district, version)) if can_read_center(user, center, district) => Ok(version),
+        _ => Err(ApiError::not_found(vi, en)),
     }
-    Ok(version)
 }

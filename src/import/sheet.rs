@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+use std::io::Read;
+
 use calamine::{Data, Reader, Xlsx};
 
 /// Rows as text, each with its row number as the spreadsheet shows it (1-based).
@@ -20,6 +22,10 @@ pub enum SheetError {
     NoWorksheet,
     #[error("the worksheet has more than {MAX_SHEET_ROWS} rows")]
     TooLarge,
+    #[error("the XLSX file unpacks to more than {} MiB", MAX_INFLATED >> 20)]
+    Inflated,
+    #[error("the cell at row {row}, column {column} holds more than {MAX_CELL_CHARS} characters")]
+    LongCell { row: usize, column: usize },
     #[error("a CSV file must be UTF-8 text (in Excel: Save As \u{2192} CSV UTF-8)")]
     NotUtf8,
     #[error("the CSV file could not be read: {0}")]
@@ -39,9 +45,45 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
 /// (one cell at XFD1048576) while the table is small.
 const MAX_SHEET_ROWS: u32 = 60_000;
 const MAX_SHEET_COLUMNS: u32 = 100;
+/// What an XLSX file may unpack to: a 20 MB upload of repeated bytes could otherwise inflate
+/// to 20 GiB (a 5,000-row register unpacks to a few MiB).
+const MAX_INFLATED: u64 = 64 << 20;
+/// The longest cell, Excel's own limit: no spreadsheet program writes a longer one.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Unpacks every member of the archive into nothing, counting: the sizes an archive declares
+/// can lie, so the real ones are measured before the workbook is read.
+fn check_inflated(bytes: &[u8]) -> Result<(), SheetError> {
+    let zip_error = |e: zip::result::ZipError| SheetError::Xlsx(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
+    if archive
+        .decompressed_size()
+        .is_some_and(|declared| declared > u128::from(MAX_INFLATED))
+    {
+        return Err(SheetError::Inflated);
+    }
+    let mut left = MAX_INFLATED;
+    for i in 0..archive.len() {
+        let member = archive.by_index(i).map_err(zip_error)?;
+        let unpacked = std::io::copy(&mut member.take(left + 1), &mut std::io::sink())
+            .map_err(|e| SheetError::Xlsx(e.to_string()))?;
+        left = left.checked_sub(unpacked).ok_or(SheetError::Inflated)?;
+    }
+    Ok(())
+}
+
+/// Checks a cell's length; `row` and `column` count from 1, as the spreadsheet shows them.
+fn bounded(text: String, row: usize, column: usize) -> Result<String, SheetError> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        Err(SheetError::LongCell { row, column })
+    } else {
+        Ok(text)
+    }
+}
 
 /// Reads the first worksheet cell by cell, so that memory follows the cells present.
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    check_inflated(bytes)?;
     let xlsx_error = |e: calamine::XlsxError| SheetError::Xlsx(e.to_string());
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let name = book.sheet_names().first().cloned().ok_or(SheetError::NoWorksheet)?;
@@ -56,6 +98,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
         if col >= MAX_SHEET_COLUMNS || text.is_empty() {
             continue;
         }
+        let text = bounded(text, row as usize + 1, col as usize + 1)?;
         let cells = rows.entry(row).or_default();
         if cells.len() <= col as usize {
             cells.resize(col as usize + 1, String::new());
@@ -101,11 +144,18 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
     let mut counter = RowCounter::default();
     for record in reader.records() {
         let record = record?;
+        if rows.len() >= MAX_SHEET_ROWS as usize {
+            return Err(SheetError::TooLarge);
+        }
         let start = record.position().map_or(text.len(), |p| p.byte() as usize);
-        rows.push((
-            counter.row_at(text.as_bytes(), start),
-            record.iter().map(str::to_string).collect(),
-        ));
+        let row = counter.row_at(text.as_bytes(), start);
+        let cells = record
+            .iter()
+            .take(MAX_SHEET_COLUMNS as usize)
+            .enumerate()
+            .map(|(i, cell)| bounded(cell.to_string(), row, i + 1))
+            .collect::<Result<_, _>>()?;
+        rows.push((row, cells));
     }
     Ok(Sheet { rows })
 }
@@ -206,6 +256,34 @@ mod tests {
         sheet.write_string(5, 16_383, "xa").unwrap();
         let read = read(&book.save_to_buffer().unwrap()).unwrap();
         assert_eq!(read.rows, vec![(1, vec!["Họ và tên".to_string()])]);
+    }
+
+    /// A zip bomb: a member of zeros that unpacks to more than the limit, declaring a tiny size.
+    #[test]
+    fn an_archive_that_inflates_past_the_limit_is_refused_before_reading() {
+        use std::io::Write;
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..=(MAX_INFLATED >> 20) {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+        let bytes = out.into_inner();
+        assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+        assert!(matches!(read(&bytes), Err(SheetError::Inflated)));
+    }
+
+    #[test]
+    fn an_over_long_cell_is_refused_with_its_place() {
+        // (An XLSX one cannot be written with a spreadsheet library: the limit is Excel's.)
+        let csv = format!("Họ và tên,Mã\nLê Văn Tám,{}\n", "x".repeat(MAX_CELL_CHARS + 1));
+        assert!(matches!(
+            read(csv.as_bytes()),
+            Err(SheetError::LongCell { row: 2, column: 2 })
+        ));
     }
 
     #[test]

@@ -28,9 +28,11 @@ const EXAMPLE: [&str; 12] = [
 ];
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateQuery {
     /// `xlsx` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<TemplateFormat>,
 }
 

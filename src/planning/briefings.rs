@@ -60,6 +60,7 @@ pub struct Briefing {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BriefingFilter {
     pub district_id: Option<i64>,

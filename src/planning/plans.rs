@@ -66,6 +66,7 @@ pub struct Plan {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PlanFilter {
     year: Option<i32>,

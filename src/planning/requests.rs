@@ -65,6 +65,7 @@ pub struct ClassRequest {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RequestFilter {
     pub status: Option<RequestStatus>,

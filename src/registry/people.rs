@@ -717,6 +717,7 @@ pub fn center_mismatch() -> ApiError {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFilter {
     /// Home district.

@@ -407,7 +407,7 @@ pub fn to_csv(report: &YearlyReport) -> Vec<u8> {
             let fields: Vec<String> = row
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(t) => t.clone(),
+                    Cell::Text(t) => inert(t),
                     Cell::Count(n) => n.to_string(),
                     Cell::Hours(h) => format!("{h:.1}"),
                     Cell::Rate(r) => format!("{:.1}", r * 100.0),
@@ -418,6 +418,17 @@ pub fn to_csv(report: &YearlyReport) -> Vec<u8> {
         writer.flush().expect("writing to memory");
     }
     out
+}
+
+/// Text as a spreadsheet reads it literally: a cell starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is a formula to Excel (`=HYPERLINK(…)` in a district's name), so it
+/// gets a leading apostrophe, which Excel shows as text and hides.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The report as a workbook: the summary, classes by program, conferences by resolution.
@@ -562,4 +573,18 @@ fn write_header(sheet: &mut Worksheet, header: &[String], format: &Format) -> Re
     }
     sheet.set_row_height(2, 48)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_made_text() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        assert_eq!(inert("Huyện Trần Đề"), "Huyện Trần Đề");
+        assert_eq!(inert(""), "");
+    }
 }

@@ -236,6 +236,7 @@ pub async fn versions(c: Conn<'_>, user: &AuthUser) -> Result<Vec<Version>> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleQuery {
     /// First day (local).

@@ -3,7 +3,10 @@
 //!
 //! Several instances may share one PostgreSQL database: a run is claimed with
 //! `FOR UPDATE SKIP LOCKED`, so no two workers take the same one, and a run whose worker
-//! stopped beating for [`STALE`] is claimed again.
+//! stopped beating for [`STALE`] is claimed again. Every write names the worker: one whose run
+//! was claimed again by another stops its solver at its next beat and stores nothing, so a run
+//! is never solved twice at once for longer than a beat. A database that is briefly away (a
+//! lock) costs beats, not the run: the finished answer is stored with retries.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,6 +22,8 @@ use crate::on;
 const TICK: Duration = Duration::from_secs(1);
 /// A run whose heartbeat is older than this lost its worker.
 const STALE: Duration = Duration::from_secs(30);
+/// How long the finished answer is retried while the database refuses it.
+const STORE_FOR: Duration = Duration::from_secs(120);
 
 /// Runs until `stop` is set: claims and solves one run at a time, looking again when `queued`
 /// is notified or every two seconds.
@@ -27,7 +32,7 @@ pub async fn run(db: Db, queued: Arc<tokio::sync::Notify>, stop: Arc<AtomicBool>
     while !stop.load(Ordering::Relaxed) {
         match claim(&db, &worker).await {
             Ok(Some((run_id, problem))) => {
-                if let Err(e) = solve(&db, run_id, &problem, &stop).await {
+                if let Err(e) = solve(&db, &worker, run_id, &problem, &stop).await {
                     tracing::error!(run_id, "solve run failed: {e:#}");
                 }
             }
@@ -78,12 +83,23 @@ struct Latest {
     improved: Option<Vec<Pair>>,
 }
 
-/// Solves a run this worker claimed, and finishes it: finished, cancelled (keeping the best
-/// found) or failed; or, when `stop` is set, back in the queue.
-pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) -> anyhow::Result<()> {
+/// Stops the solver when dropped: however `solve` ends, no solver outlives it.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Solves a run `worker` claimed, and finishes it: finished, cancelled (keeping the best
+/// found) or failed; or, when `stop` is set, back in the queue; or, when another worker claimed
+/// it meanwhile, left to that one.
+pub async fn solve(db: &Db, worker: &str, run_id: i64, problem_text: &str, stop: &AtomicBool) -> anyhow::Result<()> {
+    let run = Run { db, worker, run_id };
     let problem = match format::read_problem(problem_text) {
         Ok(p) => Arc::new(p),
-        Err((_, message)) => return finish_failed(db, run_id, &message).await,
+        Err((_, message)) => return run.finish_failed(&message).await,
     };
     let latest = Arc::new(Mutex::new(Latest::default()));
     let sink = latest.clone();
@@ -101,6 +117,7 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
         ..Control::default()
     };
     let cancel = control.cancel.clone();
+    let _cancel_on_drop = CancelOnDrop(cancel.clone());
     let solving = {
         let problem = problem.clone();
         tokio::task::spawn_blocking(move || {
@@ -121,7 +138,7 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
                 Ok(solution) => break solution,
                 // A solver that panicked would panic again: the run fails rather than return
                 // to the queue.
-                Err(e) => return finish_failed(db, run_id, &format!("the solver stopped: {e}")).await,
+                Err(e) => return run.finish_failed(&format!("the solver stopped: {e}")).await,
             },
             _ = ticks.tick() => {
                 let (progress, improved) = {
@@ -134,9 +151,18 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
                         .filter(|draft| passes_check(run_id, &problem, draft, "a draft found while solving")),
                     _ => None,
                 };
-                let cancelled = tick(db, run_id, progress.as_ref(), best.as_ref()).await?;
-                if cancelled || stop.load(Ordering::Relaxed) {
-                    cancel.store(true, Ordering::Relaxed);
+                match run.tick(progress.as_ref(), best.as_ref()).await {
+                    Ok(Some(cancelled)) => {
+                        if cancelled || stop.load(Ordering::Relaxed) {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Ok(None) => {
+                        tracing::warn!(run_id, "another worker took the run: its solver here stops");
+                        return Ok(());
+                    }
+                    // A missed beat: the next one may pass.
+                    Err(e) => tracing::warn!(run_id, "writing a solve run's progress: {e:#}"),
                 }
             }
         }
@@ -144,14 +170,7 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
     if stop.load(Ordering::Relaxed) {
         // The service is stopping: the run goes back to the queue, for this or another
         // instance to solve afresh.
-        let mut conn = db.acquire().await?;
-        on!(conn.conn(), |c| {
-            sqlx::query("UPDATE solve_run SET status = 'queued', worker = NULL WHERE run_id = $1")
-                .bind(run_id)
-                .execute(&mut *c)
-                .await?;
-        });
-        return Ok(());
+        return run.requeue().await;
     }
     for rejected in &solution.stats.rejected {
         tracing::error!(
@@ -162,28 +181,38 @@ pub async fn solve(db: &Db, run_id: i64, problem_text: &str, stop: &AtomicBool) 
         );
     }
     if let (Status::Error, Some(e)) = (&solution.status, &solution.error) {
-        return finish_failed(db, run_id, &e.message).await;
+        return run.finish_failed(&e.message).await;
     }
     if !passes_check(run_id, &problem, &solution, "the solver's answer") {
-        return finish_failed(db, run_id, "the solver's answer failed its check").await;
+        return run.finish_failed("the solver's answer failed its check").await;
     }
-    let mut conn = db.acquire().await?;
-    on!(conn.conn(), |c| {
-        sqlx::query(
-            "UPDATE solve_run SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'finished' END, \
-             solution = $1, elapsed_seconds = $2, incumbent = $3, bound = $4, finished_at = $5, heartbeat_at = $5 \
-             WHERE run_id = $6",
-        )
-        .bind(format::write_solution(&solution))
-        .bind(solution.stats.solve_seconds)
-        .bind(solution.objective)
-        .bind(solution.bound)
-        .bind(Utc::now())
-        .bind(run_id)
-        .execute(&mut *c)
-        .await?;
-    });
+    let text = format::write_solution(&solution);
+    let stored = retrying(run_id, || run.finish(&text, &solution)).await?;
+    if !stored {
+        tracing::warn!(run_id, "another worker took the run before its answer here was stored");
+    }
     Ok(())
+}
+
+/// Retries a write while the database refuses it, waiting longer each time (up to a few
+/// seconds between tries, for [`STORE_FOR`] in all).
+async fn retrying<T, F: Future<Output = anyhow::Result<T>>>(
+    run_id: i64,
+    mut write: impl FnMut() -> F,
+) -> anyhow::Result<T> {
+    let started = std::time::Instant::now();
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match write().await {
+            Ok(done) => return Ok(done),
+            Err(e) if started.elapsed() < STORE_FOR => {
+                tracing::warn!(run_id, "storing a solve run's answer, trying again in {wait:?}: {e:#}");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Whether a solution passes the independent checker; one that fails is never stored, and is
@@ -196,44 +225,98 @@ fn passes_check(run_id: i64, problem: &roster_solver::Problem, solution: &roster
     report.is_valid()
 }
 
-/// Writes progress, the best solution so far and the heartbeat; says whether the board asked
-/// to cancel.
-async fn tick(
-    db: &Db,
+/// A run as one worker holds it: every write is refused (changes no row) once another worker
+/// has claimed the run.
+struct Run<'a> {
+    db: &'a Db,
+    worker: &'a str,
     run_id: i64,
-    progress: Option<&Progress>,
-    best: Option<&roster_solver::Solution>,
-) -> anyhow::Result<bool> {
-    let mut conn = db.acquire().await?;
-    let best = best.map(format::write_solution);
-    Ok(on!(conn.conn(), |c| {
-        sqlx::query_scalar(
-            "UPDATE solve_run SET heartbeat_at = $1, elapsed_seconds = COALESCE($2, elapsed_seconds), \
-             incumbent = COALESCE($3, incumbent), bound = COALESCE($4, bound), solution = COALESCE($5, solution) \
-             WHERE run_id = $6 RETURNING cancel_requested",
-        )
-        .bind(now())
-        .bind(progress.map(|p| p.elapsed_seconds))
-        .bind(progress.map(|p| p.incumbent))
-        .bind(progress.map(|p| p.bound))
-        .bind(best)
-        .bind(run_id)
-        .fetch_one(&mut *c)
-        .await?
-    }))
 }
 
-async fn finish_failed(db: &Db, run_id: i64, message: &str) -> anyhow::Result<()> {
-    let mut conn = db.acquire().await?;
-    on!(conn.conn(), |c| {
-        sqlx::query("UPDATE solve_run SET status = 'failed', failure = $1, finished_at = $2 WHERE run_id = $3")
+impl Run<'_> {
+    /// Writes progress, the best solution so far and the heartbeat; says whether the board
+    /// asked to cancel, or gives `None` when the run is no longer this worker's.
+    async fn tick(
+        &self,
+        progress: Option<&Progress>,
+        best: Option<&roster_solver::Solution>,
+    ) -> anyhow::Result<Option<bool>> {
+        let mut conn = self.db.acquire().await?;
+        let best = best.map(format::write_solution);
+        Ok(on!(conn.conn(), |c| {
+            sqlx::query_scalar(
+                "UPDATE solve_run SET heartbeat_at = $1, elapsed_seconds = COALESCE($2, elapsed_seconds), \
+                 incumbent = COALESCE($3, incumbent), bound = COALESCE($4, bound), solution = COALESCE($5, solution) \
+                 WHERE run_id = $6 AND worker = $7 AND status = 'running' RETURNING cancel_requested",
+            )
+            .bind(now())
+            .bind(progress.map(|p| p.elapsed_seconds))
+            .bind(progress.map(|p| p.incumbent))
+            .bind(progress.map(|p| p.bound))
+            .bind(best)
+            .bind(self.run_id)
+            .bind(self.worker)
+            .fetch_optional(&mut *c)
+            .await?
+        }))
+    }
+
+    /// Stores the answer: finished, or cancelled when the board asked; false when the run is
+    /// no longer this worker's.
+    async fn finish(&self, text: &str, solution: &roster_solver::Solution) -> anyhow::Result<bool> {
+        let mut conn = self.db.acquire().await?;
+        let stored = on!(conn.conn(), |c| {
+            sqlx::query(
+                "UPDATE solve_run SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'finished' END, \
+                 solution = $1, elapsed_seconds = $2, incumbent = $3, bound = $4, finished_at = $5, heartbeat_at = $5 \
+                 WHERE run_id = $6 AND worker = $7 AND status = 'running'",
+            )
+            .bind(text)
+            .bind(solution.stats.solve_seconds)
+            .bind(solution.objective)
+            .bind(solution.bound)
+            .bind(Utc::now())
+            .bind(self.run_id)
+            .bind(self.worker)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(stored == 1)
+    }
+
+    async fn requeue(&self) -> anyhow::Result<()> {
+        let mut conn = self.db.acquire().await?;
+        on!(conn.conn(), |c| {
+            sqlx::query("UPDATE solve_run SET status = 'queued', worker = NULL WHERE run_id = $1 AND worker = $2")
+                .bind(self.run_id)
+                .bind(self.worker)
+                .execute(&mut *c)
+                .await?;
+        });
+        Ok(())
+    }
+
+    async fn finish_failed(&self, message: &str) -> anyhow::Result<()> {
+        retrying(self.run_id, || self.mark_failed(message)).await
+    }
+
+    async fn mark_failed(&self, message: &str) -> anyhow::Result<()> {
+        let mut conn = self.db.acquire().await?;
+        on!(conn.conn(), |c| {
+            sqlx::query(
+                "UPDATE solve_run SET status = 'failed', failure = $1, finished_at = $2 \
+                 WHERE run_id = $3 AND worker = $4",
+            )
             .bind(message)
             .bind(now())
-            .bind(run_id)
+            .bind(self.run_id)
+            .bind(self.worker)
             .execute(&mut *c)
             .await?;
-    });
-    Ok(())
+        });
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -102,14 +102,11 @@ pub async fn upload(State(state): State<AppState>, p: Page, mut parts: Multipart
         )
     })?;
     match import::import(&state.db, &p.user, bytes).await {
-        Ok(report) => {
-            state.feeds.forget_links();
-            Ok(Redirect::to(&format!(
-                "/import?created={}&updated={}&unchanged={}",
-                report.created, report.updated, report.unchanged
-            ))
-            .into_response())
-        }
+        Ok(report) => Ok(Redirect::to(&format!(
+            "/import?created={}&updated={}&unchanged={}",
+            report.created, report.updated, report.unchanged
+        ))
+        .into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let rows: Vec<RowError> = e
                 .errors

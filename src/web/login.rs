@@ -10,7 +10,7 @@ use maud::html;
 use super::layout::{frame, tr};
 use super::resume::{Kept, send_again};
 use super::{NextPath, local_path, page_lang};
-use crate::api::AppState;
+use crate::api::{AppState, ClientAddress};
 use crate::auth::session::{sign_in, sign_out};
 use crate::error::{Lang, Result};
 
@@ -53,6 +53,7 @@ pub async fn form(headers: HeaderMap, Query(q): Query<NextPath>) -> maud::Markup
 /// The username, password and where to go next, and any form kept across the sign-in.
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     jar: CookieJar,
     Form(fields): Form<Vec<(String, String)>>,
@@ -65,7 +66,7 @@ pub async fn submit(
         field("username").unwrap_or_default(),
         field("password").unwrap_or_default(),
     );
-    match sign_in(&state.db, &username, password).await {
+    match sign_in(&state.db, &state.sign_in, address, &username, password).await {
         Ok((_, cookie)) => Ok(match kept {
             Some(kept) => (jar.add(cookie), send_again(lang, &kept)).into_response(),
             None => (jar.add(cookie), Redirect::to(&next)).into_response(),

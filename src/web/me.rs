@@ -269,12 +269,11 @@ pub async fn schedule(State(state): State<AppState>, p: Page, Query(q): Query<Re
 
 pub async fn issue_feed(State(state): State<AppState>, p: Page, headers: HeaderMap) -> Result<Markup> {
     let person = person(&p)?;
-    let base_url = crate::api::base_url(&state, &headers);
+    let base_url = crate::api::base_url(&state, &headers)?;
     let link = state
         .db
         .write(async |c| links::issue(c, &p.user, person, &base_url).await)
         .await?;
-    state.feeds.forget_links();
     render(&state, &p, person, Notice::Link(link)).await
 }
 

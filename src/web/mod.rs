@@ -41,6 +41,10 @@ use crate::error::{ApiError, ApiPath, Lang};
 
 const LANG_COOKIE: &str = "roster_lang";
 
+/// Every inline script a page carries: the Content-Security-Policy allows exactly these, by
+/// hash (see `api::headers`); any other inline script does not run.
+pub const INLINE_SCRIPTS: &[&str] = &[planning::LIVE];
+
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home))

@@ -275,7 +275,7 @@ fn month_words(month: &str) -> String {
 
 /// Follows the run while it solves: each second the status, what the solver is doing and the
 /// time since it started; the figures as the solver reports them; a reload at the end.
-const LIVE: &str = r#"
+pub(super) const LIVE: &str = r#"
 const box = document.getElementById('progress');
 if (box && box.dataset.live === 'yes') {
   const words = JSON.parse(box.dataset.words);
@@ -547,7 +547,6 @@ pub async fn cancel_run(State(state): State<AppState>, p: Page, ApiPath(id): Api
 
 pub async fn publish_run(State(state): State<AppState>, p: Page, ApiPath(id): ApiPath<i64>) -> Result<Redirect> {
     let published = state.db.write(async |c| publish::publish(c, &p.user, id).await).await?;
-    state.feeds.forget_links();
     Ok(Redirect::to(&format!(
         "/planning/runs/{id}?published={}",
         published.version.id

@@ -264,7 +264,6 @@ pub async fn set_travel_time(
             .await;
         match result {
             Ok(_) => {
-                state.feeds.forget_links();
                 return Ok(
                     Redirect::to(&format!("/registry?from={from}&to={to}&saved=travel#travel-edit")).into_response(),
                 );
@@ -665,7 +664,6 @@ async fn save(
     };
     match result {
         Ok(()) if errors.is_empty() => {
-            state.feeds.forget_links();
             return Ok(Redirect::to(&format!("/registry?saved={}#{}", kind.path(), kind.path())).into_response());
         }
         Ok(()) => {}

@@ -1028,7 +1028,6 @@ async fn save(state: &AppState, p: &Page, id: Option<i64>, fields: Vec<(String, 
         };
         match result {
             Ok(saved) => {
-                state.feeds.forget_links();
                 return Ok(Redirect::to(&format!("/people/{}", saved.id)).into_response());
             }
             Err(e) if is_form_error(&e) => errors = all_errors(e),
@@ -1097,6 +1096,5 @@ pub async fn set_active(
             people::update(c, &p.user, id, input).await
         })
         .await?;
-    state.feeds.forget_links();
     Ok(Redirect::to(&format!("/people/{id}")))
 }

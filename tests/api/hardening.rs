@@ -238,3 +238,31 @@ async fn a_path_segment_that_is_not_an_id_is_a_404() {
     assert_eq!(page.status, 404);
     assert!(page.content_type().starts_with("text/html"), "{}", page.content_type());
 }
+
+/// Two people created with one code at once: one is stored, the other told `duplicate_code`
+/// (the unique index decides on PostgreSQL, where both pass the check before either commits).
+#[tokio::test]
+async fn simultaneous_people_with_one_code_store_one_and_name_the_code() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let calls: Vec<_> = (0..8)
+        .map(|i| {
+            let admin = admin.clone();
+            tokio::spawn(async move {
+                admin
+                    .post("/api/v1/people", person("GV-1", &format!("Người Thứ {i}"), json!({})))
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for call in calls {
+        let reply = call.await.unwrap();
+        if reply.status == 201 {
+            created += 1;
+        } else {
+            assert_eq!(reply.problem(409, "duplicate_code")["field"], "code");
+        }
+    }
+    assert_eq!(created, 1);
+}

@@ -92,15 +92,16 @@ pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(|server| server).await
+    spawn(|state| state, |server| server).await
 }
 
 /// An instance that serves the API only: its runs stay queued until a test claims them.
 pub async fn spawn_app_without_worker() -> TestApp {
-    spawn(Server::without_worker).await
+    spawn(|state| state, Server::without_worker).await
 }
 
-async fn spawn(configure: impl FnOnce(Server) -> Server) -> TestApp {
+/// An instance with its state and server configured by the test (limits, timeouts).
+pub async fn spawn(state: impl FnOnce(AppState) -> AppState, configure: impl FnOnce(Server) -> Server) -> TestApp {
     // Server-side errors (500s) appear in the failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -108,7 +109,11 @@ async fn spawn(configure: impl FnOnce(Server) -> Server) -> TestApp {
         .try_init();
     let (database_url, dir) = fresh_database().await;
     let db = Db::connect(&database_url).await.expect("database opens and migrates");
-    let server = configure(Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap());
+    let server = configure(
+        Server::bind("127.0.0.1:0", state(AppState::new(db.clone())))
+            .await
+            .unwrap(),
+    );
     let base = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run(async {

@@ -775,15 +775,16 @@ async fn files_up_to_20_mib_are_read_and_larger_ones_refused() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     const LIMIT: usize = 20 * 1024 * 1024;
-    // A sound CSV over the 1 MiB JSON limit: a long note in a column the import ignores.
-    let note = "x".repeat(3 * 1024 * 1024);
-    let big_but_fine = csv_bom(
-        ",",
-        &[
-            vec!["Họ và tên", "Mã", "Loại", "Ghi chú"],
-            vec!["Lê Văn Tám", "GV-1", "Giảng viên chuyên trách", &note],
-        ],
-    );
+    // A sound CSV over the 1 MiB JSON limit: long notes (each as long as Excel allows) in
+    // columns the import ignores.
+    let note = "x".repeat(32_767);
+    let mut header = vec!["Họ và tên", "Mã", "Loại"];
+    let mut row = vec!["Lê Văn Tám", "GV-1", "Giảng viên chuyên trách"];
+    for _ in 0..40 {
+        header.push("Ghi chú");
+        row.push(&note);
+    }
+    let big_but_fine = csv_bom(",", &[header, row]);
     // Exactly at the limit (not UTF-8, so refused for what it is, not for its size), and one byte over.
     let at_limit = vec![0xff_u8; LIMIT];
     let over_limit = vec![0xff_u8; LIMIT + 1];

@@ -544,7 +544,7 @@ async fn a_run_cancelled_while_solving_ends_cancelled_and_keeps_what_it_found() 
         .ok(200)
         .clone();
     assert_eq!(asked["status"], "running", "the worker stops it at its next heartbeat");
-    roster::scheduling::worker::solve(&app.db, run, &problem, &AtomicBool::new(false))
+    roster::scheduling::worker::solve(&app.db, "test", run, &problem, &AtomicBool::new(false))
         .await
         .unwrap();
     let done = p.admin.get(&format!("/api/v1/runs/{run}")).await.ok(200).clone();

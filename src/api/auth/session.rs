@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::api::AppState;
+use crate::api::{AppState, ClientAddress};
 use crate::auth::AuthUser;
 use crate::auth::session::{self, Login, sign_in, sign_out};
 use crate::auth::users::UserView;
@@ -21,15 +21,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Sign in; sets an HttpOnly, Secure, SameSite=Lax session cookie. The session ends after
-/// 12 hours, at sign-out, or when the browser closes.
+/// 12 hours, at sign-out, or when the browser closes. Failures are throttled by account and by
+/// client address (429 with `Retry-After`); too many sign-ins at once get 503 `busy`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
-    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = UserView), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<impl IntoResponse> {
-    let (user, cookie) = sign_in(&state.db, &body.username, body.password).await?;
+    let (user, cookie) = sign_in(&state.db, &state.sign_in, address, &body.username, body.password).await?;
     Ok((jar.add(cookie), axum::Json(user)))
 }
 

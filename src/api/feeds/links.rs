@@ -29,6 +29,7 @@ async fn link_status(
 /// Issue the person's feed link, revoking the one before: the links and a QR code, shown once.
 #[utoipa::path(post, path = "/api/v1/people/{id}/feed", tag = "feeds", params(("id" = i64, Path)),
     responses((status = 201, body = IssuedLink), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 421, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn issue_link(
     State(state): State<AppState>,
@@ -36,12 +37,11 @@ async fn issue_link(
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<IssuedLink>)> {
-    let base_url = base_url(&state, &headers);
+    let base_url = base_url(&state, &headers)?;
     let issued = state
         .db
         .write(async |c| links::issue(c, &user, id, &base_url).await)
         .await?;
-    state.feeds.forget_links();
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -51,6 +51,5 @@ async fn issue_link(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn revoke_link(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     state.db.write(async |c| links::revoke(c, &user, id).await).await?;
-    state.feeds.forget_links();
     Ok(StatusCode::NO_CONTENT)
 }

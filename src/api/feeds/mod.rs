@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::AppState;
@@ -114,37 +115,100 @@ async fn person_feed(
     serve(&state, FeedKey::Person(person), version, &headers).await
 }
 
-/// The signed-in reader of a district, center or class feed. Calendar apps send an API token
-/// as the Basic password; a 401 says so (`WWW-Authenticate`), so that they ask for it.
-struct FeedReader(AuthUser);
+/// Who asks for a district, center or class feed: their credentials, authenticated only when
+/// no recent lookup allowed them that feed. Calendar apps send an API token as the Basic
+/// password; a 401 says so (`WWW-Authenticate`), so that they ask for it.
+struct FeedReader {
+    /// A hash of the `Authorization` and `Cookie` headers.
+    credentials: String,
+    parts: Parts,
+}
 
 impl FromRequestParts<AppState> for FeedReader {
-    type Rejection = Response;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> std::result::Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> std::result::Result<Self, Self::Rejection> {
+        let mut sent = Sha256::new();
+        for name in [header::AUTHORIZATION, header::COOKIE] {
+            if let Some(value) = parts.headers.get(&name) {
+                sent.update(value.as_bytes());
+            }
+            sent.update(b"\n");
+        }
+        let credentials = sent.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(FeedReader {
+            credentials,
+            parts: parts.clone(),
+        })
+    }
+}
+
+impl FeedReader {
+    async fn user(&mut self, state: &AppState) -> std::result::Result<AuthUser, Response> {
         let found = match state.db.acquire().await {
-            Ok(mut conn) => basic_user(conn.conn(), &parts.headers).await,
+            Ok(mut conn) => basic_user(conn.conn(), &self.parts.headers).await,
             Err(e) => Err(e.into()),
         };
         match found {
-            Ok(Some(user)) => return Ok(FeedReader(user)),
+            Ok(Some(user)) => return Ok(user),
             Ok(None) => {}
             Err(e) => return Err(e.into_response()),
         }
-        AuthUser::from_request_parts(parts, state)
-            .await
-            .map(FeedReader)
-            .map_err(|e| {
-                let mut response = e.into_response();
-                if response.status() == StatusCode::UNAUTHORIZED {
-                    response.headers_mut().insert(
-                        header::WWW_AUTHENTICATE,
-                        HeaderValue::from_static("Basic realm=\"Roster\", charset=\"UTF-8\""),
-                    );
-                }
-                response
-            })
+        AuthUser::from_request_parts(&mut self.parts, state).await.map_err(|e| {
+            let mut response = e.into_response();
+            if response.status() == StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"Roster\", charset=\"UTF-8\""),
+                );
+            }
+            response
+        })
     }
+}
+
+/// A district, center or class feed, for a reader who may read it: from memory when the same
+/// credentials were allowed it within the last second, as person links are.
+async fn read_feed(
+    state: &AppState,
+    mut reader: FeedReader,
+    key: FeedKey,
+    request: &HeaderMap,
+) -> std::result::Result<Response, Response> {
+    let version = match state.feeds.recent_read(&reader.credentials, key) {
+        Some(version) => version,
+        None => {
+            let user = reader.user(state).await?;
+            let version = state
+                .db
+                .read(async |c| match key {
+                    FeedKey::District(id) => feeds::district_version(c, &user, id).await,
+                    _ => feeds::center_scoped_version(c, &user, key).await,
+                })
+                .await
+                .map_err(IntoResponse::into_response)?;
+            state.feeds.remember_read(reader.credentials, key, version);
+            version
+        }
+    };
+    serve(state, key, version, request)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// Middleware: after a change made through this instance (an account, a token, a link, a
+/// publication, the registry), feeds look their readers and links up afresh.
+pub(super) async fn forget_lookups_after_changes(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let change = !request.method().is_safe();
+    let response = next.run(request).await;
+    if change && response.status().as_u16() < 400 {
+        state.feeds.forget_lookups();
+    }
+    response
 }
 
 /// A district's feed: every published session held in the district. For the province, the
@@ -152,61 +216,53 @@ impl FromRequestParts<AppState> for FeedReader {
 #[utoipa::path(get, path = "/feeds/district/{id}", tag = "feeds",
     params(("id" = String, Path, description = "The district's id, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn district_feed(
     State(state): State<AppState>,
-    FeedReader(user): FeedReader,
     ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
-) -> Result<Response> {
-    let id = ics_id(&file)?;
-    let version = state
-        .db
-        .read(async |c| feeds::district_version(c, &user, id).await)
-        .await?;
-    serve(&state, FeedKey::District(id), version, &headers).await
+    reader: FeedReader,
+) -> std::result::Result<Response, Response> {
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::District(id), &headers).await
 }
 
 /// A center's feed: the published sessions of its classes. For the province, the board of
-/// the center's district, and the center.
+/// the center's district, and the center; to anyone else it is missing (404).
 #[utoipa::path(get, path = "/feeds/center/{id}", tag = "feeds",
     params(("id" = String, Path, description = "The center's id, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
-              (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn center_feed(
     State(state): State<AppState>,
-    FeedReader(user): FeedReader,
     ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
-) -> Result<Response> {
-    center_scoped_feed(&state, &user, FeedKey::Center(ics_id(&file)?), &headers).await
+    reader: FeedReader,
+) -> std::result::Result<Response, Response> {
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::Center(id), &headers).await
 }
 
-/// A class's feed: its published sessions. For whoever may read its center's feed.
+/// A class's feed: its published sessions. For whoever may read its center's feed; to anyone
+/// else it is missing (404), as an unknown class is.
 #[utoipa::path(get, path = "/feeds/class/{id}", tag = "feeds",
     params(("id" = String, Path, description = "The class's id, then `.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 304),
-              (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn class_feed(
     State(state): State<AppState>,
-    FeedReader(user): FeedReader,
     ApiPath(file): ApiPath<String>,
     headers: HeaderMap,
-) -> Result<Response> {
-    center_scoped_feed(&state, &user, FeedKey::Class(ics_id(&file)?), &headers).await
+    reader: FeedReader,
+) -> std::result::Result<Response, Response> {
+    let id = ics_id(&file).map_err(IntoResponse::into_response)?;
+    read_feed(&state, reader, FeedKey::Class(id), &headers).await
 }
 
-/// A center's or a class's feed, for whoever may read that center's feeds.
-async fn center_scoped_feed(state: &AppState, user: &AuthUser, key: FeedKey, headers: &HeaderMap) -> Result<Response> {
-    let version = state
-        .db
-        .read(async |c| feeds::center_scoped_version(c, user, key).await)
-        .await?;
-    serve(state, key, version, headers).await
-}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,7 @@ async fn remove_class(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct OverviewQuery {
     year: i32,

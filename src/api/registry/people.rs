@@ -84,7 +84,6 @@ async fn update_person(
         .write(async |c| people::update(c, &user, id, body).await)
         .await?;
     // A deactivated person's feed link stops answering at once.
-    state.feeds.forget_links();
     Ok(Json(updated))
 }
 
@@ -95,6 +94,5 @@ async fn update_person(
               (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn delete_person(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode> {
     state.db.write(async |c| people::delete(c, &user, id).await).await?;
-    state.feeds.forget_links();
     Ok(StatusCode::NO_CONTENT)
 }

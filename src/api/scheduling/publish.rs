@@ -29,7 +29,6 @@ async fn publish_run(
 ) -> Result<Json<Published>> {
     let published = state.db.write(async |c| publish::publish(c, &user, id).await).await?;
     // Person feeds on this instance show the new version at once.
-    state.feeds.forget_links();
     Ok(Json(published))
 }
 
