@@ -1249,6 +1249,42 @@ mod tests {
     }
 
     #[test]
+    fn a_range_of_highest_loads_no_assignment_meets_has_an_infinite_bound() {
+        // P1 is pinned to S1: the full-time lecturers' highest load is at least 1.
+        let text = r#"{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{"id": "D1"}],
+            "travel_minutes": {"D1": {"D1": 0}},
+            "people": [{"id": "P1", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"]},
+                       {"id": "P2", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"]}],
+            "sessions": [{"id": "S1", "kind": "class", "start": "2027-03-01T07:30:00+07:00", "end": "2027-03-01T11:00:00+07:00",
+                          "district": "D1", "qualification": "SC-01"},
+                         {"id": "S2", "kind": "class", "start": "2027-03-02T07:30:00+07:00", "end": "2027-03-02T11:00:00+07:00",
+                          "district": "D1", "qualification": "SC-01"}],
+            "pinned": [{"session": "S1", "person": "P1"}],
+            "weights": {"uncovered": 10000, "max_load": 50}}"#;
+        let problem = read_problem(text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        let never = AtomicBool::new(false);
+        let mut model = Model::build(&instance);
+        let whole = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!((whole.bound, model.relaxed_highest()), (50.0, [Some(1.0), None]));
+        let none = LoadRange {
+            least: 0,
+            most: Some(0),
+        };
+        assert!(model.hold_highest([none, LoadRange::ANY]));
+        assert_eq!(model.relaxed_bound(), None, "the whole model's LP no longer holds");
+        let held = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(held.bound, f64::INFINITY);
+        assert!(
+            !model.hold_highest([LoadRange::ANY, none]),
+            "no rapporteur: no such range"
+        );
+        assert!(model.hold_highest([LoadRange::ANY; 2]));
+        let again = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(again.bound, 50.0);
+    }
+
+    #[test]
     fn one_of_a_day_is_at_most_one_where_the_day_cap_is_1_or_the_sessions_overlap() {
         let session = |id: &str, start: &str, end: &str| {
             format!(
