@@ -285,9 +285,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         }
     }
     let searched = if time_for_a_search() {
+        // HiGHS overruns its time limit on the year by about as long as the LP took (its
+        // presolve and its root's LP look at the clock seldom): the search ends that much sooner.
         let split = model::Options {
             on_progress: &report_found,
-            ..model_options(false, deadline)
+            ..model_options(false, deadline.map(|d| d - lp_took))
         };
         Some(ceilings::search(&mut model, &instance, start.clone(), &split))
     } else {
