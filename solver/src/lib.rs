@@ -3,11 +3,13 @@
 //! A plain-data [`Problem`] in, a [`Solution`] out; no I/O (JSON is in [`format`]). The model
 //! is an exact integer program solved by HiGHS against the better of two assignments (a greedy
 //! one and one guided by the LP relaxation, each improved by a local search, then by HiGHS
-//! near itself): the columns that no assignment as good could move are fixed by their reduced
-//! costs, and the assignment stands unless HiGHS finds better, so that a time limit always
-//! leaves an incumbent. [`check`] verifies any solution against its problem, independently of
+//! near itself), then searched split by ranges of the highest loads ([`ceilings`]): in each,
+//! the columns that no assignment as good could move are fixed by their reduced costs, and the
+//! assignment stands unless HiGHS finds better, so that a time limit always leaves an
+//! incumbent. [`check`] verifies any solution against its problem, independently of
 //! the model.
 
+mod ceilings;
 pub mod check;
 mod evaluate;
 pub mod format;
@@ -282,16 +284,19 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             None => break,
         }
     }
-    // Only assignments at least as good as the start matter now: the columns none of them can
-    // move are fixed, a third of the year's and most of the quarter's.
-    model.fix_by_reduced_cost(evaluate::terms(&instance, &start).total() as f64);
     let searched = if time_for_a_search() {
-        model.solve(&start, &model_options(false, deadline)).ok()
+        // HiGHS overruns its time limit on the year by about as long as the LP took (its
+        // presolve and its root's LP look at the clock seldom): the search ends that much sooner.
+        let split = model::Options {
+            on_progress: &report_found,
+            ..model_options(false, deadline.map(|d| d - lp_took))
+        };
+        Some(ceilings::search(&mut model, &instance, start.clone(), &split))
     } else {
         None
     };
     let (pairs, model_objective, proven_optimal, bound) = match searched {
-        Some(o) => (o.pairs, o.model_objective, o.proven_optimal, o.bound),
+        Some(o) => (o.pairs, Some(o.model_objective), o.proven_optimal, o.bound),
         None => (start.clone(), None, false, 0.0),
     };
     let bound = bound.max(lp_bound.into_inner().unwrap_or_else(|e| e.into_inner()));

@@ -17,10 +17,11 @@
 //! caps per day, week and month where a person's eligible sessions could exceed them.
 //! The objective's constant part (places and previous pairs nobody eligible can fill) is added
 //! outside.
-//! After the LP relaxation, HiGHS searches near a start ([`Model::search_near`]); then binary
-//! columns are fixed by their reduced costs against the best start
-//! ([`Model::fix_by_reduced_cost`]) for the search of the whole model, which looks only for
-//! assignments strictly better than the start: finding none proves the start optimal.
+//! After the LP relaxation, HiGHS searches near a start ([`Model::search_near`]); then, range
+//! by range of the highest loads ([`Model::hold_highest`], [`crate::ceilings`]), binary columns
+//! are fixed by their reduced costs against the best start ([`Model::fix_by_reduced_cost`])
+//! for a search that looks only for assignments strictly better than the start: finding none
+//! proves the start optimal in that range.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -38,7 +39,8 @@ pub struct Outcome {
     /// The model's own objective value for `pairs` (constant part included), after a search.
     pub model_objective: Option<f64>,
     pub proven_optimal: bool,
-    /// Lower bound on the objective (constant part included).
+    /// Lower bound on the objective (constant part included); infinite for an LP relaxation
+    /// proven infeasible.
     pub bound: f64,
     /// With `Options::relaxation_only` and an optimal LP: each x above 0 with its value.
     pub relaxed: Vec<((usize, usize), f64)>,
@@ -198,6 +200,19 @@ impl Start {
     }
 }
 
+/// The whole numbers a load class's highest load may take: from `least` to `most` (none: no
+/// limit). Every assignment's highest load is a whole number, so ranges that cover them all
+/// cover every assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadRange {
+    pub least: u32,
+    pub most: Option<u32>,
+}
+
+impl LoadRange {
+    pub const ANY: LoadRange = LoadRange { least: 0, most: None };
+}
+
 /// The LP relaxation's optimum, kept to fix columns by their reduced costs.
 struct Relaxation {
     /// Its objective, constant part included.
@@ -225,7 +240,10 @@ pub struct Model<'a> {
     /// Once solved optimally.
     relaxation: Option<Relaxation>,
     /// Binary columns fixed now: near a start, or by their reduced costs.
-    fixed: usize,
+    fixed: Vec<highs_sys::HighsInt>,
+    /// Per load class, the column of its highest load, and the whole numbers it is held to now
+    /// ([`Model::hold_highest`]).
+    highest: [Option<(usize, LoadRange)>; 2],
     pub variables: usize,
     pub constraints: usize,
 }
@@ -508,6 +526,12 @@ impl<'a> Model<'a> {
             }
         }
 
+        let highest = [0, 1].map(|k| {
+            starts
+                .iter()
+                .position(|start| matches!(start, Start::Highest(j) if *j == k))
+                .map(|column| (column, LoadRange::ANY))
+        });
         let variables = starts.len();
         let constraints = rows.len();
         // The objective's constant part: the places nobody may take, the previous pairs no longer
@@ -547,7 +571,8 @@ impl<'a> Model<'a> {
             all,
             constant: constant as f64,
             relaxation: None,
-            fixed: 0,
+            fixed: Vec::new(),
+            highest,
             variables,
             constraints,
         }
@@ -603,7 +628,7 @@ impl<'a> Model<'a> {
     /// nothing before the LP relaxation is solved optimally, nor once columns are fixed. Returns
     /// how many it fixed.
     pub fn fix_by_reduced_cost(&mut self, incumbent: f64) -> usize {
-        let Some(lp) = self.relaxation.as_ref().filter(|_| self.fixed == 0) else {
+        let Some(lp) = self.relaxation.as_ref().filter(|_| self.fixed.is_empty()) else {
             return 0;
         };
         let reach = incumbent - lp.objective + FIXING_MARGIN;
@@ -622,9 +647,75 @@ impl<'a> Model<'a> {
             }
         }
         if self.set_bounds(&set, &at, &at) {
-            self.fixed = set.len();
+            self.fixed = set;
         }
-        self.fixed
+        self.fixed.len()
+    }
+
+    /// Frees the columns fixed by [`Model::fix_by_reduced_cost`]; false when HiGHS refused,
+    /// and the model is then given up (it would hold part of the assignments only).
+    pub fn unfix(&mut self) -> bool {
+        let set = std::mem::take(&mut self.fixed);
+        let freed = self.set_bounds(&set, &vec![0.0; set.len()], &vec![1.0; set.len()]);
+        if !freed {
+            self.highs = None;
+        }
+        freed
+    }
+
+    /// Holds each load class's highest load within its range; the LP relaxation, the fixing
+    /// by reduced cost and the search then speak of those assignments only, and the search
+    /// gets the start's price as its cutoff instead of the start. The LP relaxation solved
+    /// before no longer holds, and is forgotten. False when the model has no such column for
+    /// a bounded class, or HiGHS refused.
+    pub fn hold_highest(&mut self, ranges: [LoadRange; 2]) -> bool {
+        if (0..2).any(|k| self.highest[k].is_some_and(|(_, now)| now != ranges[k])) {
+            self.relaxation = None;
+        }
+        let mut held = true;
+        for (k, range) in ranges.into_iter().enumerate() {
+            match &mut self.highest[k] {
+                Some((column, now)) => {
+                    let column = *column as highs_sys::HighsInt;
+                    let upper = range.most.map_or(f64::INFINITY, |m| m as f64);
+                    let set = self.highs.as_mut().is_some_and(|highs| {
+                        // SAFETY: one column of this model, with one lower and one upper bound.
+                        unsafe {
+                            highs_sys::Highs_changeColsBoundsBySet(
+                                highs.as_mut_ptr(),
+                                1,
+                                &column,
+                                &(range.least as f64),
+                                &upper,
+                            ) != highs_sys::kHighsStatusError
+                        }
+                    });
+                    if set {
+                        *now = range;
+                    }
+                    held &= set;
+                }
+                None => held &= range == LoadRange::ANY,
+            }
+        }
+        held
+    }
+
+    /// The LP relaxation's optimum, constant part included, once solved.
+    pub fn relaxed_bound(&self) -> Option<f64> {
+        self.relaxation.as_ref().map(|lp| lp.objective)
+    }
+
+    /// Each load class's highest load in the LP relaxation's optimum, where the model has one.
+    pub fn relaxed_highest(&self) -> [Option<f64>; 2] {
+        let lp = self.relaxation.as_ref();
+        self.highest
+            .map(|held| held.and_then(|(column, _)| lp.map(|lp| lp.values[column])))
+    }
+
+    /// Whether the model holds only some of the assignments: columns fixed, or highest loads held.
+    fn restricted(&self) -> bool {
+        !self.fixed.is_empty() || self.highest.iter().flatten().any(|(_, c)| *c != LoadRange::ANY)
     }
 
     /// Searches near `start`, before any column is fixed by reduced cost: each binary column
@@ -634,7 +725,7 @@ impl<'a> Model<'a> {
     /// better than `start`.
     pub fn search_near(&mut self, start: &[(usize, usize)], options: &Options) -> Option<Vec<(usize, usize)>> {
         let values = self.start_values(start);
-        let lp = self.relaxation.as_ref().filter(|_| self.fixed == 0)?;
+        let lp = self.relaxation.as_ref().filter(|_| !self.restricted())?;
         let (set, at): (Vec<highs_sys::HighsInt>, Vec<f64>) = (0..self.starts.len())
             .filter(|&column| self.starts[column].is_binary() && (values[column] - lp.values[column]).abs() < 1e-6)
             .map(|column| (column as highs_sys::HighsInt, values[column]))
@@ -643,13 +734,10 @@ impl<'a> Model<'a> {
         if set.is_empty() || !self.set_bounds(&set, &at, &at) {
             return None;
         }
-        self.fixed = set.len();
+        self.fixed = set;
         let found = self.solve(start, options);
-        self.fixed = 0;
-        if !self.set_bounds(&set, &vec![0.0; set.len()], &vec![1.0; set.len()]) {
-            // Still fixed, the model would prove optima near `start` only: it is given up.
-            self.highs = None;
-        }
+        // Still fixed, the model would prove optima near `start` only: `unfix` gives it up.
+        self.unfix();
         let found = found.ok()?;
         let price = self.price(&values);
         found.model_objective.filter(|&m| m < price - 0.5).map(|_| found.pairs)
@@ -671,6 +759,11 @@ impl<'a> Model<'a> {
             )
         };
         status != highs_sys::kHighsStatusError
+    }
+
+    /// The model's objective for an assignment, constant part included.
+    pub fn price_of(&self, pairs: &[(usize, usize)]) -> f64 {
+        self.price(&self.start_values(pairs))
     }
 
     /// The model's objective at these column values, constant part included.
@@ -702,13 +795,17 @@ impl<'a> Model<'a> {
                 .max(0.01)
         });
         highs.set_option("time_limit", left);
+        // HiGHS's clock runs on from one solve to the next, and its time limit counts all of
+        // them: without this, a later solve stopped at once or soon, its time spent before.
+        // SAFETY: a valid HiGHS model.
+        unsafe { highs_sys::Highs_zeroAllClocks(highs.as_mut_ptr()) };
         let start_values = self.start_values(start);
         let start_price = self.price(&start_values);
         // With columns fixed HiGHS gets no start (see below), so the start's price, less half a
         // unit, is its cutoff instead: it searches only for strictly better assignments (the
         // objective is a whole number), prunes against the start from its first node, and a
         // search that ends without finding one proves the start optimal.
-        let cutoff = (self.fixed > 0 && !options.relaxation_only).then_some(start_price - self.constant - 0.5);
+        let cutoff = (self.restricted() && !options.relaxation_only).then_some(start_price - self.constant - 0.5);
         highs.set_option("objective_bound", cutoff.unwrap_or(f64::INFINITY));
         let watcher = Watcher {
             options,
@@ -722,7 +819,7 @@ impl<'a> Model<'a> {
         // 160 below its price) and prunes on that price: the quarter's search then stopped at
         // once, unproven; without the start, it proves the optimum in 2 s. A start HiGHS
         // refuses only costs time. Either way `start` stands against its answer below.
-        if self.fixed == 0 {
+        if !self.restricted() {
             let _ = highs.try_set_solution(Some(&start_values), None, None, None);
         }
         // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
@@ -743,17 +840,21 @@ impl<'a> Model<'a> {
                 for &(pair, column) in &self.columns.pairs {
                     *x.entry(pair).or_default() += values[column];
                 }
-                self.relaxation = has_duals.then(|| Relaxation {
-                    objective: reported,
-                    values,
-                    reduced_costs: solution.dual_columns().to_vec(),
-                });
             }
+            self.relaxation = (optimal && has_duals).then(|| Relaxation {
+                objective: reported,
+                values,
+                reduced_costs: solution.dual_columns().to_vec(),
+            });
             return Ok(Outcome {
                 pairs: start.to_vec(),
                 model_objective: None,
                 proven_optimal: false,
-                bound: if optimal { reported } else { 0.0 },
+                bound: match status {
+                    highs::HighsModelStatus::Optimal => reported,
+                    highs::HighsModelStatus::Infeasible => f64::INFINITY,
+                    _ => 0.0,
+                },
                 relaxed: x.into_iter().filter(|&(_, value)| value > 1e-6).collect(),
             });
         }
@@ -1145,6 +1246,42 @@ mod tests {
         assert!(model.set_bounds(&columns, &[1.0, 1.0], &[1.0, 1.0]));
         let twice = model.solve(&[], &options(true, &never)).unwrap();
         assert_eq!(twice.relaxed, [], "P1 holding S1 twice is infeasible");
+    }
+
+    #[test]
+    fn a_range_of_highest_loads_no_assignment_meets_has_an_infinite_bound() {
+        // P1 is pinned to S1: the full-time lecturers' highest load is at least 1.
+        let text = r#"{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{"id": "D1"}],
+            "travel_minutes": {"D1": {"D1": 0}},
+            "people": [{"id": "P1", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"]},
+                       {"id": "P2", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"]}],
+            "sessions": [{"id": "S1", "kind": "class", "start": "2027-03-01T07:30:00+07:00", "end": "2027-03-01T11:00:00+07:00",
+                          "district": "D1", "qualification": "SC-01"},
+                         {"id": "S2", "kind": "class", "start": "2027-03-02T07:30:00+07:00", "end": "2027-03-02T11:00:00+07:00",
+                          "district": "D1", "qualification": "SC-01"}],
+            "pinned": [{"session": "S1", "person": "P1"}],
+            "weights": {"uncovered": 10000, "max_load": 50}}"#;
+        let problem = read_problem(text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        let never = AtomicBool::new(false);
+        let mut model = Model::build(&instance);
+        let whole = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!((whole.bound, model.relaxed_highest()), (50.0, [Some(1.0), None]));
+        let none = LoadRange {
+            least: 0,
+            most: Some(0),
+        };
+        assert!(model.hold_highest([none, LoadRange::ANY]));
+        assert_eq!(model.relaxed_bound(), None, "the whole model's LP no longer holds");
+        let held = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(held.bound, f64::INFINITY);
+        assert!(
+            !model.hold_highest([LoadRange::ANY, none]),
+            "no rapporteur: no such range"
+        );
+        assert!(model.hold_highest([LoadRange::ANY; 2]));
+        let again = model.solve(&[], &options(true, &never)).unwrap();
+        assert_eq!(again.bound, 50.0);
     }
 
     #[test]
