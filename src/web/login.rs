@@ -2,30 +2,38 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use maud::html;
 
+use super::form::message;
 use super::layout::{frame, tr};
 use super::resume::{Kept, send_again};
 use super::{NextPath, local_path, page_lang};
 use crate::api::{AppState, ClientAddress};
 use crate::auth::session::{sign_in, sign_out};
-use crate::error::{Lang, Result};
+use crate::error::{ApiError, Lang, Result};
 
-/// The sign-in page; `kept` is a form that arrived after the sign-in expired.
-pub fn page(lang: Lang, next: &str, failed: bool, kept: Option<&Kept>) -> maud::Markup {
+/// The sign-in page, with why the last attempt was refused; `kept` is a form that arrived
+/// after the sign-in expired.
+pub fn page(lang: Lang, next: &str, refused: Option<&ApiError>, kept: Option<&Kept>) -> maud::Markup {
     frame(
         lang,
         tr(lang, "Đăng nhập", "Sign in"),
         html! {
             main {
                 h1 { "Roster – " (tr(lang, "Đăng nhập", "Sign in")) }
-                @if failed {
-                    p.error role="alert" { (tr(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")) }
+                @if let Some(e) = refused {
+                    p.error role="alert" {
+                        @if e.status == StatusCode::UNAUTHORIZED {
+                            (tr(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."))
+                        } @else {
+                            (message(lang, e))
+                        }
+                    }
                 }
-                @if kept.is_some() && !failed {
+                @if kept.is_some() && refused.is_none() {
                     p.note role="status" { (tr(lang, "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; những gì bạn vừa nhập được giữ lại để gửi tiếp.",
                         "Your sign-in has expired. Sign in again; what you just typed is kept, to send on.")) }
                 }
@@ -47,7 +55,7 @@ pub fn page(lang: Lang, next: &str, failed: bool, kept: Option<&Kept>) -> maud::
 }
 
 pub async fn form(headers: HeaderMap, Query(q): Query<NextPath>) -> maud::Markup {
-    page(page_lang(&headers), &local_path(q.next), false, None)
+    page(page_lang(&headers), &local_path(q.next), None, None)
 }
 
 /// The username, password and where to go next, and any form kept across the sign-in.
@@ -71,8 +79,19 @@ pub async fn submit(
             Some(kept) => (jar.add(cookie), send_again(lang, &kept)).into_response(),
             None => (jar.add(cookie), Redirect::to(&next)).into_response(),
         }),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-            Ok((StatusCode::UNAUTHORIZED, page(lang, &next, true, kept.as_ref())).into_response())
+        // A wrong password, too many attempts, or too many sign-ins at once: said on the form,
+        // with when to try again.
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) =>
+        {
+            let mut response = (e.status, page(lang, &next, Some(&e), kept.as_ref())).into_response();
+            if let Some(seconds) = e.retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
+            Ok(response)
         }
         Err(e) => Err(e),
     }

@@ -78,7 +78,7 @@ pub async fn keep_forms_across_sign_in(State(state): State<AppState>, request: R
     let kept = Kept { action, fields: kept };
     (
         StatusCode::UNAUTHORIZED,
-        super::login::page(lang, "/", false, Some(&kept)),
+        super::login::page(lang, "/", None, Some(&kept)),
     )
         .into_response()
 }

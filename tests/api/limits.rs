@@ -67,6 +67,18 @@ async fn an_account_is_closed_for_seconds_after_repeated_failures_and_they_are_a
     closed.problem(429, "too_many_attempts");
     let wait = retry_after(&closed);
     assert!((1..=30).contains(&wait), "{wait}");
+    // The sign-in page says so on its form, in words, with when to try again.
+    let mut page = crate::pages::Browser::new(&app);
+    let refused = page
+        .post("/login", &[("username", "admin"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(refused.status, reqwest::StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers.contains_key(reqwest::header::RETRY_AFTER));
+    assert!(
+        refused.text.contains("<form method=\"post\" action=\"/login\">") && refused.text.contains("class=\"error\""),
+        "{}",
+        refused.text
+    );
     tokio::time::sleep(Duration::from_secs(wait)).await;
     guess(&app, "admin", PASSWORD).await.ok(200);
     // A success ends the run: the next failure is a plain 401 again.
