@@ -58,6 +58,16 @@ pub fn require_plan_day(field: &str, day: NaiveDate) -> Result<(), ApiError> {
     ))
 }
 
+/// The start of a local day, as stored.
+pub fn local_midnight(day: NaiveDate) -> crate::error::Result<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Ok(crate::time::ZONE
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .ok_or_else(|| anyhow::anyhow!("no local midnight on {day}"))?
+        .with_timezone(&Utc))
+}
+
 /// The first and the day after the last day of a `YYYY-MM` month.
 pub fn month_range(month: &str) -> crate::error::Result<(NaiveDate, NaiveDate)> {
     let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| {

@@ -68,16 +68,6 @@ pub struct BriefingFilter {
     pub month: Option<String>,
 }
 
-/// The start of a local day, as stored.
-fn local_midnight(day: NaiveDate) -> Result<DateTime<Utc>> {
-    use chrono::TimeZone;
-    Ok(crate::time::ZONE
-        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .ok_or_else(|| anyhow::anyhow!("no local midnight on {day}"))?
-        .with_timezone(&Utc))
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     briefing_id: i64,
@@ -148,7 +138,10 @@ pub async fn list(mut c: Conn<'_>, user: &AuthUser, filter: BriefingFilter) -> R
     let district = user.readable_district()?;
     let range = filter.month.as_deref().map(crate::time::month_range).transpose()?;
     let (from, to) = match range {
-        Some((a, b)) => (Some(local_midnight(a)?), Some(local_midnight(b)?)),
+        Some((a, b)) => (
+            Some(crate::time::local_midnight(a)?),
+            Some(crate::time::local_midnight(b)?),
+        ),
         None => (None, None),
     };
     let rows: Vec<Row> = on!(c.reborrow(), |c| {

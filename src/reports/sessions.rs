@@ -57,6 +57,16 @@ pub async fn of_district(mut c: Conn<'_>, year: i32, district: i64) -> Result<Op
     Ok(Some((name, lines)))
 }
 
+/// A district's sessions in `[from, to)`, without reasons: its printed month.
+pub async fn of_district_between(
+    c: Conn<'_>,
+    district: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<SessionLine>> {
+    lines(c, Which::District { id: district, from, to }).await
+}
+
 /// A planned class as its printed schedule names it.
 #[derive(sqlx::FromRow)]
 pub struct Class {

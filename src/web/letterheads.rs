@@ -38,6 +38,11 @@ fn unit_of(text: &str) -> Result<Option<i64>> {
         .map_err(|_| ApiError::not_found("đơn vị", "Unit"))
 }
 
+/// The `unit` parameter of a unit, or blank for the province board.
+fn unit_param(unit: Option<i64>) -> String {
+    unit.map_or(String::new(), |u| u.to_string())
+}
+
 const FIELDS: [&str; 7] = [
     "committee",
     "board",
@@ -69,7 +74,7 @@ async fn render(
         p.muted { (tr(lang, "Các văn bản in (báo cáo năm, lịch tháng, lịch học của lớp) mang tiêu đề và khối chữ ký này, theo thể thức văn bản của Đảng.",
             "Printed documents (the yearly report, a month's schedule, a class's schedule) carry this heading and signature block, in the Party's document layout.")) }
         h2 { (name) }
-        form #letterhead method="post" action={ "/registry/letterhead?unit=" (unit.map_or(String::new(), |u| u.to_string())) } novalidate {
+        form #letterhead method="post" action={ "/registry/letterhead?unit=" (unit_param(unit)) } novalidate {
             fieldset disabled[!admin] {
                 legend { (tr(lang, "Tiêu đề (góc trên bên trái)", "Heading (top left)")) }
                 (text("committee", tr(lang, "Cấp ủy, ví dụ TỈNH ỦY SÓC TRĂNG", "Party committee, e.g. TỈNH ỦY SÓC TRĂNG"), true))
@@ -136,10 +141,7 @@ async fn save(
         .await
     {
         Ok(_) => {
-            let to = format!(
-                "/registry/letterhead?unit={}&saved=1",
-                unit.map_or(String::new(), |u| u.to_string())
-            );
+            let to = format!("/registry/letterhead?unit={}&saved=1", unit_param(unit));
             Ok(Redirect::to(&to).into_response())
         }
         Err(e) if is_form_error(&e) => {

@@ -19,10 +19,11 @@ use crate::api::AppState;
 use crate::auth::Scope;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiPath, Lang, Result};
+use crate::registry::districts;
 use crate::registry::letterheads::{self, Letterhead};
 use crate::reports::sessions::{self, SessionLine};
 use crate::reports::{self, reported_district, submissions, valid_year, yearly};
-use crate::time::ZONE;
+use crate::time::{ZONE, local_midnight};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -323,20 +324,17 @@ async fn district_month(
     Query(q): Query<MonthQuery>,
 ) -> Result<Markup> {
     reported_district(&p.user, Some(id))?;
-    let (first, _) = crate::time::month_range(&q.month)?;
+    let (first, next) = crate::time::month_range(&q.month)?;
     let year = valid_year(first.year())?;
-    let (found, head) = state
+    let (from, to) = (local_midnight(first)?, local_midnight(next)?);
+    let (name, month, head) = state
         .db
         .read(async |mut c| {
-            let found = sessions::of_district(c.reborrow(), year, id).await?;
-            Ok::<_, ApiError>((found, reader_letterhead(c, &p.user.scope).await?))
+            let name = districts::get(c.reborrow(), id).await?.name;
+            let month = sessions::of_district_between(c.reborrow(), id, from, to).await?;
+            Ok::<_, ApiError>((name, month, reader_letterhead(c, &p.user.scope).await?))
         })
         .await?;
-    let (name, lines) = found.ok_or_else(|| ApiError::not_found("huyện", "District"))?;
-    let month: Vec<SessionLine> = lines
-        .into_iter()
-        .filter(|s| s.starts_at.with_timezone(&ZONE).month() == first.month())
-        .collect();
     let body = html! {
         @if month.is_empty() { p { "Trong tháng không có buổi giảng, hội nghị nào." } }
         @else { (session_table("print-month", &month)) }
