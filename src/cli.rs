@@ -11,6 +11,7 @@ use crate::auth::AuthUser;
 use crate::auth::users::{self, NewUser};
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::notify::{Delivery, Smtp, SmtpSecurity};
 use crate::vocab::UserRole;
 
 #[derive(Debug, Parser)]
@@ -50,9 +51,12 @@ enum DatabaseCommand {
         /// Load the demo province into an empty database and print the demo logins.
         #[arg(long)]
         demo: bool,
-        /// Serve the API only and leave solve runs to other instances sharing the database.
+        /// Serve the API only and leave solve runs and notifications to other instances sharing
+        /// the database.
         #[arg(long, env = "ROSTER_NO_WORKER")]
         no_worker: bool,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Manage accounts.
     User {
@@ -64,6 +68,63 @@ enum DatabaseCommand {
         #[command(subcommand)]
         command: ImportCommand,
     },
+}
+
+/// How notifications are delivered by e-mail.
+#[derive(Debug, clap::Args)]
+struct MailArgs {
+    /// The mail server notifications are sent through (none: e-mail is not sent).
+    #[arg(long, env = "ROSTER_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Its port: 587 for STARTTLS, 465 for TLS.
+    #[arg(long, env = "ROSTER_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// starttls, tls, or none (only for a relay on this machine).
+    #[arg(long, env = "ROSTER_SMTP_SECURITY", value_enum, default_value_t = SmtpSecurity::Starttls)]
+    smtp_security: SmtpSecurity,
+    #[arg(long, env = "ROSTER_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// Better given in the environment than on the command line.
+    #[arg(long, env = "ROSTER_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The sender, e.g. "Ban Tuyên giáo Tỉnh ủy <lichgiang@tuyengiao.example.vn>".
+    #[arg(long, env = "ROSTER_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// Seconds a message waits so that changes soon after go in the same message.
+    #[arg(long, env = "ROSTER_NOTIFY_WINDOW", default_value_t = 120)]
+    notify_window: u64,
+}
+
+impl MailArgs {
+    fn delivery(self) -> anyhow::Result<Delivery> {
+        let smtp = match self.smtp_host {
+            None => None,
+            Some(host) => {
+                let Some(from) = self.smtp_from else {
+                    bail!("--smtp-from is needed with --smtp-host: the address messages are sent from");
+                };
+                from.parse::<lettre::message::Mailbox>()
+                    .map_err(|e| anyhow::anyhow!("--smtp-from {from:?} is not an address: {e}"))?;
+                let credentials = match (self.smtp_user, self.smtp_password) {
+                    (Some(user), Some(password)) => Some((user, password)),
+                    (None, None) => None,
+                    _ => bail!("--smtp-user and --smtp-password go together"),
+                };
+                Some(Smtp {
+                    host,
+                    port: self.smtp_port,
+                    security: self.smtp_security,
+                    credentials,
+                    from,
+                })
+            }
+        };
+        Ok(Delivery {
+            smtp,
+            window: std::time::Duration::from_secs(self.notify_window),
+            ..Delivery::default()
+        })
+    }
 }
 
 /// Commands on scheduling files; they need no database.
@@ -213,7 +274,8 @@ impl DatabaseCommand {
                 public_url,
                 demo,
                 no_worker,
-            } => serve(db, &listen, public_url, demo, no_worker).await,
+                mail,
+            } => serve(db, &listen, public_url, demo, no_worker, mail.delivery()?).await,
             DatabaseCommand::User {
                 command:
                     UserCommand::Add {
@@ -264,7 +326,14 @@ impl DatabaseCommand {
     }
 }
 
-async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool, no_worker: bool) -> anyhow::Result<()> {
+async fn serve(
+    db: &Db,
+    listen: &str,
+    public_url: Option<String>,
+    demo: bool,
+    no_worker: bool,
+    delivery: Delivery,
+) -> anyhow::Result<()> {
     let logins = if demo { Some(crate::demo::load(db).await?) } else { None };
     if public_url.is_none() {
         tracing::warn!(
@@ -272,7 +341,13 @@ async fn serve(db: &Db, listen: &str, public_url: Option<String>, demo: bool, no
              (localhost); in production, set it to the address users reach the service at"
         );
     }
-    let mut server = Server::bind(listen, AppState::new(db.clone()).with_public_url(public_url)).await?;
+    if delivery.smtp.is_none() {
+        tracing::warn!("no --smtp-host: notifications are not sent by e-mail");
+    }
+    let state = AppState::new(db.clone())
+        .with_public_url(public_url)
+        .with_delivery(delivery);
+    let mut server = Server::bind(listen, state).await?;
     if no_worker {
         server = server.without_worker();
     }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod feeds;
 pub mod import;
+pub mod notify;
 pub mod paging;
 pub mod planning;
 pub mod references;

@@ -10,6 +10,7 @@ mod feeds;
 mod headers;
 mod import;
 mod limits;
+mod notifications;
 mod planning;
 mod registry;
 mod report_submissions;
@@ -74,6 +75,7 @@ pub fn app(state: AppState, timeouts: Timeouts) -> Router {
         .merge(feeds::router())
         .merge(reports::router())
         .merge(report_submissions::router())
+        .merge(notifications::router())
         .merge(import::router())
         .merge(audit::router())
         .split_for_parts();

@@ -1,5 +1,5 @@
 //! Serving: a bound listener, HTTP/1.1 connections with read timeouts, graceful shutdown, and
-//! the solve-run worker beside.
+//! beside them the solve-run worker and the notification sender.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -63,7 +63,8 @@ impl Server {
         })
     }
 
-    /// Serves the API only: solve runs wait in the queue for another instance's worker.
+    /// Serves the API only: solve runs and notifications wait in their queues for another
+    /// instance's worker and sender.
     pub fn without_worker(mut self) -> Server {
         self.worker = false;
         self
@@ -87,6 +88,14 @@ impl Server {
             tokio::spawn(crate::scheduling::worker::run(
                 self.state.db.clone(),
                 self.state.runs_queued.clone(),
+                stop.clone(),
+            ))
+        });
+        let sender = self.worker.then(|| {
+            tokio::spawn(crate::notify::sender::run(
+                self.state.db.clone(),
+                self.state.delivery.as_ref().clone(),
+                self.state.public_url.clone(),
                 stop.clone(),
             ))
         });
@@ -131,6 +140,11 @@ impl Server {
             && let Err(e) = worker.await
         {
             tracing::error!("the solve-run worker stopped: {e}");
+        }
+        if let Some(sender) = sender
+            && let Err(e) = sender.await
+        {
+            tracing::error!("the notification sender stopped: {e}");
         }
         Ok(())
     }

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use crate::auth::throttle::SignInLimits;
 use crate::db::Db;
 use crate::feeds::FeedCache;
+use crate::notify::Delivery;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// Password hashes at once, and failed sign-ins by account and address.
     pub sign_in: Arc<SignInLimits>,
+    /// How notifications are delivered (the mail server, the combining window, retries).
+    pub delivery: Arc<Delivery>,
 }
 
 impl AppState {
@@ -27,11 +30,17 @@ impl AppState {
             feeds: Arc::new(FeedCache::default()),
             public_url: None,
             sign_in: Arc::new(SignInLimits::default()),
+            delivery: Arc::new(Delivery::default()),
         }
     }
 
     pub fn with_sign_in_limits(mut self, limits: SignInLimits) -> AppState {
         self.sign_in = Arc::new(limits);
+        self
+    }
+
+    pub fn with_delivery(mut self, delivery: Delivery) -> AppState {
+        self.delivery = Arc::new(delivery);
         self
     }
 

@@ -309,6 +309,14 @@ pub async fn create(mut c: Conn<'_>, user: &AuthUser, body: RequestInput) -> Res
     )
     .await?;
     let created = find(c.reborrow(), user, id).await?;
+    crate::notify::causes::request_waiting(
+        c.reborrow(),
+        id,
+        created.plan_district_id,
+        &created.class_name,
+        &created.center_name,
+    )
+    .await?;
     audit::record(
         c.reborrow(),
         &Actor::from(user),
@@ -406,7 +414,7 @@ pub async fn store_acceptance(mut c: Conn<'_>, request: &ClassRequest, decided_b
             .await?;
         }
     }
-    decide(c, decided_by, id, RequestStatus::Accepted, None).await
+    decide(c, decided_by, request, RequestStatus::Accepted, None).await
 }
 
 /// Loads a submitted request the caller may decide on (the province, or the board of the
@@ -426,7 +434,14 @@ async fn decidable(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassReq
     Ok(request)
 }
 
-async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
+/// Records a decision, and tells the request's center.
+async fn decide(
+    mut c: Conn<'_>,
+    decided_by: &str,
+    request: &ClassRequest,
+    status: RequestStatus,
+    reason: Option<&str>,
+) -> Result<()> {
     on!(c.reborrow(), |c| {
         sqlx::query(
             "UPDATE class_request SET status = $1, reason = $2, decided_by = $3, decided_at = $4, updated_at = $4 \
@@ -436,10 +451,11 @@ async fn decide(mut c: Conn<'_>, decided_by: &str, id: i64, status: RequestStatu
         .bind(reason)
         .bind(decided_by)
         .bind(now())
-        .bind(id)
+        .bind(request.id)
         .execute(&mut *c)
         .await?;
     });
+    crate::notify::causes::request_decided(c, request.id, request.center_id, &request.class_name, reason).await?;
     Ok(())
 }
 
@@ -465,7 +481,14 @@ pub async fn accept(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<ClassRe
 pub async fn reject(mut c: Conn<'_>, user: &AuthUser, id: i64, body: RejectInput) -> Result<ClassRequest> {
     let reason = valid_name("reason", &body.reason)?;
     let before = decidable(c.reborrow(), user, id).await?;
-    decide(c.reborrow(), &user.username, id, RequestStatus::Rejected, Some(&reason)).await?;
+    decide(
+        c.reborrow(),
+        &user.username,
+        &before,
+        RequestStatus::Rejected,
+        Some(&reason),
+    )
+    .await?;
     let after = find(c.reborrow(), user, id).await?;
     audit::record(
         c.reborrow(),

@@ -182,6 +182,8 @@ pub async fn publish(mut c: Conn<'_>, user: &AuthUser, id: i64) -> Result<Publis
         .execute(&mut *c)
         .await?;
     });
+    let after: BTreeMap<i64, BTreeSet<i64>> = draft.into_iter().filter(|(s, _)| scope.contains(s)).collect();
+    crate::notify::causes::publication(c.reborrow(), &scope, &after, &changes).await?;
     let published = Published { version: v, changes };
     audit::record(
         c.reborrow(),

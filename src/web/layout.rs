@@ -111,6 +111,7 @@ fn nav_links(scope: &Scope) -> Vec<(&'static str, &'static str, &'static str)> {
         ("/planning", "Lập lịch", "Planning"),
         ("/import", "Nhập từ bảng tính", "Spreadsheet import"),
         ("/accounts", "Tài khoản", "Accounts"),
+        ("/notifications", "Thông báo", "Notifications"),
         ("/audit", "Nhật ký thay đổi", "Audit log"),
     ];
     let mut links: Vec<_> = match scope {
@@ -123,6 +124,9 @@ fn nav_links(scope: &Scope) -> Vec<(&'static str, &'static str, &'static str)> {
         ],
         Scope::Person(_) => vec![("/my", "Lịch của tôi", "My schedule")],
     };
+    if *scope != Scope::Province {
+        links.push(("/notifications/mine", "Nhận thông báo", "My notifications"));
+    }
     links.push(("/tokens", "Mã truy cập API", "API tokens"));
     links
 }

@@ -13,6 +13,7 @@ mod layout;
 mod letterheads;
 mod login;
 mod me;
+mod notifications;
 mod plan_months;
 mod planning;
 mod plans;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(requests::routes())
         .merge(briefings::routes())
         .merge(accounts::routes())
+        .merge(notifications::routes())
         .layer(axum::middleware::from_fn_with_state(
             state,
             resume::keep_forms_across_sign_in,

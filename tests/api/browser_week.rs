@@ -276,6 +276,12 @@ async fn a_board_clerks_first_week_in_the_browser() {
         "{mine}"
     );
     screenshot(&c, "week-lecturer").await;
+    // They keep the messages but not the reminders the day before.
+    go(&c, &app, "/notifications/mine").await;
+    click(&c, "main input[name=day_before]").await;
+    submit(&c, "main form").await;
+    assert!(text(&c, "p.ok").await.contains("Đã lưu"));
+    screenshot(&c, "week-lecturer-notifications").await;
     sign_out(&c).await;
 
     // The province sets its letterhead, then prints the yearly report, the district's month
@@ -350,6 +356,7 @@ async fn a_board_clerks_first_week_in_the_browser() {
         ("audit", "/audit".to_string()),
         ("tokens", "/tokens".to_string()),
         ("units", "/registry/units".to_string()),
+        ("notifications", "/notifications".to_string()),
     ];
     for (name, path) in &pages {
         go(&c, &app, path).await;

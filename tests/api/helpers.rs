@@ -129,6 +129,20 @@ pub async fn spawn(state: impl FnOnce(AppState) -> AppState, configure: impl FnO
     }
 }
 
+impl TestApp {
+    /// A service the test runs elsewhere (the real binary, say) at `base`, over `database_url`.
+    pub async fn external(base: String, database_url: String) -> TestApp {
+        TestApp {
+            base,
+            db: Db::connect(&database_url).await.expect("database opens"),
+            database_url,
+            client: reqwest::Client::new(),
+            _dir: None,
+            shutdown: None,
+        }
+    }
+}
+
 /// A caller: anonymous, or signed in with a session cookie or a bearer token.
 #[derive(Clone)]
 pub struct Caller {

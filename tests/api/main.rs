@@ -16,6 +16,7 @@ mod headers;
 mod import;
 mod layering;
 mod limits;
+mod notifications;
 mod openapi;
 mod pages;
 mod pages_accounts;
