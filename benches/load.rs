@@ -33,7 +33,7 @@ async fn main() {
     let bench = common::BenchDb::fresh("load").await;
     let (db, backend) = (bench.db.clone(), bench.backend);
     roster::demo::load(&db).await.unwrap();
-    let base = common::serve(&db).await;
+    let base = common::serve(roster::api::AppState::new(db.clone())).await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(READERS + WRITERS)
         .build()

@@ -20,7 +20,7 @@ async fn main() {
     let bench = common::BenchDb::fresh("pages").await;
     let (db, backend) = (bench.db.clone(), bench.backend);
     roster::demo::load(&db).await.unwrap();
-    let base = common::serve(&db).await;
+    let base = common::serve(roster::api::AppState::new(db.clone())).await;
     let client = reqwest::Client::new();
     let cookie = common::sign_in(&client, &base, "admin", roster::demo::DEMO_PASSWORD).await;
     let get = |path: String| {

@@ -2,6 +2,9 @@
 //! sessions from 720 classes and 330 briefing sessions):
 //! - building the problem from the database (starting a run), solving, storing the draft, and
 //!   publishing it;
+//! - the notifications of that publication: how long writing them to the outbox takes (the
+//!   extra a publication pays), and how fast the sender delivers them to an SMTP server on
+//!   loopback;
 //! - a one-person drop-out: the busiest person falls ill for a week and the board re-plans that
 //!   week, end to end (start the run, solve, publish), with how many assignments moved.
 //!
@@ -10,8 +13,12 @@
 //! sets the year run's time limit in seconds (default 60).
 
 mod common;
+// The notification tests' SMTP server; the benchmark uses part of it.
+#[allow(dead_code)]
+#[path = "../tests/api/smtp_sink.rs"]
+mod smtp_sink;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Duration as Days, NaiveDate};
@@ -77,7 +84,12 @@ async fn main() {
     let bench = common::BenchDb::fresh("planning").await;
     let (db, backend) = (bench.db.clone(), bench.backend);
     roster::demo::load(&db).await.unwrap();
-    let base = common::serve(&db).await;
+    let sink = smtp_sink::SmtpSink::start().await;
+    let delivery = roster::notify::Delivery {
+        senders: 4,
+        ..sink.delivery(Duration::ZERO)
+    };
+    let base = common::serve(roster::api::AppState::new(db.clone()).with_delivery(delivery)).await;
     let client = reqwest::Client::new();
     let cookie = common::sign_in(&client, &base, "admin", roster::demo::DEMO_PASSWORD).await;
     let api = Api { base, client, cookie };
@@ -194,6 +206,7 @@ async fn main() {
     let t = Instant::now();
     let published = api.post(&format!("/api/v1/runs/{run}/publish"), json!({})).await;
     let publish = t.elapsed();
+    let published_at = Instant::now();
     let draft = &done["draft"];
     println!(
         "Year run: problem built and run queued in {:.2} s; solved and draft stored after {:.1} s ({} {}, objective {}, bound {}, {} uncovered); published {} assignments in {:.2} s.",
@@ -207,6 +220,8 @@ async fn main() {
         published["added"],
         publish.as_secs_f64()
     );
+
+    notifications(&db, &sink, &done["draft"], &published, published_at).await;
 
     // The busiest person of a March week falls ill for that week; the board re-plans the week.
     let week = (
@@ -253,4 +268,68 @@ async fn main() {
     );
     assert!(week.0.weekday() == chrono::Weekday::Mon);
     bench.finish().await;
+}
+
+/// The year's publication's messages: the time to write them (the publication's own step,
+/// again in a transaction rolled back, median of five), and the sender's throughput to the
+/// SMTP server from the publication until the last message arrived.
+async fn notifications(
+    db: &roster::db::Db,
+    sink: &smtp_sink::SmtpSink,
+    draft: &Value,
+    published: &Value,
+    published_at: Instant,
+) {
+    let session = |v: &Value| v["session_id"].as_i64().unwrap();
+    let people = |v: &Value| -> BTreeSet<i64> { v.as_array().unwrap().iter().map(|p| p.as_i64().unwrap()).collect() };
+    let changes: Vec<roster::scheduling::runs::SessionChange> = published["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| roster::scheduling::runs::SessionChange {
+            session_id: session(c),
+            before: people(&c["before"]).into_iter().collect(),
+            after: people(&c["after"]).into_iter().collect(),
+        })
+        .collect();
+    let after: BTreeMap<i64, BTreeSet<i64>> = changes
+        .iter()
+        .map(|c| (c.session_id, c.after.iter().copied().collect()))
+        .collect();
+    let scope: BTreeSet<i64> = after
+        .keys()
+        .copied()
+        .chain(draft["uncovered"].as_array().unwrap().iter().map(session))
+        .collect();
+    let mut times = Vec::new();
+    let mut written = 0;
+    for _ in 0..5 {
+        let mut tx = db.begin().await.unwrap();
+        let t = Instant::now();
+        written = roster::notify::causes::publication(tx.conn(), &scope, &after, &changes)
+            .await
+            .unwrap();
+        times.push(t.elapsed().as_secs_f64());
+        drop(tx);
+    }
+    times.sort_by(f64::total_cmp);
+    let expected = db
+        .read(async |c| roster::notify::outbox::counts(c).await)
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, n)| *n as usize)
+        .sum::<usize>();
+    while sink.mails().len() < expected && published_at.elapsed() < Duration::from_secs(600) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let took = published_at.elapsed().as_secs_f64();
+    println!(
+        "Notifications of the year's publication: {written} messages written to the outbox in {:.3} s (median of 5; min {:.3} s); \
+         {} delivered to the SMTP server on loopback in {took:.1} s after publishing, {:.0} a second.",
+        times[2],
+        times[0],
+        sink.mails().len(),
+        sink.mails().len() as f64 / took
+    );
 }

@@ -143,7 +143,7 @@ async fn main() {
     };
     let cli = AuthUser::system("cli");
     db.write(async |c| users::create(c, &cli, new).await).await.unwrap();
-    let base = common::serve(&db).await;
+    let base = common::serve(roster::api::AppState::new(db.clone())).await;
     let client = reqwest::Client::new();
     let cookie = common::sign_in(&client, &base, "bench", "mật-khẩu-đo").await;
     let token: Value = client

@@ -59,9 +59,9 @@ impl BenchDb {
     }
 }
 
-/// Serves the application over `db` on a free loopback port; gives its base URL.
-pub async fn serve(db: &Db) -> String {
-    let server = Server::bind("127.0.0.1:0", AppState::new(db.clone())).await.unwrap();
+/// Serves the application with this state on a free loopback port; gives its base URL.
+pub async fn serve(state: AppState) -> String {
+    let server = Server::bind("127.0.0.1:0", state).await.unwrap();
     let base = format!("http://{}", server.local_addr());
     tokio::spawn(server.run(std::future::pending()));
     base

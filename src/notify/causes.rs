@@ -163,27 +163,15 @@ pub async fn publication(
                 .map(|(id, lines)| (RecipientKind::Center, id, lines)),
         )
         .chain(units.into_iter().map(|(id, lines)| (RecipientKind::Unit, id, lines)))
-        .map(|(to, id, mut lines)| {
-            lines.sort_by_key(|l| session_start(l));
-            Outgoing {
-                to,
-                id,
-                kind: Kind::ScheduleChanged,
-                lines,
-                dedupe_key: None,
-            }
+        .map(|(to, id, lines)| Outgoing {
+            to,
+            id,
+            kind: Kind::ScheduleChanged,
+            lines,
+            dedupe_key: None,
         })
         .collect();
     outbox::enqueue(c, messages, &reach).await
-}
-
-fn session_start(line: &Line) -> Option<DateTime<chrono::FixedOffset>> {
-    match line {
-        Line::Given { session } | Line::TakenAway { session, .. } | Line::Staffing { session, .. } => {
-            Some(session.starts_at)
-        }
-        _ => None,
-    }
 }
 
 /// A decided request's message to its center: accepted, or refused with the reason.

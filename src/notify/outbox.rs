@@ -79,10 +79,10 @@ pub async fn reach_all(mut c: Conn<'_>, kind: RecipientKind) -> Result<HashMap<i
         RecipientKind::Unit | RecipientKind::Test => ("district_id", "name", "district"),
     };
     let sql = format!(
-        "SELECT r.{id}, r.{name}, r.email, np.by_email, np.by_webhook, np.day_before FROM {table} r \
+        "SELECT r.{id} AS id, r.{name} AS name, r.email, np.by_email, np.by_webhook, np.day_before FROM {table} r \
          LEFT JOIN notification_preference np ON np.recipient_kind = $1 AND np.recipient_id = r.{id}"
     );
-    let rows: Vec<(i64, String, Option<String>, Option<bool>, Option<bool>, Option<bool>)> = on!(c.reborrow(), |c| {
+    let rows: Vec<ReachRow> = on!(c.reborrow(), |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(kind.as_str())
             .fetch_all(&mut *c)
@@ -90,17 +90,27 @@ pub async fn reach_all(mut c: Conn<'_>, kind: RecipientKind) -> Result<HashMap<i
     });
     Ok(rows
         .into_iter()
-        .map(|(id, name, email, by_email, by_webhook, day_before)| {
+        .map(|r| {
             let reach = Reach {
-                name,
-                email: email.filter(|e| !e.trim().is_empty()),
-                by_email: by_email.unwrap_or(true),
-                by_webhook: by_webhook.unwrap_or(true),
-                day_before: day_before.unwrap_or(true),
+                name: r.name,
+                email: r.email.filter(|e| !e.trim().is_empty()),
+                by_email: r.by_email.unwrap_or(true),
+                by_webhook: r.by_webhook.unwrap_or(true),
+                day_before: r.day_before.unwrap_or(true),
             };
-            (id, reach)
+            (r.id, reach)
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    id: i64,
+    name: String,
+    email: Option<String>,
+    by_email: Option<bool>,
+    by_webhook: Option<bool>,
+    day_before: Option<bool>,
 }
 
 /// Whether the province has set a webhook.

@@ -34,6 +34,7 @@ mod reports;
 mod resilience;
 mod schedule_cli;
 mod scheduling;
+mod smtp_sink;
 mod units;
 
 /// The PostgreSQL run must really run on PostgreSQL, never quietly on SQLite.

@@ -11,11 +11,10 @@ use hmac::{Hmac, Mac};
 use roster::api::{AppState, Server};
 use roster::auth::AuthUser;
 use roster::db::Db;
-use roster::notify::{Delivery, Smtp, SmtpSecurity};
 use roster::vocab::UserRole;
 use serde_json::{Value, json};
 use sha2::Sha256;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;
 
 use reqwest::StatusCode as Http;
@@ -24,134 +23,7 @@ use crate::helpers::{Caller, TestApp, person, spawn};
 use crate::pages::{Browser, is_page};
 use crate::planning::{Planning, one_account_of_each_kind, planning, update_near};
 use crate::scheduling::{march, sessions, settled, start_run};
-
-/// A message the SMTP server received.
-#[derive(Debug, Clone)]
-struct Mail {
-    to: Vec<String>,
-    subject: String,
-    text: String,
-    html: String,
-    message_id: String,
-}
-
-/// An SMTP server that keeps what it is sent; stopped, it refuses connections.
-struct SmtpSink {
-    port: u16,
-    mails: Arc<Mutex<Vec<Mail>>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl SmtpSink {
-    async fn start() -> SmtpSink {
-        let mut sink = SmtpSink {
-            port: 0,
-            mails: Arc::default(),
-            task: None,
-        };
-        sink.resume().await;
-        sink
-    }
-
-    /// Listens (again) on its port.
-    async fn resume(&mut self) {
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
-        self.port = listener.local_addr().unwrap().port();
-        let mails = self.mails.clone();
-        self.task = Some(tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(smtp_session(stream, mails.clone()));
-            }
-        }));
-    }
-
-    /// Stops listening: connections are refused until it resumes.
-    fn stop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-
-    fn mails(&self) -> Vec<Mail> {
-        self.mails.lock().unwrap().clone()
-    }
-
-    /// The messages to `address`.
-    fn to(&self, address: &str) -> Vec<Mail> {
-        self.mails()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t == address))
-            .collect()
-    }
-
-    fn delivery(&self, window: Duration) -> Delivery {
-        Delivery {
-            smtp: Some(Smtp {
-                host: "127.0.0.1".into(),
-                port: self.port,
-                security: SmtpSecurity::None,
-                credentials: None,
-                from: "Ban Tuyên giáo Tỉnh ủy <lichgiang@tuyengiao.example.vn>".into(),
-            }),
-            window,
-            retry_base: Duration::from_millis(200),
-            max_attempts: 30,
-            senders: 2,
-        }
-    }
-}
-
-async fn smtp_session(stream: tokio::net::TcpStream, mails: Arc<Mutex<Vec<Mail>>>) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut read = BufReader::new(read);
-    write.write_all(b"220 sink ESMTP\r\n").await?;
-    let mut to = Vec::new();
-    loop {
-        let mut line = String::new();
-        if read.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let command = line.to_ascii_uppercase();
-        let reply: &[u8] = if command.starts_with("EHLO") {
-            b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-        } else if command.starts_with("MAIL FROM") {
-            to.clear();
-            b"250 OK\r\n"
-        } else if command.starts_with("RCPT TO") {
-            let address = line.trim()[8..].trim().trim_start_matches('<');
-            to.push(address.split('>').next().unwrap_or_default().to_string());
-            b"250 OK\r\n"
-        } else if command.starts_with("DATA") {
-            write.write_all(b"354 go on\r\n").await?;
-            let mut raw = Vec::new();
-            loop {
-                let mut data = Vec::new();
-                read.read_until(b'\n', &mut data).await?;
-                if data.is_empty() || data == b".\r\n" {
-                    break;
-                }
-                raw.extend_from_slice(data.strip_prefix(b".").unwrap_or(&data));
-            }
-            let parsed = mail_parser::MessageParser::default()
-                .parse(&raw)
-                .expect("a parsable message");
-            mails.lock().unwrap().push(Mail {
-                to: to.clone(),
-                subject: parsed.subject().unwrap_or_default().to_string(),
-                text: parsed.body_text(0).unwrap_or_default().to_string(),
-                html: parsed.body_html(0).unwrap_or_default().to_string(),
-                message_id: parsed.message_id().unwrap_or_default().to_string(),
-            });
-            b"250 queued\r\n"
-        } else if command.starts_with("QUIT") {
-            write.write_all(b"221 bye\r\n").await?;
-            return Ok(());
-        } else {
-            b"250 OK\r\n"
-        };
-        write.write_all(reply).await?;
-    }
-}
+use crate::smtp_sink::SmtpSink;
 
 const SECRET: &str = "khóa-ký-thử-nghiệm-0123456789";
 
