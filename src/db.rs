@@ -15,7 +15,13 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 /// A connection pool on one of the two supported backends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// Reads on a pool of connections; writes one at a time on a connection of their own,
+    /// waiting their turn in order. SQLite lets one writer in at a time anyway, and a writer
+    /// waiting in SQLite's busy handler would hold one of the readers' connections meanwhile.
+    Sqlite {
+        reads: SqlitePool,
+        writes: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -106,12 +112,17 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            Db::Sqlite(
-                SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await?,
-            )
+            // The writer waits for its turn as long as a write waits for a lock on PostgreSQL.
+            let writes = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(std::time::Duration::from_secs(10))
+                .connect_with(options.clone())
+                .await?;
+            let reads = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Db::Sqlite { reads, writes }
         } else {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://USER@HOST/NAME");
         };
@@ -121,15 +132,16 @@ impl Db {
 
     async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Sqlite { writes, .. } => sqlx::migrate!("migrations/sqlite").run(writes).await?,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
+    /// A connection for reads (on SQLite, a write through it waits in SQLite's busy handler).
     pub async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => PooledConn::Sqlite(p.acquire().await?),
+            Db::Sqlite { reads, .. } => PooledConn::Sqlite(reads.acquire().await?),
             Db::Postgres(p) => PooledConn::Postgres(p.acquire().await?),
         })
     }
@@ -138,7 +150,7 @@ impl Db {
         Ok(match self {
             // IMMEDIATE takes the write lock up front, so a transaction that reads and then
             // writes never fails on a lock upgrade; other writers wait for `busy_timeout`.
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { writes, .. } => Tx::Sqlite(writes.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -166,7 +178,10 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite { reads, writes } => {
+                reads.close().await;
+                writes.close().await;
+            }
             Db::Postgres(p) => p.close().await,
         }
     }

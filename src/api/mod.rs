@@ -95,7 +95,7 @@ pub fn app(state: AppState, timeouts: Timeouts) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            feeds::forget_lookups_after_changes,
+            state::forget_lookups_after_changes,
         ))
         .layer(RequestBodyTimeoutLayer::new(timeouts.body))
         .layer(TimeoutLayer::with_status_code(

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use crate::auth::remembered::RememberedSessions;
 use crate::auth::throttle::SignInLimits;
 use crate::db::Db;
 use crate::feeds::FeedCache;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// Password hashes at once, and failed sign-ins by account and address.
     pub sign_in: Arc<SignInLimits>,
+    /// Sessions looked up in the last few seconds.
+    pub sessions: Arc<RememberedSessions>,
     /// How notifications are delivered (the mail server, the combining window, retries).
     pub delivery: Arc<Delivery>,
 }
@@ -31,6 +34,7 @@ impl AppState {
             public_url: None,
             sign_in: Arc::new(SignInLimits::default()),
             delivery: Arc::new(Delivery::default()),
+            sessions: Arc::new(RememberedSessions::default()),
         }
     }
 
@@ -48,4 +52,21 @@ impl AppState {
         self.public_url = url.map(Arc::from);
         self
     }
+}
+
+/// Middleware: after a change made through this instance (an account, a token, a link, a
+/// publication, the registry), feeds look their readers and links up afresh, and sessions are
+/// looked up again.
+pub async fn forget_lookups_after_changes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let change = !request.method().is_safe();
+    let response = next.run(request).await;
+    if change && response.status().as_u16() < 400 {
+        state.feeds.forget_lookups();
+        state.sessions.forget_all();
+    }
+    response
 }

@@ -7,6 +7,7 @@
 //! center (and its district), `lecturer` for one person only.
 
 pub mod password;
+pub mod remembered;
 pub mod session;
 pub mod throttle;
 pub mod tokens;
@@ -198,7 +199,7 @@ pub(crate) fn new_secret() -> String {
 }
 
 /// Only hashes of secrets are stored. The secrets are random, so a fast hash suffices.
-pub(crate) fn secret_hash(secret: &str) -> String {
+pub fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use hmac::{Hmac, Mac};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -56,6 +56,9 @@ pub struct Delivery {
     pub max_attempts: i64,
     /// Messages delivered at once by one instance.
     pub senders: usize,
+    /// Whether this instance writes the reminders (the day before a session, the report's
+    /// deadline) as they come due, from 07:00 local time.
+    pub reminders: bool,
 }
 
 impl Default for Delivery {
@@ -66,6 +69,7 @@ impl Default for Delivery {
             retry_base: Duration::from_secs(30),
             max_attempts: 8,
             senders: 4,
+            reminders: true,
         }
     }
 }
@@ -76,6 +80,8 @@ const LEASE: Duration = Duration::from_secs(120);
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often reminders are looked for.
 const REMINDERS_EVERY: Duration = Duration::from_secs(60);
+/// Reminders go from this hour of the local day on, not in the night.
+const REMINDERS_FROM_HOUR: u32 = 7;
 
 /// The wait before attempt `attempts + 1`.
 fn backoff(base: Duration, attempts: i64) -> Duration {
@@ -94,7 +100,7 @@ struct Sender {
 }
 
 /// Runs until `stop` is set: `delivery.senders` loops deliver, each looking for a due message
-/// every second while none is; one of them writes due reminders every minute.
+/// every second while none is; one of them writes due reminders every minute (if asked).
 pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop: Arc<AtomicBool>) {
     let mailer = match delivery.smtp.as_ref().map(mailer).transpose() {
         Ok(m) => m,
@@ -118,7 +124,8 @@ pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop:
     let mut loops = Vec::new();
     for n in 0..sender.delivery.senders.max(1) {
         let (sender, stop) = (sender.clone(), stop.clone());
-        loops.push(tokio::spawn(async move { deliver_loop(&sender, n == 0, &stop).await }));
+        let reminds = n == 0 && sender.delivery.reminders;
+        loops.push(tokio::spawn(async move { deliver_loop(&sender, reminds, &stop).await }));
     }
     for l in loops {
         let _ = l.await;
@@ -128,9 +135,11 @@ pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop:
 async fn deliver_loop(sender: &Sender, reminds: bool, stop: &AtomicBool) {
     let mut reminded_at: Option<tokio::time::Instant> = None;
     while !stop.load(Ordering::Relaxed) {
-        if reminds && reminded_at.is_none_or(|t| t.elapsed() >= REMINDERS_EVERY) {
+        let local = Utc::now().with_timezone(&ZONE);
+        if reminds && local.hour() >= REMINDERS_FROM_HOUR && reminded_at.is_none_or(|t| t.elapsed() >= REMINDERS_EVERY)
+        {
             reminded_at = Some(tokio::time::Instant::now());
-            let today = Utc::now().with_timezone(&ZONE).date_naive();
+            let today = local.date_naive();
             match sender
                 .db
                 .write(async |c| super::causes::reminders(c, today).await)

@@ -57,7 +57,7 @@ pub async fn claim(db: &Db, worker: &str) -> anyhow::Result<Option<(i64, String)
     let mut conn = db.acquire().await?;
     let skip_locked = match db {
         Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
-        Db::Sqlite(_) => "",
+        Db::Sqlite { .. } => "",
     };
     let sql = format!(
         "UPDATE solve_run SET status = 'running', worker = $1, started_at = COALESCE(started_at, $2), heartbeat_at = $2 \

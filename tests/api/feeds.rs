@@ -179,7 +179,7 @@ async fn subscribe_with_vdirsyncer(dir: &Path, url: &str) -> std::path::PathBuf 
 async fn backdate_publications(db: &Db, days: i64) {
     let t = chrono::Utc::now() - chrono::Duration::days(days);
     match db {
-        Db::Sqlite(pool) => sqlx::query("UPDATE schedule_version SET published_at = $1")
+        Db::Sqlite { writes: pool, .. } => sqlx::query("UPDATE schedule_version SET published_at = $1")
             .bind(t)
             .execute(pool)
             .await

@@ -42,7 +42,7 @@ mod units;
 async fn tests_run_on_the_backend_asked_for() {
     let app = helpers::spawn_app().await;
     match (&app.db, helpers::postgres_server()) {
-        (roster::db::Db::Postgres(_), Some(_)) | (roster::db::Db::Sqlite(_), None) => {}
+        (roster::db::Db::Postgres(_), Some(_)) | (roster::db::Db::Sqlite { .. }, None) => {}
         (db, asked) => panic!("asked for {asked:?}, got {db:?}"),
     }
 }

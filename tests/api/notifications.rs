@@ -331,6 +331,10 @@ async fn a_quick_correction_goes_in_the_same_message_and_the_webhook_is_signed()
         !names.contains(&"Nguyễn Thị Lan") && !names.contains(&"Thành phố Sóc Trăng"),
         "{names:?}"
     );
+    assert!(
+        names.contains(&"Huyện Trần Đề"),
+        "a board without an address is reached by the webhook: {names:?}"
+    );
     let phenh = received
         .iter()
         .find(|(_, d)| d["recipient"]["name"] == "Thạch Sô Phênh")
@@ -701,6 +705,14 @@ async fn the_province_works_its_notifications_page_and_a_center_its_choices_in_t
     assert!(audit.contains("secret_changed") && !audit.contains(SECRET), "{audit}");
 }
 
+/// Messages to `address` other than reminders.
+fn told(sink: &SmtpSink, address: &str) -> usize {
+    sink.to(address)
+        .iter()
+        .filter(|m| !m.subject.starts_with("Nhắc"))
+        .count()
+}
+
 /// `roster serve` as a real process over `database_url`, sending mail to `smtp_port`; its address.
 async fn serve(database_url: &str, smtp_port: u16) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roster"))
@@ -766,16 +778,27 @@ async fn messages_waiting_when_the_service_is_killed_are_all_delivered_after_it_
     );
     let (_second, _) = serve(&database_url, sink.port).await;
     until("every message after the restart", || {
-        sink.to(LAN).len() == 1 && sink.to(DUC).len() == 1 && sink.to(CENTER).len() == 2 && sink.to(BOARD).len() == 2
+        told(&sink, LAN) == 1 && told(&sink, DUC) == 1 && told(&sink, CENTER) == 2 && told(&sink, BOARD) == 2
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let mails = sink.mails();
+    // The real binary writes reminders as they come due: on some days of the year the test's
+    // dates have them; they are not what this test counts.
+    let mails: Vec<_> = sink
+        .mails()
+        .into_iter()
+        .filter(|m| !m.subject.starts_with("Nhắc"))
+        .collect();
     assert_eq!(mails.len(), 6, "none lost, none twice: {mails:?}");
     let done = app
         .db
         .read(async |c| roster::notify::outbox::list(c, &AuthUser::system("test"), &Default::default()).await)
         .await
         .unwrap();
-    assert!(done.iter().all(|m| m.status == "sent"), "{done:?}");
+    assert!(
+        done.iter()
+            .filter(|m| !matches!(m.kind.as_str(), "session_tomorrow" | "report_due"))
+            .all(|m| m.status == "sent"),
+        "{done:?}"
+    );
 }

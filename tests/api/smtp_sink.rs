@@ -67,7 +67,7 @@ impl SmtpSink {
             .collect()
     }
 
-    /// Delivery to this server: `window`, quick retries, two senders.
+    /// Delivery to this server: `window`, quick retries, two senders, no reminders of its own.
     pub fn delivery(&self, window: Duration) -> Delivery {
         Delivery {
             smtp: Some(Smtp {
@@ -81,6 +81,8 @@ impl SmtpSink {
             retry_base: Duration::from_millis(200),
             max_attempts: 30,
             senders: 2,
+            // Tests write reminders for the days they choose, not today's.
+            reminders: false,
         }
     }
 }

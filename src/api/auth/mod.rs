@@ -26,15 +26,26 @@ impl FromRequestParts<AppState> for AuthUser {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '));
-        let mut conn = state.db.acquire().await?;
         let user = if let Some((scheme, credentials)) = authorization {
             if scheme.eq_ignore_ascii_case("bearer") {
+                let mut conn = state.db.acquire().await?;
                 auth::token_user(conn.conn(), credentials.trim()).await?
             } else {
                 None
             }
         } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
-            auth::session_user(conn.conn(), cookie.value()).await?
+            let hash = auth::secret_hash(cookie.value());
+            match state.sessions.get(&hash) {
+                Some(user) => Some(user),
+                None => {
+                    let mut conn = state.db.acquire().await?;
+                    let user = auth::session_user(conn.conn(), cookie.value()).await?;
+                    if let Some(user) = &user {
+                        state.sessions.keep(hash, user.clone());
+                    }
+                    user
+                }
+            }
         } else {
             None
         };

@@ -196,21 +196,6 @@ async fn read_feed(
         .map_err(IntoResponse::into_response)
 }
 
-/// Middleware: after a change made through this instance (an account, a token, a link, a
-/// publication, the registry), feeds look their readers and links up afresh.
-pub(super) async fn forget_lookups_after_changes(
-    State(state): State<AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let change = !request.method().is_safe();
-    let response = next.run(request).await;
-    if change && response.status().as_u16() < 400 {
-        state.feeds.forget_lookups();
-    }
-    response
-}
-
 /// A district's feed: every published session held in the district. For the province, the
 /// district's board, and its centers.
 #[utoipa::path(get, path = "/feeds/district/{id}", tag = "feeds",
