@@ -4,83 +4,35 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::message::{Kind, Line, Session};
 use super::outbox::{self, Outgoing, Reach, RecipientKind};
 use crate::auth::AuthUser;
-use crate::db::{Conn, placeholders};
+use crate::db::Conn;
 use crate::error::Result;
 use crate::on;
+use crate::scheduling::labels::{SessionLabel, session_labels};
 use crate::scheduling::runs::SessionChange;
 
-/// A session with what decides who hears of it.
-struct Named {
-    session: Session,
-    needs: i64,
-    /// The center whose class it is, for a class's session.
-    center_id: Option<i64>,
-    /// The unit whose plan or conference it is.
-    unit_id: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct NamedRow {
-    session_id: i64,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    topic_name: String,
-    part_of: Option<String>,
-    venue: String,
-    place_name: String,
-    needs: i64,
-    center_id: Option<i64>,
-    unit_id: i64,
-}
-
 /// The sessions with these ids, as messages name them.
-async fn named(mut c: Conn<'_>, ids: &[i64]) -> Result<HashMap<i64, Named>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT s.session_id, s.starts_at, s.ends_at, t.name AS topic_name, COALESCE(pc.name, b.title) AS part_of, \
-                    s.venue, d.name AS place_name, CAST(s.needs AS BIGINT) AS needs, pc.center_id, \
-                    COALESCE(pl.district_id, b.district_id, s.district_id) AS unit_id \
-             FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
-             LEFT JOIN course_class cc ON cc.class_id = s.class_id \
-             LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
-             LEFT JOIN plan pl ON pl.plan_id = pc.plan_id \
-             LEFT JOIN briefing b ON b.briefing_id = s.briefing_id \
-             WHERE s.session_id IN ({})",
-            placeholders(chunk.len())
-        );
-        let rows: Vec<NamedRow> = on!(c.reborrow(), |c| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(&mut *c).await?
-        });
-        for r in rows {
+async fn named(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, (Session, SessionLabel)>> {
+    Ok(session_labels(c, ids)
+        .await?
+        .into_iter()
+        .map(|(id, l)| {
             let session = Session {
-                session_id: r.session_id,
-                starts_at: crate::time::local(r.starts_at),
-                ends_at: crate::time::local(r.ends_at),
-                topic: r.topic_name,
-                part_of: r.part_of,
-                venue: r.venue,
-                unit: r.place_name,
+                session_id: id,
+                starts_at: crate::time::local(l.starts_at),
+                ends_at: crate::time::local(l.ends_at),
+                topic: l.topic.clone(),
+                part_of: l.part_of.clone(),
+                venue: l.venue.clone(),
+                unit: l.district.clone(),
             };
-            let named = Named {
-                session,
-                needs: r.needs,
-                center_id: r.center_id,
-                unit_id: r.unit_id,
-            };
-            out.insert(r.session_id, named);
-        }
-    }
-    Ok(out)
+            (id, (session, l))
+        })
+        .collect())
 }
 
 /// How every recipient of these kinds is reached, by kind and id.
@@ -104,8 +56,7 @@ pub async fn publication(
     after: &BTreeMap<i64, BTreeSet<i64>>,
     changes: &[SessionChange],
 ) -> Result<usize> {
-    let ids: Vec<i64> = scope.iter().copied().collect();
-    let sessions = named(c.reborrow(), &ids).await?;
+    let sessions = named(c.reborrow(), scope).await?;
     let reach = reach(
         c.reborrow(),
         &[RecipientKind::Person, RecipientKind::Center, RecipientKind::Unit],
@@ -120,39 +71,37 @@ pub async fn publication(
     let mut people: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
     let changed: BTreeSet<i64> = changes.iter().map(|ch| ch.session_id).collect();
     for ch in changes {
-        let Some(s) = sessions.get(&ch.session_id) else {
+        let Some((s, _)) = sessions.get(&ch.session_id) else {
             continue;
         };
         for p in ch.after.iter().filter(|p| !ch.before.contains(p)) {
-            people.entry(*p).or_default().push(Line::Given {
-                session: s.session.clone(),
-            });
+            people.entry(*p).or_default().push(Line::Given { session: s.clone() });
         }
         for p in ch.before.iter().filter(|p| !ch.after.contains(p)) {
             people.entry(*p).or_default().push(Line::TakenAway {
-                session: s.session.clone(),
+                session: s.clone(),
                 to: names(&ch.after),
             });
         }
     }
     let mut centers: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
     let mut units: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
-    for id in &ids {
-        let Some(s) = sessions.get(id) else { continue };
+    for id in scope {
+        let Some((s, label)) = sessions.get(id) else { continue };
         let holders: Vec<i64> = after.get(id).map(|p| p.iter().copied().collect()).unwrap_or_default();
-        let missing = (s.needs - holders.len() as i64).max(0);
+        let missing = (label.needs - holders.len() as i64).max(0);
         if !changed.contains(id) && missing == 0 {
             continue;
         }
         let line = Line::Staffing {
-            session: s.session.clone(),
+            session: s.clone(),
             people: names(&holders),
             missing,
         };
-        if let Some(center) = s.center_id {
+        if let Some(center) = label.center_id {
             centers.entry(center).or_default().push(line.clone());
         }
-        units.entry(s.unit_id).or_default().push(line);
+        units.entry(label.unit_id).or_default().push(line);
     }
     let messages = people
         .into_iter()
@@ -257,12 +206,12 @@ async fn tomorrow(mut c: Conn<'_>, today: NaiveDate) -> Result<usize> {
     for (s, p) in &held {
         holders.entry(*s).or_default().push(*p);
     }
-    let ids: Vec<i64> = holders.keys().copied().collect();
+    let ids: BTreeSet<i64> = holders.keys().copied().collect();
     let sessions = named(c.reborrow(), &ids).await?;
     let reach = reach(c.reborrow(), &[RecipientKind::Person]).await?;
     let mut messages = Vec::new();
     for (s, people) in &holders {
-        let Some(session) = sessions.get(s) else { continue };
+        let Some((session, _)) = sessions.get(s) else { continue };
         for p in people {
             if !reach.get(&(RecipientKind::Person, *p)).is_some_and(|r| r.day_before) {
                 continue;
@@ -277,7 +226,7 @@ async fn tomorrow(mut c: Conn<'_>, today: NaiveDate) -> Result<usize> {
                 id: *p,
                 kind: Kind::SessionTomorrow,
                 lines: vec![Line::Tomorrow {
-                    session: session.session.clone(),
+                    session: session.clone(),
                     with,
                 }],
                 dedupe_key: Some(format!("tomorrow:{s}:{p}")),

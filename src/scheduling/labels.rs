@@ -8,14 +8,23 @@ use crate::db::Conn;
 use crate::error::Result;
 use crate::on;
 
-/// What a session is, for a line of a page.
+/// What a session is, for a line of a page or a message.
 pub struct SessionLabel {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// The module or resolution, then the class or conference.
     pub title: String,
+    pub topic: String,
+    pub part_of: Option<String>,
+    pub venue: String,
+    /// Where it is held.
     pub district_id: i64,
     pub district: String,
     pub needs: i64,
+    /// The center whose class it is, for a class's session.
+    pub center_id: Option<i64>,
+    /// The unit whose plan or conference it is.
+    pub unit_id: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -25,12 +34,16 @@ struct LabelRow {
     ends_at: DateTime<Utc>,
     topic: String,
     part_of: Option<String>,
+    venue: String,
     district_id: i64,
     district: String,
     needs: i64,
+    center_id: Option<i64>,
+    unit_id: i64,
 }
 
-/// What each of the sessions `ids` is: when, what, where and how many people it needs.
+/// What each of the sessions `ids` is: when, what, where, for whom and how many people it
+/// needs.
 pub async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<i64, SessionLabel>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -40,10 +53,12 @@ pub async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<
         // The ids are numbers from the database, joined here: no user text reaches the SQL.
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT s.session_id, s.starts_at, s.ends_at, t.name AS topic, COALESCE(pc.name, b.title) AS part_of, \
-                    s.district_id, d.name AS district, s.needs \
+                    s.venue, s.district_id, d.name AS district, s.needs, pc.center_id, \
+                    COALESCE(pl.district_id, b.district_id, s.district_id) AS unit_id \
              FROM session s JOIN topic t ON t.topic_id = s.topic_id JOIN district d ON d.district_id = s.district_id \
              LEFT JOIN course_class cc ON cc.class_id = s.class_id \
              LEFT JOIN planned_class pc ON pc.planned_class_id = cc.planned_class_id \
+             LEFT JOIN plan pl ON pl.plan_id = pc.plan_id \
              LEFT JOIN briefing b ON b.briefing_id = s.briefing_id WHERE s.session_id IN ({list})"
         )))
         .fetch_all(&mut *c)
@@ -52,17 +67,22 @@ pub async fn session_labels(c: Conn<'_>, ids: &BTreeSet<i64>) -> Result<HashMap<
     Ok(rows
         .into_iter()
         .map(|r| {
-            let title = match r.part_of {
+            let title = match &r.part_of {
                 Some(p) => format!("{} – {p}", r.topic),
-                None => r.topic,
+                None => r.topic.clone(),
             };
             let label = SessionLabel {
                 starts_at: r.starts_at,
                 ends_at: r.ends_at,
                 title,
+                topic: r.topic,
+                part_of: r.part_of,
+                venue: r.venue,
                 district_id: r.district_id,
                 district: r.district,
                 needs: r.needs,
+                center_id: r.center_id,
+                unit_id: r.unit_id,
             };
             (r.session_id, label)
         })
