@@ -2,9 +2,10 @@
 //! sessions from 720 classes and 330 briefing sessions):
 //! - building the problem from the database (starting a run), solving, storing the draft, and
 //!   publishing it;
-//! - the notifications of that publication: how long writing them to the outbox takes (the
-//!   extra a publication pays), and how fast the sender delivers them to an SMTP server on
-//!   loopback;
+//! - the notifications of that publication (by e-mail to those with an address, and to a
+//!   webhook): how long writing them to the outbox takes (the extra a publication pays) and
+//!   when the last was delivered; then the sender's throughput, 2,000 e-mails to an SMTP
+//!   server on loopback;
 //! - a one-person drop-out: the busiest person falls ill for a week and the board re-plans that
 //!   week, end to end (start the run, solve, publish), with how many assignments moved.
 //!
@@ -19,6 +20,8 @@ mod common;
 mod smtp_sink;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Duration as Days, NaiveDate};
@@ -54,6 +57,9 @@ impl Api {
     async fn post(&self, path: &str, body: Value) -> Value {
         self.call(reqwest::Method::POST, path, Some(body)).await
     }
+    async fn put(&self, path: &str, body: Value) -> Value {
+        self.call(reqwest::Method::PUT, path, Some(body)).await
+    }
     /// Polls a run until it is done; returns it.
     async fn settled(&self, run: i64) -> Value {
         loop {
@@ -86,10 +92,11 @@ async fn main() {
     roster::demo::load(&db).await.unwrap();
     let sink = smtp_sink::SmtpSink::start().await;
     let delivery = roster::notify::Delivery {
-        senders: 4,
+        senders: 8,
         ..sink.delivery(Duration::ZERO)
     };
     let base = common::serve(roster::api::AppState::new(db.clone()).with_delivery(delivery)).await;
+    let (hook, hooked) = webhook_receiver().await;
     let client = reqwest::Client::new();
     let cookie = common::sign_in(&client, &base, "admin", roster::demo::DEMO_PASSWORD).await;
     let api = Api { base, client, cookie };
@@ -203,6 +210,12 @@ async fn main() {
     let build = t.elapsed();
     let done = api.settled(run).await;
     let solved = t.elapsed();
+    // Every message goes to the webhook too: everyone is reached, with an address or not.
+    api.put(
+        "/api/v1/notifications/webhook",
+        json!({"url": hook, "secret": "khóa-ký-của-phép-đo-0123456789"}),
+    )
+    .await;
     let t = Instant::now();
     let published = api.post(&format!("/api/v1/runs/{run}/publish"), json!({})).await;
     let publish = t.elapsed();
@@ -221,7 +234,8 @@ async fn main() {
         publish.as_secs_f64()
     );
 
-    notifications(&db, &sink, &done["draft"], &published, published_at).await;
+    notifications(&db, &sink, &hooked, &done["draft"], &published, published_at).await;
+    smtp_throughput(&db, &sink).await;
 
     // The busiest person of a March week falls ill for that week; the board re-plans the week.
     let week = (
@@ -270,12 +284,30 @@ async fn main() {
     bench.finish().await;
 }
 
+/// A webhook receiver on loopback that counts what it is sent; its address and the count.
+async fn webhook_receiver() -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let counted = count.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            counted.fetch_add(1, Ordering::Relaxed);
+            async { axum::http::StatusCode::NO_CONTENT }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, count)
+}
+
 /// The year's publication's messages: the time to write them (the publication's own step,
-/// again in a transaction rolled back, median of five), and the sender's throughput to the
-/// SMTP server from the publication until the last message arrived.
+/// again in a transaction rolled back, median of five), and the sender's throughput from the
+/// publication until the last message arrived.
 async fn notifications(
     db: &roster::db::Db,
     sink: &smtp_sink::SmtpSink,
+    hooked: &AtomicUsize,
     draft: &Value,
     published: &Value,
     published_at: Instant,
@@ -320,16 +352,43 @@ async fn notifications(
         .iter()
         .map(|(_, n)| *n as usize)
         .sum::<usize>();
-    while sink.mails().len() < expected && published_at.elapsed() < Duration::from_secs(600) {
+    let delivered = || sink.mails().len() + hooked.load(Ordering::Relaxed);
+    while delivered() < expected && published_at.elapsed() < Duration::from_secs(600) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let took = published_at.elapsed().as_secs_f64();
     println!(
         "Notifications of the year's publication: {written} messages written to the outbox in {:.3} s (median of 5; min {:.3} s); \
-         {} delivered to the SMTP server on loopback in {took:.1} s after publishing, {:.0} a second.",
+         {} e-mails and {} webhook posts delivered {took:.1} s after publishing.",
         times[2],
         times[0],
         sink.mails().len(),
-        sink.mails().len() as f64 / took
+        hooked.load(Ordering::Relaxed),
+    );
+}
+
+/// The sender's throughput to the SMTP server on loopback: 2,000 test messages written at
+/// once, timed until the last arrived.
+async fn smtp_throughput(db: &roster::db::Db, sink: &smtp_sink::SmtpSink) {
+    const MESSAGES: usize = 2000;
+    let before = sink.mails().len();
+    db.write(async |mut c| {
+        for n in 0..MESSAGES {
+            let to = format!("nguoi.{n}@soctrang.example.vn");
+            roster::notify::outbox::enqueue_test(c.reborrow(), "benchmark", Some(&to)).await?;
+        }
+        Ok::<_, roster::error::ApiError>(())
+    })
+    .await
+    .unwrap();
+    let t = Instant::now();
+    while sink.mails().len() < before + MESSAGES && t.elapsed() < Duration::from_secs(600) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let took = t.elapsed().as_secs_f64();
+    println!(
+        "Sender: {} test e-mails delivered to the SMTP server on loopback in {took:.1} s, {:.0} a second (8 at a time).",
+        sink.mails().len() - before,
+        (sink.mails().len() - before) as f64 / took
     );
 }

@@ -54,7 +54,7 @@ pub struct Delivery {
     pub retry_base: Duration,
     /// After this many attempts a message is marked failed.
     pub max_attempts: i64,
-    /// Messages delivered at once by one instance.
+    /// Messages one instance claims together and delivers at once.
     pub senders: usize,
     /// Whether this instance writes the reminders (the day before a session, the report's
     /// deadline) as they come due, from 07:00 local time.
@@ -68,7 +68,7 @@ impl Default for Delivery {
             window: Duration::from_secs(120),
             retry_base: Duration::from_secs(30),
             max_attempts: 8,
-            senders: 4,
+            senders: 8,
             reminders: true,
         }
     }
@@ -99,8 +99,9 @@ struct Sender {
     worker: String,
 }
 
-/// Runs until `stop` is set: `delivery.senders` loops deliver, each looking for a due message
-/// every second while none is; one of them writes due reminders every minute (if asked).
+/// Runs until `stop` is set: claims due messages (up to `delivery.senders` at a time) and
+/// delivers them at once, looking again every second while none is due; writes due reminders
+/// every minute (if asked).
 pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop: Arc<AtomicBool>) {
     let mailer = match delivery.smtp.as_ref().map(mailer).transpose() {
         Ok(m) => m,
@@ -121,22 +122,16 @@ pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop:
         worker: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
         delivery,
     });
-    let mut loops = Vec::new();
-    for n in 0..sender.delivery.senders.max(1) {
-        let (sender, stop) = (sender.clone(), stop.clone());
-        let reminds = n == 0 && sender.delivery.reminders;
-        loops.push(tokio::spawn(async move { deliver_loop(&sender, reminds, &stop).await }));
-    }
-    for l in loops {
-        let _ = l.await;
-    }
+    deliver_loop(&sender, &stop).await;
 }
 
-async fn deliver_loop(sender: &Sender, reminds: bool, stop: &AtomicBool) {
+async fn deliver_loop(sender: &Arc<Sender>, stop: &AtomicBool) {
     let mut reminded_at: Option<tokio::time::Instant> = None;
     while !stop.load(Ordering::Relaxed) {
         let local = Utc::now().with_timezone(&ZONE);
-        if reminds && local.hour() >= REMINDERS_FROM_HOUR && reminded_at.is_none_or(|t| t.elapsed() >= REMINDERS_EVERY)
+        if sender.delivery.reminders
+            && local.hour() >= REMINDERS_FROM_HOUR
+            && reminded_at.is_none_or(|t| t.elapsed() >= REMINDERS_EVERY)
         {
             reminded_at = Some(tokio::time::Instant::now());
             let today = local.date_naive();
@@ -162,7 +157,7 @@ async fn deliver_loop(sender: &Sender, reminds: bool, stop: &AtomicBool) {
 }
 
 /// Claims, delivers and records one message; false when none is due.
-async fn next(sender: &Sender) -> anyhow::Result<bool> {
+async fn next(sender: &Arc<Sender>) -> anyhow::Result<bool> {
     let rules = ClaimRules {
         window: chrono::Duration::from_std(sender.delivery.window)?,
         lease: chrono::Duration::from_std(LEASE)?,
@@ -177,27 +172,57 @@ async fn next(sender: &Sender) -> anyhow::Result<bool> {
     if !due {
         return Ok(false);
     }
+    // Up to `senders` messages are claimed in one transaction and delivered at once.
+    let most = sender.delivery.senders.max(1);
     let claimed = sender
         .db
-        .write(async |c| outbox::claim(c, &sender.worker, &rules).await)
+        .write(async |mut c| {
+            let mut claimed = Vec::new();
+            while claimed.len() < most {
+                match outbox::claim(c.reborrow(), &sender.worker, &rules).await? {
+                    Some(m) => claimed.push(m),
+                    None => break,
+                }
+            }
+            Ok::<_, crate::error::ApiError>(claimed)
+        })
         .await
         .map_err(|e| anyhow::anyhow!(e.en))?;
-    let Some(m) = claimed else { return Ok(false) };
-    let outcome = if m.lines.is_empty() {
-        Outcome::Dropped
-    } else {
-        match tokio::time::timeout(DELIVERY_TIMEOUT, deliver(sender, &m)).await {
-            Ok(Ok(())) => Outcome::Sent,
-            Ok(Err(e)) => failure(sender, &m, e),
-            Err(_) => failure(sender, &m, Failure::Again("hết thời gian chờ / timed out".into())),
-        }
-    };
+    if claimed.is_empty() {
+        return Ok(false);
+    }
+    let mut deliveries = tokio::task::JoinSet::new();
+    for m in claimed {
+        let sender = sender.clone();
+        deliveries.spawn(async move {
+            let outcome = attempt(&sender, &m).await;
+            (m.id, outcome)
+        });
+    }
+    let outcomes = deliveries.join_all().await;
     sender
         .db
-        .write(async |c| outbox::finish(c, m.id, &sender.worker, outcome).await)
+        .write(async |mut c| {
+            for (id, outcome) in outcomes {
+                outbox::finish(c.reborrow(), id, &sender.worker, outcome).await?;
+            }
+            Ok::<_, crate::error::ApiError>(())
+        })
         .await
         .map_err(|e| anyhow::anyhow!(e.en))?;
     Ok(true)
+}
+
+/// Delivers one claimed message; what became of it.
+async fn attempt(sender: &Sender, m: &Claimed) -> Outcome {
+    if m.lines.is_empty() {
+        return Outcome::Dropped;
+    }
+    match tokio::time::timeout(DELIVERY_TIMEOUT, deliver(sender, m)).await {
+        Ok(Ok(())) => Outcome::Sent,
+        Ok(Err(e)) => failure(sender, m, e),
+        Err(_) => failure(sender, m, Failure::Again("hết thời gian chờ / timed out".into())),
+    }
 }
 
 /// Why a delivery did not happen.

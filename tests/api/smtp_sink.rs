@@ -41,14 +41,17 @@ impl SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
         self.port = listener.local_addr().unwrap().port();
         let mails = self.mails.clone();
+        // Sessions belong to the listening task: stopping it closes open connections too.
         self.task = Some(tokio::spawn(async move {
+            let mut sessions = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(smtp_session(stream, mails.clone()));
+                while sessions.try_join_next().is_some() {}
+                sessions.spawn(smtp_session(stream, mails.clone()));
             }
         }));
     }
 
-    /// Stops listening: connections are refused until it resumes.
+    /// Stops listening and closes open connections: connections are refused until it resumes.
     pub fn stop(&mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
