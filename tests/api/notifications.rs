@@ -22,7 +22,7 @@ use reqwest::StatusCode as Http;
 use crate::helpers::{Caller, TestApp, person, spawn};
 use crate::pages::{Browser, is_page};
 use crate::planning::{Planning, one_account_of_each_kind, planning, update_near};
-use crate::scheduling::{march, sessions, settled, start_run};
+use crate::scheduling::{march, near_falls_ill, sessions, settled, start_run};
 use crate::smtp_sink::SmtpSink;
 
 const SECRET: &str = "khóa-ký-thử-nghiệm-0123456789";
@@ -164,16 +164,6 @@ async fn publish(admin: &Caller) -> i64 {
     run
 }
 
-async fn fall_ill(p: &Planning) {
-    p.admin
-        .post(
-            &format!("/api/v1/people/{}/unavailability", p.near),
-            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-03T00:00:00+07:00", "reason": "Ốm"}),
-        )
-        .await
-        .ok(201);
-}
-
 #[tokio::test]
 async fn a_publication_tells_exactly_the_people_whose_sessions_changed_one_message_each() {
     let sink = SmtpSink::start().await;
@@ -248,7 +238,7 @@ async fn a_publication_tells_exactly_the_people_whose_sessions_changed_one_messa
     assert_eq!(ids.len(), sink.mails().len(), "every message has its own id");
 
     // She falls ill; the re-plan moves her class to the other lecturer.
-    fall_ill(&p).await;
+    near_falls_ill(&p).await;
     publish(&p.admin).await;
     until("the re-plan's messages", || {
         !sink.to(PHENH).is_empty() && sink.to(LAN).len() == 2
@@ -301,7 +291,7 @@ async fn a_quick_correction_goes_in_the_same_message_and_the_webhook_is_signed()
     // Published, then corrected at once: she is given the class and loses it again within
     // the window, so she hears nothing; he hears of the class once.
     publish(&p.admin).await;
-    fall_ill(&p).await;
+    near_falls_ill(&p).await;
     publish(&p.admin).await;
     until("the combined messages", || !sink.to(PHENH).is_empty()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;

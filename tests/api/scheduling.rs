@@ -91,6 +91,17 @@ pub async fn sessions(app: &TestApp, p: &Planning) -> (i64, i64) {
     (request, planned)
 }
 
+/// The lecturer living in D01 falls ill on 1 and 2 March 2027, over the class.
+pub async fn near_falls_ill(p: &Planning) {
+    p.admin
+        .post(
+            &format!("/api/v1/people/{}/unavailability", p.near),
+            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-03T00:00:00+07:00", "reason": "Ốm"}),
+        )
+        .await
+        .ok(201);
+}
+
 /// Who holds what in a draft or schedule, as (session id, person id), sorted.
 pub fn holders(list: &Value, key: &str) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = list
@@ -156,13 +167,7 @@ async fn plan_to_published_schedule_then_illness_and_a_replan_that_moves_only_wh
     assert_eq!(holders(&schedule, "person_ids"), first);
 
     // The lecturer falls ill over the class; the board re-plans.
-    p.admin
-        .post(
-            &format!("/api/v1/people/{}/unavailability", p.near),
-            json!({"start": "2027-03-01T00:00:00+07:00", "end": "2027-03-03T00:00:00+07:00", "reason": "Ốm"}),
-        )
-        .await
-        .ok(201);
+    near_falls_ill(&p).await;
     let broken = p
         .admin
         .get("/api/v1/schedule/needs-replanning?from=2027-03-01&to=2027-03-31")
