@@ -315,6 +315,8 @@ pub struct Model<'a> {
     empty_column: Vec<Option<usize>>,
     /// The most rounds of continuity cuts after an LP relaxation ([`Model::separate`]).
     cut_rounds: usize,
+    /// How many continuity cuts the model holds (its last rows).
+    cuts: usize,
     pub variables: usize,
     pub constraints: usize,
 }
@@ -667,6 +669,7 @@ impl<'a> Model<'a> {
             splits,
             empty_column,
             cut_rounds: if cuts { CUT_ROUNDS } else { 0 },
+            cuts: 0,
             variables,
             constraints,
         }
@@ -819,7 +822,8 @@ impl<'a> Model<'a> {
     /// better than `start`.
     pub fn search_near(&mut self, start: &[(usize, usize)], options: &Options) -> Option<Vec<(usize, usize)>> {
         let values = self.start_values(start);
-        let lp = self.relaxation.as_ref().filter(|_| !self.restricted())?;
+        // Within a range of highest loads ([`Model::hold_highest`]) too, from that range's LP.
+        let lp = self.relaxation.as_ref().filter(|_| self.fixed.is_empty())?;
         let (set, at): (Vec<highs_sys::HighsInt>, Vec<f64>) = (0..self.starts.len())
             .filter(|&column| self.starts[column].is_binary() && (values[column] - lp.values[column]).abs() < 1e-6)
             .map(|column| (column as highs_sys::HighsInt, values[column]))
@@ -984,6 +988,7 @@ impl<'a> Model<'a> {
             }
         }
         self.constraints += added;
+        self.cuts += added;
         #[cfg(test)]
         CUTS_ADDED.fetch_add(added, Ordering::Relaxed);
         added
@@ -1175,6 +1180,31 @@ impl<'a> Model<'a> {
         if !self.restricted() && !options.relaxation_only {
             let _ = highs.try_set_solution(Some(&start_values), None, None, None);
         }
+        // The continuity cuts serve the LP relaxations (their bounds, and the columns fixed by
+        // their reduced costs); the search goes without them, which HiGHS found faster: they
+        // are lifted for it (their lower bounds dropped) and restored after.
+        let lift_cuts = !options.relaxation_only && self.cuts > 0 && std::env::var_os("ROSTER_CUTS_IN_MIP").is_none();
+        // SAFETY: a valid HiGHS model.
+        let rows = unsafe { highs_sys::Highs_getNumRow(highs.as_mut_ptr()) } as usize;
+        let cut_rows: Vec<highs_sys::HighsInt> = (rows - self.cuts..rows).map(|r| r as highs_sys::HighsInt).collect();
+        let set_cut_bounds = |highs: &mut highs::Model, lower: f64| {
+            let lower = vec![lower; cut_rows.len()];
+            let upper = vec![f64::INFINITY; cut_rows.len()];
+            // SAFETY: one lower and one upper bound per row, each a row of this model.
+            unsafe {
+                highs_sys::Highs_changeRowsBoundsBySet(
+                    highs.as_mut_ptr(),
+                    cut_rows.len() as highs_sys::HighsInt,
+                    cut_rows.as_ptr(),
+                    lower.as_ptr(),
+                    upper.as_ptr(),
+                ) != highs_sys::kHighsStatusError
+            }
+        };
+        if lift_cuts && !set_cut_bounds(&mut highs, f64::NEG_INFINITY) {
+            self.highs = None;
+            return Err("HiGHS refused to lift the cuts".to_string());
+        }
         // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
         let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
         let status = solved.status();
@@ -1185,7 +1215,11 @@ impl<'a> Model<'a> {
         let has_duals =
             solved.int_info_value(c"dual_solution_status") == Ok(highs_sys::kHighsSolutionStatusFeasible as i64);
         let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-        self.highs = Some(highs::Model::from(solved));
+        let mut highs = highs::Model::from(solved);
+        if lift_cuts && !set_cut_bounds(&mut highs, 1.0) {
+            return Err("HiGHS refused to restore the cuts".to_string());
+        }
+        self.highs = Some(highs);
         if options.relaxation_only {
             let optimal = status == highs::HighsModelStatus::Optimal;
             let mut x: BTreeMap<(usize, usize), f64> = BTreeMap::new();
