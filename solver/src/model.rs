@@ -10,7 +10,13 @@
 //! both counts one person, with no linking rows: a third of the year's rows were those). In
 //! other groups, a binary y[p,g] ≥ x[p,s] per person and session, and c[g] ≥ Σ_p y[p,g] − 1.
 //! In a group of single places, also c[g] ≥ what people who can hold only one place of it
-//! hold, less its other empty places over (places − 1).
+//! hold, less its other empty places over (places − 1). Someone who can hold only h of a
+//! group's sessions at once (conflicts, or caps over its days, weeks or months) holds at most
+//! h·y[p,g] of them.
+//! Continuity cuts ([`Model::separate`]), added after each LP relaxation while they raise it:
+//! for sessions T of a group, c[g] + Σ_{s∈T} u[s] + Σ_p x[p,σ(p)] ≥ 1 over the people who could
+//! hold all of T, one session σ(p) of T each (nobody holding all of T splits the group). They
+//! serve the LP bounds and the fixing by reduced cost; the searches lift them.
 //! Rows: Σ_p x[p,s] ≤ needs (which also keeps a pair group's single and both columns from
 //! giving one person a session twice); pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
 //! travel counted (found once for everybody, restricted to each person's eligible sessions);
@@ -317,6 +323,8 @@ pub struct Model<'a> {
     cut_rounds: usize,
     /// How many continuity cuts the model holds (its last rows).
     cuts: usize,
+    /// How long the first LP relaxation took, before its cuts.
+    pub first_lp: Option<Duration>,
     pub variables: usize,
     pub constraints: usize,
 }
@@ -670,6 +678,7 @@ impl<'a> Model<'a> {
             empty_column,
             cut_rounds: if cuts { CUT_ROUNDS } else { 0 },
             cuts: 0,
+            first_lp: None,
             variables,
             constraints,
         }
@@ -1094,16 +1103,23 @@ impl<'a> Model<'a> {
     /// Solves the model, or its LP relaxation, from `start`. The LP relaxation is solved
     /// again after each round of continuity cuts ([`Model::separate`]) while they raise it.
     pub fn solve(&mut self, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
+        let began = Instant::now();
         let mut outcome = self.solve_once(start, options)?;
         if !options.relaxation_only {
             return Ok(outcome);
         }
+        // The rounds of cuts take no longer than the LP itself took (on the year, where the LP
+        // takes seconds, they would otherwise take the search's time).
+        let took = began.elapsed();
+        self.first_lp.get_or_insert(took);
+        let rounds_end = Instant::now() + took.max(Duration::from_millis(50));
         // The bound before each of the last rounds: the cuts stop once three rounds together
         // raised it by less than a unit.
         let mut history: Vec<f64> = vec![outcome.bound];
         for _ in 0..self.cut_rounds {
-            let out_of_time =
-                options.cancel.load(Ordering::Relaxed) || options.deadline.is_some_and(|d| Instant::now() >= d);
+            let out_of_time = options.cancel.load(Ordering::Relaxed)
+                || Instant::now() >= rounds_end
+                || options.deadline.is_some_and(|d| Instant::now() >= d);
             let Some(values) = self.relaxation.as_ref().map(|lp| lp.values.clone()) else {
                 break;
             };
