@@ -4,11 +4,15 @@
 //! is an exact integer program solved by HiGHS against the better of two assignments (a greedy
 //! one and one guided by the LP relaxation, each improved by a local search, then by HiGHS
 //! near itself), then searched split by ranges of the highest loads ([`ceilings`]): in each,
-//! the columns that no assignment as good could move are fixed by their reduced costs, and the
+//! its LP relaxation is tightened by continuity cuts, the assignment is improved by searches
+//! near that LP, the columns that no assignment as good could move are fixed by their reduced
+//! costs, and the
 //! assignment stands unless HiGHS finds better, so that a time limit always leaves an
 //! incumbent. [`check`] verifies any solution against its problem, independently of
 //! the model.
 
+#[cfg(test)]
+mod brute;
 mod ceilings;
 pub mod check;
 mod evaluate;
@@ -27,6 +31,14 @@ use std::time::Instant;
 
 pub use manual::{Candidate, assess, candidates};
 pub use problem::*;
+
+/// Prints a line on standard error when `ROSTER_TRACE` is set: where a solve spends its time.
+pub(crate) fn trace(line: impl FnOnce() -> String) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("ROSTER_TRACE").is_some()) {
+        eprintln!("{}", line());
+    }
+}
 
 /// How to solve.
 #[derive(Debug, Clone)]
@@ -247,9 +259,19 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         let mut model = model::Model::build(&instance);
         let lp_started = Instant::now();
         let lp = model.solve(&greedy, &model_options(true, at_fraction(4, 5)));
-        let lp_took = lp_started.elapsed();
+        // The LP itself, without its rounds of cuts: HiGHS's overrun of a time limit is as long.
+        let lp_took = model.first_lp.unwrap_or_else(|| lp_started.elapsed());
         let start = improving.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (start, model, lp, lp_took)
+    });
+    trace(|| {
+        format!(
+            "{:.2} s: LP {:?} in {:.2} s, start {}",
+            started.elapsed().as_secs_f64(),
+            lp.as_ref().map(|o| o.bound),
+            lp_took.as_secs_f64(),
+            evaluate::terms(&instance, &start).total()
+        )
     });
     if let Ok(lp) = &lp {
         *lp_bound.lock().unwrap_or_else(|e| e.into_inner()) = lp.bound;
@@ -284,6 +306,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             None => break,
         }
     }
+    trace(|| {
+        format!(
+            "{:.2} s: searched near, start {}",
+            started.elapsed().as_secs_f64(),
+            evaluate::terms(&instance, &start).total()
+        )
+    });
     let searched = if time_for_a_search() {
         // HiGHS overruns its time limit on the year by about as long as the LP took (its
         // presolve and its root's LP look at the clock seldom): the search ends that much sooner.
@@ -295,6 +324,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     } else {
         None
     };
+    trace(|| format!("{:.2} s: split search done", started.elapsed().as_secs_f64()));
     let (pairs, model_objective, proven_optimal, bound) = match searched {
         Some(o) => (o.pairs, Some(o.model_objective), o.proven_optimal, o.bound),
         None => (start.clone(), None, false, 0.0),

@@ -10,7 +10,13 @@
 //! both counts one person, with no linking rows: a third of the year's rows were those). In
 //! other groups, a binary y[p,g] ≥ x[p,s] per person and session, and c[g] ≥ Σ_p y[p,g] − 1.
 //! In a group of single places, also c[g] ≥ what people who can hold only one place of it
-//! hold, less its other empty places over (places − 1).
+//! hold, less its other empty places over (places − 1). Someone who can hold only h of a
+//! group's sessions at once (conflicts, or caps over its days, weeks or months) holds at most
+//! h·y[p,g] of them.
+//! Continuity cuts ([`Model::separate`]), added after each LP relaxation while they raise it:
+//! for sessions T of a group, c[g] + Σ_{s∈T} u[s] + Σ_p x[p,σ(p)] ≥ 1 over the people who could
+//! hold all of T, one session σ(p) of T each (nobody holding all of T splits the group). They
+//! serve the LP bounds and the fixing by reduced cost; the searches lift them.
 //! Rows: Σ_p x[p,s] ≤ needs (which also keeps a pair group's single and both columns from
 //! giving one person a session twice); pins x[p,s] ≥ 1; cliques of pairwise-conflicting sessions,
 //! travel counted (found once for everybody, restricted to each person's eligible sessions);
@@ -138,6 +144,47 @@ fn at_most_one(instance: &Instance, q: usize, sessions: &[usize]) -> bool {
     })
 }
 
+/// Whether one person could hold all of these sessions at once: no two conflict, and no day,
+/// week or month holds more of them than the person's cap.
+fn may_hold_all(instance: &Instance, q: usize, sessions: &[usize]) -> bool {
+    let caps = instance.people[q].caps;
+    sessions
+        .iter()
+        .enumerate()
+        .all(|(i, &a)| sessions[i + 1..].iter().all(|&b| !instance.conflict(a, b)))
+        && (0..3).all(|k| {
+            caps[k].is_none_or(|cap| {
+                let mut count: BTreeMap<Bucket, u32> = BTreeMap::new();
+                sessions.iter().all(|&s| {
+                    let n = count.entry(instance.sessions[s].buckets[k]).or_default();
+                    *n += 1;
+                    *n <= cap
+                })
+            })
+        })
+}
+
+/// Groups up to this many sessions are searched for the most one person can hold of them;
+/// larger ones are taken as holdable whole.
+const MOST_HELD_UP_TO: usize = 12;
+
+/// The most of these sessions one person could hold at once ([`may_hold_all`]); an upper
+/// bound (all of them) for more than [`MOST_HELD_UP_TO`] sessions.
+fn most_held(instance: &Instance, q: usize, sessions: &[usize]) -> usize {
+    let n = sessions.len();
+    if n > MOST_HELD_UP_TO || may_hold_all(instance, q, sessions) {
+        return n;
+    }
+    (1u32..(1 << n))
+        .filter(|mask| {
+            let subset: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).map(|i| sessions[i]).collect();
+            may_hold_all(instance, q, &subset)
+        })
+        .map(|mask| mask.count_ones() as usize)
+        .max()
+        .unwrap_or(0)
+}
+
 /// A group of exactly two sessions of one place each.
 fn pair_group(instance: &Instance, sessions: &[usize]) -> Option<[usize; 2]> {
     match sessions {
@@ -213,6 +260,29 @@ impl LoadRange {
     pub const ANY: LoadRange = LoadRange { least: 0, most: None };
 }
 
+/// A continuity group with a split column c[g] (the group's people less one).
+struct SplitGroup {
+    column: usize,
+    sessions: Vec<usize>,
+}
+
+/// Groups up to this many sessions are searched for a cut over each of their subsets; larger
+/// ones over the whole group and its pairs.
+const SUBSETS_UP_TO: usize = 8;
+
+/// How far an LP point must break a cut for the cut to be added.
+const CUT_VIOLATION: f64 = 0.01;
+
+/// Continuity cuts added in this process, for the tests to see that they were exercised.
+#[cfg(test)]
+pub(crate) static CUTS_ADDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most cuts added per group and round.
+const CUTS_PER_GROUP: usize = 4;
+
+/// The most rounds of cuts after one LP relaxation.
+const CUT_ROUNDS: usize = 60;
+
 /// The LP relaxation's optimum, kept to fix columns by their reduced costs.
 struct Relaxation {
     /// Its objective, constant part included.
@@ -244,6 +314,17 @@ pub struct Model<'a> {
     /// Per load class, the column of its highest load, and the whole numbers it is held to now
     /// ([`Model::hold_highest`]).
     highest: [Option<(usize, LoadRange)>; 2],
+    /// Per continuity group with a split column: that column and the group's sessions, to
+    /// separate its cuts ([`Model::separate`]).
+    splits: Vec<SplitGroup>,
+    /// Per session, the column of its empty places, where anyone may take it.
+    empty_column: Vec<Option<usize>>,
+    /// The most rounds of continuity cuts after an LP relaxation ([`Model::separate`]).
+    cut_rounds: usize,
+    /// How many continuity cuts the model holds (its last rows).
+    cuts: usize,
+    /// How long the first LP relaxation took, before its cuts.
+    pub first_lp: Option<Duration>,
     pub variables: usize,
     pub constraints: usize,
 }
@@ -252,6 +333,9 @@ impl<'a> Model<'a> {
     pub fn build(instance: &'a Instance<'a>) -> Model<'a> {
         let p = instance.problem;
         let w = &p.weights;
+        // `ROSTER_NO_CUTS` leaves the continuity rows as they were before the cuts and the rows
+        // for what one person can hold of a group, to measure what they bring.
+        let cuts = std::env::var_os("ROSTER_NO_CUTS").is_none();
         let mut vars = ProblemVariables::new();
         // good_lp numbers variables in the order they are added.
         let mut starts: Vec<Start> = Vec::new();
@@ -350,6 +434,7 @@ impl<'a> Model<'a> {
 
         // Σ_p x[p,s] ≤ needs, and u[s] ≥ needs − Σ_p x[p,s]: the empty places, priced `uncovered`.
         let mut empty: Vec<Option<Variable>> = vec![None; instance.sessions.len()];
+        let mut empty_column: Vec<Option<usize>> = vec![None; instance.sessions.len()];
         for (s, info) in instance.sessions.iter().enumerate() {
             if info.eligible.is_empty() {
                 continue;
@@ -365,7 +450,8 @@ impl<'a> Model<'a> {
             if info.eligible.len() as u32 > info.needs || held_twice {
                 rows.push(e.clone().leq(info.needs as f64));
             }
-            let (u, _) = add(&mut vars, variable().min(0), Start::Empty(s));
+            let (u, u_column) = add(&mut vars, variable().min(0), Start::Empty(s));
+            empty_column[s] = Some(u_column);
             objective.add_mul(w.uncovered as f64, u);
             rows.push((e + u).geq(info.needs as f64));
             empty[s] = Some(u);
@@ -413,6 +499,7 @@ impl<'a> Model<'a> {
         }
 
         // Continuity: c[g] ≥ the people in the group − 1.
+        let mut splits: Vec<SplitGroup> = Vec::new();
         if w.continuity > 0 {
             for sessions in members.values() {
                 let mut people: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -425,7 +512,11 @@ impl<'a> Model<'a> {
                 if people.len() < 2 || places < 2 {
                     continue; // one person at most: never more than one distinct person
                 }
-                let (c, _) = add(&mut vars, variable().min(0), Start::Split(sessions.clone()));
+                let (c, c_column) = add(&mut vars, variable().min(0), Start::Split(sessions.clone()));
+                splits.push(SplitGroup {
+                    column: c_column,
+                    sessions: sessions.clone(),
+                });
                 // Splits the LP would not see. Someone who can hold only one place of a group of
                 // single places splits it as soon as another place is filled, so with e the group's
                 // empty places over (places − 1):
@@ -492,6 +583,16 @@ impl<'a> Model<'a> {
                         // branches on "p teaches in g" and finds the implications and cliques
                         // it brings, which proved the shared month twice as fast.
                         let (y, _) = add(&mut vars, variable().binary(), Start::Holds(q, list.clone()));
+                        // Someone who can hold only h of the group's sessions at once (its
+                        // days, weeks or months over their caps) holds at most h y[p,g].
+                        let most = most_held(instance, q, &list);
+                        if cuts && most < list.len() && most > 1 {
+                            let mut e = Expression::with_capacity(list.len() + 1);
+                            for &s in &list {
+                                columns.add_x(&mut e, (s, q), 1.0);
+                            }
+                            rows.push((e - (most as f64) * y).leq(0.0));
+                        }
                         for s in list {
                             rows.push((columns.x((s, q)) - y).leq(0.0));
                         }
@@ -573,6 +674,11 @@ impl<'a> Model<'a> {
             relaxation: None,
             fixed: Vec::new(),
             highest,
+            splits,
+            empty_column,
+            cut_rounds: if cuts { CUT_ROUNDS } else { 0 },
+            cuts: 0,
+            first_lp: None,
             variables,
             constraints,
         }
@@ -725,7 +831,8 @@ impl<'a> Model<'a> {
     /// better than `start`.
     pub fn search_near(&mut self, start: &[(usize, usize)], options: &Options) -> Option<Vec<(usize, usize)>> {
         let values = self.start_values(start);
-        let lp = self.relaxation.as_ref().filter(|_| !self.restricted())?;
+        // Within a range of highest loads ([`Model::hold_highest`]) too, from that range's LP.
+        let lp = self.relaxation.as_ref().filter(|_| self.fixed.is_empty())?;
         let (set, at): (Vec<highs_sys::HighsInt>, Vec<f64>) = (0..self.starts.len())
             .filter(|&column| self.starts[column].is_binary() && (values[column] - lp.values[column]).abs() < 1e-6)
             .map(|column| (column as highs_sys::HighsInt, values[column]))
@@ -772,8 +879,270 @@ impl<'a> Model<'a> {
         self.objective.eval_with(&at) + self.constant
     }
 
-    /// Solves the model, or its LP relaxation, from `start`.
+    /// Adds the continuity cuts the LP relaxation's optimum breaks, the most broken one per
+    /// group; returns how many.
+    ///
+    /// For a continuity group g and two or more of its sessions T: when every place of T is
+    /// filled and nobody holds all of T, two people at least hold T, and c[g] ≥ 1. So for any
+    /// choice of one session σ(p) ∈ T per person p who may hold all of T,
+    ///   c[g] + Σ_{s∈T} u[s] + Σ_p x[p,σ(p)] ≥ 1:
+    /// a person holding all of T holds σ(p), and an empty place in T leaves nothing to prove.
+    /// The LP spreads a group over people who each hold part of it (three sessions, each held
+    /// half by two of three people, costs it half a split, where every assignment pays one);
+    /// these rows, with σ(p) where p's share of T is least, take that away.
+    fn separate(&mut self, values: &[f64]) -> usize {
+        let instance = self.instance;
+        let mut x: HashMap<(usize, usize), f64> = HashMap::new();
+        let mut x_columns: HashMap<(usize, usize), Vec<highs_sys::HighsInt>> = HashMap::new();
+        for &(pair, column) in &self.columns.pairs {
+            *x.entry(pair).or_default() += values[column];
+            x_columns.entry(pair).or_default().push(column as highs_sys::HighsInt);
+        }
+        let mut rows: Vec<(Vec<highs_sys::HighsInt>, usize)> = Vec::new();
+        for group in &self.splits {
+            let sessions = &group.sessions;
+            let k = sessions.len();
+            if k < 2 {
+                continue;
+            }
+            let c = values[group.column];
+            // Empty places per session; a session nobody may take is never full.
+            let empty: Vec<f64> = sessions
+                .iter()
+                .map(|&s| match self.empty_column[s] {
+                    Some(column) => values[column],
+                    None => instance.sessions[s].needs as f64,
+                })
+                .collect();
+            let mut people: BTreeMap<usize, Vec<Option<f64>>> = BTreeMap::new();
+            for (i, &s) in sessions.iter().enumerate() {
+                for &q in &instance.sessions[s].eligible {
+                    people.entry(q).or_insert_with(|| vec![None; k])[i] = Some(x.get(&(s, q)).copied().unwrap_or(0.0));
+                }
+            }
+            let masks: Vec<u32> = if k <= SUBSETS_UP_TO {
+                (1u32..(1 << k)).filter(|m| m.count_ones() >= 2).collect()
+            } else {
+                let mut m: Vec<u32> = vec![(1 << k) - 1];
+                for a in 0..k.min(31) {
+                    for b in a + 1..k.min(31) {
+                        m.push((1 << a) | (1 << b));
+                    }
+                }
+                m
+            };
+            let mut broken: Vec<(f64, u32)> = Vec::new();
+            for mask in masks {
+                let members: Vec<usize> = (0..k).filter(|i| mask & (1 << i) != 0).collect();
+                let empty_sum: f64 = members.iter().map(|&i| empty[i]).sum();
+                if empty_sum >= 1.0 - CUT_VIOLATION {
+                    continue;
+                }
+                let mut held = 0.0;
+                for (&q, shares) in &people {
+                    if members.iter().all(|&i| shares[i].is_some()) && self.may_hold_all(q, sessions, &members) {
+                        held += members
+                            .iter()
+                            .map(|&i| shares[i].unwrap_or(0.0))
+                            .fold(f64::INFINITY, f64::min);
+                    }
+                }
+                let violation = 1.0 - c - empty_sum - held;
+                if violation > CUT_VIOLATION {
+                    broken.push((violation, mask));
+                }
+            }
+            broken.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, mask) in broken.iter().take(CUTS_PER_GROUP) {
+                let members: Vec<usize> = (0..k).filter(|i| mask & (1 << i) != 0).collect();
+                let mut index: Vec<highs_sys::HighsInt> = vec![group.column as highs_sys::HighsInt];
+                for &i in &members {
+                    if let Some(column) = self.empty_column[sessions[i]] {
+                        index.push(column as highs_sys::HighsInt);
+                    }
+                }
+                for (&q, shares) in &people {
+                    if !(members.iter().all(|&i| shares[i].is_some()) && self.may_hold_all(q, sessions, &members)) {
+                        continue;
+                    }
+                    let least = members
+                        .iter()
+                        .copied()
+                        .min_by(|&a, &b| shares[a].unwrap_or(0.0).total_cmp(&shares[b].unwrap_or(0.0)))
+                        .expect("two sessions at least");
+                    index.extend(&x_columns[&(sessions[least], q)]);
+                }
+                rows.push((index, group.column));
+            }
+        }
+        let Some(highs) = &mut self.highs else {
+            return 0;
+        };
+        let mut added = 0;
+        for (index, _) in &rows {
+            let value = vec![1.0; index.len()];
+            // SAFETY: one value per index, each a column of this model.
+            let status = unsafe {
+                highs_sys::Highs_addRow(
+                    highs.as_mut_ptr(),
+                    1.0,
+                    f64::INFINITY,
+                    index.len() as highs_sys::HighsInt,
+                    index.as_ptr(),
+                    value.as_ptr(),
+                )
+            };
+            if status != highs_sys::kHighsStatusError {
+                added += 1;
+            }
+        }
+        self.constraints += added;
+        self.cuts += added;
+        #[cfg(test)]
+        CUTS_ADDED.fetch_add(added, Ordering::Relaxed);
+        added
+    }
+
+    #[cfg(test)]
+    fn describe_continuity(&self) {
+        let Some(lp) = &self.relaxation else { return };
+        let values = &lp.values;
+        let mut x: HashMap<(usize, usize), f64> = HashMap::new();
+        for &(pair, column) in &self.columns.pairs {
+            *x.entry(pair).or_default() += values[column];
+        }
+        let total: f64 = self.splits.iter().map(|g| values[g.column]).sum();
+        println!("LP splits {total:.3} over {} groups", self.splits.len());
+        let mut terms = [0.0f64; 8];
+        for (column, start) in self.starts.iter().enumerate() {
+            let k = match start {
+                Start::Single(..) | Start::Both(..) => 0,
+                Start::Change(_) => 1,
+                Start::Empty(_) => 2,
+                Start::Split(_) => 3,
+                Start::Holds(..) => 4,
+                Start::Highest(_) => 5,
+            };
+            terms[k] += values[column];
+        }
+        let mut priced = [0.0f64; 6];
+        for (k, cost) in priced.iter_mut().enumerate() {
+            let masked: Vec<f64> = self
+                .starts
+                .iter()
+                .zip(values)
+                .map(|(start, &v)| {
+                    let kind = match start {
+                        Start::Single(..) | Start::Both(..) => 0,
+                        Start::Change(_) => 1,
+                        Start::Empty(_) => 2,
+                        Start::Split(_) => 3,
+                        Start::Holds(..) => 4,
+                        Start::Highest(_) => 5,
+                    };
+                    if kind == k { v } else { 0.0 }
+                })
+                .collect();
+            *cost = self.price(&masked) - self.constant;
+        }
+        println!(
+            "priced: x {:.1} change {:.1} empty {:.1} split {:.1} highest {:.1}; constant {}",
+            priced[0], priced[1], priced[2], priced[3], priced[5], self.constant
+        );
+        println!(
+            "sums: x {:.2} change {:.2} empty {:.2} split {:.2} holds {:.2} highest {:.2}",
+            terms[0], terms[1], terms[2], terms[3], terms[4], terms[5]
+        );
+        let mut shown = 0;
+        for g in &self.splits {
+            let frac = g.sessions.iter().any(|&s| {
+                self.instance.sessions[s].eligible.iter().any(|&q| {
+                    let v = x.get(&(s, q)).copied().unwrap_or(0.0);
+                    v > 1e-6 && v < 1.0 - 1e-6
+                })
+            });
+            if !frac || shown >= 12 {
+                continue;
+            }
+            shown += 1;
+            println!(
+                "group c={:.3} sessions {:?} needs {:?} empty {:?}",
+                values[g.column],
+                g.sessions,
+                g.sessions
+                    .iter()
+                    .map(|&s| self.instance.sessions[s].needs)
+                    .collect::<Vec<_>>(),
+                g.sessions
+                    .iter()
+                    .map(|&s| self.empty_column[s].map(|c| (values[c] * 1000.0).round() / 1000.0))
+                    .collect::<Vec<_>>()
+            );
+            let mut people: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+            for (i, &s) in g.sessions.iter().enumerate() {
+                for &q in &self.instance.sessions[s].eligible {
+                    let v = x.get(&(s, q)).copied().unwrap_or(0.0);
+                    if v > 1e-6 {
+                        people.entry(q).or_insert_with(|| vec![0.0; g.sessions.len()])[i] =
+                            (v * 1000.0).round() / 1000.0;
+                    }
+                }
+            }
+            for (q, row) in people {
+                println!("   p{q}: {row:?}");
+            }
+        }
+    }
+
+    /// Whether person `q` could hold all of these sessions of a group ([`may_hold_all`]).
+    fn may_hold_all(&self, q: usize, sessions: &[usize], members: &[usize]) -> bool {
+        let subset: Vec<usize> = members.iter().map(|&i| sessions[i]).collect();
+        may_hold_all(self.instance, q, &subset)
+    }
+
+    /// Solves the model, or its LP relaxation, from `start`. The LP relaxation is solved
+    /// again after each round of continuity cuts ([`Model::separate`]) while they raise it.
     pub fn solve(&mut self, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
+        let began = Instant::now();
+        let mut outcome = self.solve_once(start, options)?;
+        if !options.relaxation_only {
+            return Ok(outcome);
+        }
+        // The rounds of cuts take no longer than the LP itself took (on the year, where the LP
+        // takes seconds, they would otherwise take the search's time).
+        let took = began.elapsed();
+        self.first_lp.get_or_insert(took);
+        let rounds_end = Instant::now() + took.max(Duration::from_millis(50));
+        // The bound before each of the last rounds: the cuts stop once three rounds together
+        // raised it by less than a unit.
+        let mut history: Vec<f64> = vec![outcome.bound];
+        for _ in 0..self.cut_rounds {
+            let out_of_time = options.cancel.load(Ordering::Relaxed)
+                || Instant::now() >= rounds_end
+                || options.deadline.is_some_and(|d| Instant::now() >= d);
+            let Some(values) = self.relaxation.as_ref().map(|lp| lp.values.clone()) else {
+                break;
+            };
+            if out_of_time || self.separate(&values) == 0 {
+                break;
+            }
+            let before = outcome.bound;
+            let next = self.solve_once(start, options)?;
+            // Cut short, the new LP proves nothing; the last one still holds.
+            if self.relaxation.is_none() && next.bound < before {
+                break;
+            }
+            outcome = next;
+            history.push(outcome.bound);
+            if history.len() > 3 && outcome.bound < history[history.len() - 4] + 1.0 {
+                break;
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Solves the model, or its LP relaxation, from `start`, once.
+    fn solve_once(&mut self, start: &[(usize, usize)], options: &Options) -> Result<Outcome, String> {
         if self.variables == 0 {
             // Nobody may take anything: the empty assignment is the only one.
             return Ok(Outcome {
@@ -788,6 +1157,9 @@ impl<'a> Model<'a> {
         let mut highs = self.highs.take().ok_or("HiGHS failed in an earlier solve")?;
         highs.set_option("threads", options.threads.max(1) as i32);
         highs.set_option("solve_relaxation", options.relaxation_only);
+        let log = !options.relaxation_only && std::env::var_os("ROSTER_HIGHS_LOG").is_some();
+        highs.set_option("output_flag", log);
+        highs.set_option("log_to_console", log);
         let left = options.deadline.map_or(f64::INFINITY, |deadline| {
             deadline
                 .saturating_duration_since(Instant::now())
@@ -819,8 +1191,35 @@ impl<'a> Model<'a> {
         // 160 below its price) and prunes on that price: the quarter's search then stopped at
         // once, unproven; without the start, it proves the optimum in 2 s. A start HiGHS
         // refuses only costs time. Either way `start` stands against its answer below.
-        if !self.restricted() {
+        // An LP relaxation needs no start, and a start would clear the basis an LP solved
+        // before leaves (after a round of cuts, the next LP starts from it).
+        if !self.restricted() && !options.relaxation_only {
             let _ = highs.try_set_solution(Some(&start_values), None, None, None);
+        }
+        // The continuity cuts serve the LP relaxations (their bounds, and the columns fixed by
+        // their reduced costs); the search goes without them, which HiGHS found faster: they
+        // are lifted for it (their lower bounds dropped) and restored after.
+        let lift_cuts = !options.relaxation_only && self.cuts > 0 && std::env::var_os("ROSTER_CUTS_IN_MIP").is_none();
+        // SAFETY: a valid HiGHS model.
+        let rows = unsafe { highs_sys::Highs_getNumRow(highs.as_mut_ptr()) } as usize;
+        let cut_rows: Vec<highs_sys::HighsInt> = (rows - self.cuts..rows).map(|r| r as highs_sys::HighsInt).collect();
+        let set_cut_bounds = |highs: &mut highs::Model, lower: f64| {
+            let lower = vec![lower; cut_rows.len()];
+            let upper = vec![f64::INFINITY; cut_rows.len()];
+            // SAFETY: one lower and one upper bound per row, each a row of this model.
+            unsafe {
+                highs_sys::Highs_changeRowsBoundsBySet(
+                    highs.as_mut_ptr(),
+                    cut_rows.len() as highs_sys::HighsInt,
+                    cut_rows.as_ptr(),
+                    lower.as_ptr(),
+                    upper.as_ptr(),
+                ) != highs_sys::kHighsStatusError
+            }
+        };
+        if lift_cuts && !set_cut_bounds(&mut highs, f64::NEG_INFINITY) {
+            self.highs = None;
+            return Err("HiGHS refused to lift the cuts".to_string());
         }
         // `watcher` outlives the solve: HiGHS calls back into it only inside `try_solve`.
         let solved = highs.try_solve().map_err(|e| format!("HiGHS failed: {e:?}"))?;
@@ -832,7 +1231,11 @@ impl<'a> Model<'a> {
         let has_duals =
             solved.int_info_value(c"dual_solution_status") == Ok(highs_sys::kHighsSolutionStatusFeasible as i64);
         let dual_bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-        self.highs = Some(highs::Model::from(solved));
+        let mut highs = highs::Model::from(solved);
+        if lift_cuts && !set_cut_bounds(&mut highs, 1.0) {
+            return Err("HiGHS refused to restore the cuts".to_string());
+        }
+        self.highs = Some(highs);
         if options.relaxation_only {
             let optimal = status == highs::HighsModelStatus::Optimal;
             let mut x: BTreeMap<(usize, usize), f64> = BTreeMap::new();
@@ -1069,6 +1472,195 @@ mod tests {
             on_progress: &ignore,
             relaxation_only,
         }
+    }
+
+    /// Prints the LP relaxation's bound with and without the continuity cuts, for the problem
+    /// at `ROSTER_PROBE` (a measurement, not a test).
+    #[test]
+    #[ignore]
+    fn probe_the_lp_bound() {
+        let Some(path) = std::env::var_os("ROSTER_PROBE") else {
+            return;
+        };
+        let text = std::fs::read_to_string(path).unwrap();
+        let problem = read_problem(&text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        let start = improved_greedy(&instance);
+        let never = AtomicBool::new(false);
+        let mut model = Model::build(&instance);
+        let t = Instant::now();
+        let first = model.solve_once(&start, &options(true, &never)).unwrap();
+        println!(
+            "plain LP {:.2} in {:.2}s, rows {}",
+            first.bound,
+            t.elapsed().as_secs_f64(),
+            model.constraints
+        );
+        model.describe_continuity();
+        for round in 0..CUT_ROUNDS {
+            let values = model.relaxation.as_ref().unwrap().values.clone();
+            let t = Instant::now();
+            let added = model.separate(&values);
+            if added == 0 {
+                break;
+            }
+            let sep = t.elapsed().as_secs_f64();
+            let lp = model.solve_once(&start, &options(true, &never)).unwrap();
+            println!(
+                "round {round}: {added} cuts ({sep:.2}s), LP {:.2} in {:.2}s",
+                lp.bound,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        model.describe_continuity();
+        let optimum: Vec<(usize, usize)> = std::env::var_os("ROSTER_PROBE_SOLUTION")
+            .map(|path| {
+                let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+                let sid: HashMap<&str, usize> = problem
+                    .sessions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.id.as_str(), i))
+                    .collect();
+                let pid: HashMap<&str, usize> = problem
+                    .people
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.id.as_str(), i))
+                    .collect();
+                v["assignments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| (sid[a["session"].as_str().unwrap()], pid[a["person"].as_str().unwrap()]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !optimum.is_empty() {
+            let values = model.start_values(&optimum);
+            let lp = model.relaxation.as_ref().unwrap();
+            // Which kinds of columns differ in price between the LP and the optimum.
+            let mut by_kind = [0.0f64; 6];
+            for (k, diff) in by_kind.iter_mut().enumerate() {
+                let masked = |vals: &[f64]| -> Vec<f64> {
+                    model
+                        .starts
+                        .iter()
+                        .zip(vals)
+                        .map(|(start, &v)| {
+                            let kind = match start {
+                                Start::Single(..) | Start::Both(..) => 0,
+                                Start::Change(_) => 1,
+                                Start::Empty(_) => 2,
+                                Start::Split(_) => 3,
+                                Start::Holds(..) => 4,
+                                Start::Highest(_) => 5,
+                            };
+                            if kind == k { v } else { 0.0 }
+                        })
+                        .collect()
+                };
+                *diff = model.price(&masked(&values)) - model.price(&masked(&lp.values));
+            }
+            if std::env::var_os("ROSTER_PROBE_PROVE").is_some() {
+                let price = model.price(&values);
+                let fixed = model.fix_by_reduced_cost(price);
+                let t = Instant::now();
+                let proof = model.solve(&optimum, &options(false, &never)).unwrap();
+                println!(
+                    "proving the optimum ({fixed} fixed): {:?} in {:.2}s",
+                    (proof.model_objective, proof.proven_optimal),
+                    t.elapsed().as_secs_f64()
+                );
+                model.unfix();
+            }
+            println!(
+                "optimum {} minus LP by kind: x {:.1} change {:.1} empty {:.1} split {:.1} highest {:.1}",
+                model.price(&values),
+                by_kind[0],
+                by_kind[1],
+                by_kind[2],
+                by_kind[3],
+                by_kind[5]
+            );
+        }
+    }
+
+    #[test]
+    fn a_module_nobody_can_teach_whole_pays_its_split_in_the_lp_with_the_cuts() {
+        // Three half-days of one module; each of three people is away on one of them, so
+        // every assignment splits the module, where the LP without cuts gives each person half
+        // of the two half-days they can teach, and pays half a split.
+        let session = |id: &str, day: u32| {
+            format!(
+                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T07:30:00+07:00",
+                    "end": "2027-03-0{day}T11:00:00+07:00", "district": "D1", "qualification": "SC-01",
+                    "group": "C1/SC-01"}}"#
+            )
+        };
+        let person = |id: &str, away: u32| {
+            format!(
+                r#"{{"id": "{id}", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"],
+                    "unavailable": [{{"start": "2027-03-0{away}T00:00:00+07:00", "end": "2027-03-0{away}T23:00:00+07:00"}}]}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{{"id": "D1"}}],
+                "travel_minutes": {{"D1": {{"D1": 0}}}},
+                "people": [{}, {}, {}], "sessions": [{}, {}, {}],
+                "weights": {{"uncovered": 10000, "continuity": 30}}}}"#,
+            person("P1", 2),
+            person("P2", 3),
+            person("P3", 1),
+            session("S1", 1),
+            session("S2", 2),
+            session("S3", 3)
+        );
+        let problem = read_problem(&text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        let never = AtomicBool::new(false);
+        let mut plain = Model::build(&instance);
+        plain.cut_rounds = 0;
+        let lp = plain.solve(&[], &options(true, &never)).unwrap();
+        assert!((lp.bound - 15.0).abs() < 1e-6, "{}", lp.bound);
+        let mut model = Model::build(&instance);
+        let lp = model.solve(&[], &options(true, &never)).unwrap();
+        assert!((lp.bound - 30.0).abs() < 1e-6, "{}", lp.bound);
+        let whole = model.solve(&[], &options(false, &never)).unwrap();
+        assert_eq!((whole.model_objective, whole.proven_optimal), (Some(30.0), true));
+        assert_eq!(crate::evaluate::terms(&instance, &whole.pairs).total(), 30);
+    }
+
+    #[test]
+    fn most_held_counts_conflicts_and_caps() {
+        let session = |id: &str, day: u32, start: &str, end: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T{start}:00+07:00",
+                    "end": "2027-03-0{day}T{end}:00+07:00", "district": "D1", "qualification": "SC-01"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{{"id": "D1"}}],
+                "travel_minutes": {{"D1": {{"D1": 0}}}},
+                "people": [{{"id": "P1", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"], "max_per_week": 3}},
+                           {{"id": "P2", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"], "max_per_day": 1}}],
+                "sessions": [{}, {}, {}, {}, {}], "weights": {{}}}}"#,
+            session("S1", 1, "07:30", "11:00"),
+            session("S2", 1, "13:30", "17:00"),
+            session("S3", 2, "07:30", "11:00"),
+            session("S4", 2, "10:00", "12:00"),
+            session("S5", 3, "07:30", "11:00")
+        );
+        let problem = read_problem(&text).unwrap();
+        let instance = Instance::new(&problem).unwrap();
+        // P1: a week cap of 3, and S3 and S4 overlap.
+        assert_eq!(most_held(&instance, 0, &[0, 1, 2, 3, 4]), 3);
+        assert_eq!(most_held(&instance, 0, &[0, 1, 2]), 3);
+        assert!(may_hold_all(&instance, 0, &[0, 1, 4]));
+        assert!(!may_hold_all(&instance, 0, &[2, 3]));
+        // P2: one a day.
+        assert_eq!(most_held(&instance, 1, &[0, 1, 2, 3, 4]), 3);
+        assert_eq!(most_held(&instance, 1, &[0, 1]), 1);
     }
 
     #[test]
