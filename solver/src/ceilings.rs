@@ -102,15 +102,7 @@ pub fn search(model: &mut Model, instance: &Instance, start: Vec<(usize, usize)>
                 if !model.hold_highest(ranges) {
                     return None;
                 }
-                let began = std::time::Instant::now();
                 relaxed.1 = model.solve(&best, &relaxation_only).ok()?.bound.max(range.bound);
-                crate::trace(|| {
-                    format!(
-                        "range {ranges:?}: LP {:.1} in {:.2} s, price {price}",
-                        relaxed.1,
-                        began.elapsed().as_secs_f64()
-                    )
-                });
             }
             Some(Open {
                 ranges,
@@ -152,25 +144,12 @@ pub fn search(model: &mut Model, instance: &Instance, start: Vec<(usize, usize)>
                 best = better;
                 price = evaluate::terms(instance, &best).total() as f64;
             }
-            crate::trace(|| format!("near the range's LP: {price} in {:.2} s", began.elapsed().as_secs_f64()));
             if relaxed.1 > price - 0.5 {
                 continue;
             }
         }
-        let fixed = model.fix_by_reduced_cost(price);
-        let began = std::time::Instant::now();
+        model.fix_by_reduced_cost(price);
         let searched = model.solve(&best, options);
-        crate::trace(|| {
-            format!(
-                "range {:?}: LP {:.1}, {fixed} fixed, searched in {:.2} s: {:?}",
-                range.ranges,
-                relaxed.1,
-                began.elapsed().as_secs_f64(),
-                searched
-                    .as_ref()
-                    .map(|o| (o.model_objective, o.proven_optimal, o.bound))
-            )
-        });
         let freed = model.unfix();
         match searched {
             Ok(found) if freed => {

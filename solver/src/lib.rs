@@ -32,14 +32,6 @@ use std::time::Instant;
 pub use manual::{Candidate, assess, candidates};
 pub use problem::*;
 
-/// Prints a line on standard error when `ROSTER_TRACE` is set: where a solve spends its time.
-pub(crate) fn trace(line: impl FnOnce() -> String) {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("ROSTER_TRACE").is_some()) {
-        eprintln!("{}", line());
-    }
-}
-
 /// How to solve.
 #[derive(Debug, Clone)]
 pub struct SolveOptions {
@@ -264,15 +256,6 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         let start = improving.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (start, model, lp, lp_took)
     });
-    trace(|| {
-        format!(
-            "{:.2} s: LP {:?} in {:.2} s, start {}",
-            started.elapsed().as_secs_f64(),
-            lp.as_ref().map(|o| o.bound),
-            lp_took.as_secs_f64(),
-            evaluate::terms(&instance, &start).total()
-        )
-    });
     if let Ok(lp) = &lp {
         *lp_bound.lock().unwrap_or_else(|e| e.into_inner()) = lp.bound;
     }
@@ -306,13 +289,6 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
             None => break,
         }
     }
-    trace(|| {
-        format!(
-            "{:.2} s: searched near, start {}",
-            started.elapsed().as_secs_f64(),
-            evaluate::terms(&instance, &start).total()
-        )
-    });
     let searched = if time_for_a_search() {
         // HiGHS overruns its time limit on the year by about as long as the LP took (its
         // presolve and its root's LP look at the clock seldom): the search ends that much sooner.
@@ -324,7 +300,6 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     } else {
         None
     };
-    trace(|| format!("{:.2} s: split search done", started.elapsed().as_secs_f64()));
     let (pairs, model_objective, proven_optimal, bound) = match searched {
         Some(o) => (o.pairs, Some(o.model_objective), o.proven_optimal, o.bound),
         None => (start.clone(), None, false, 0.0),

@@ -333,9 +333,6 @@ impl<'a> Model<'a> {
     pub fn build(instance: &'a Instance<'a>) -> Model<'a> {
         let p = instance.problem;
         let w = &p.weights;
-        // `ROSTER_NO_CUTS` leaves the continuity rows as they were before the cuts and the rows
-        // for what one person can hold of a group, to measure what they bring.
-        let cuts = std::env::var_os("ROSTER_NO_CUTS").is_none();
         let mut vars = ProblemVariables::new();
         // good_lp numbers variables in the order they are added.
         let mut starts: Vec<Start> = Vec::new();
@@ -586,7 +583,7 @@ impl<'a> Model<'a> {
                         // Someone who can hold only h of the group's sessions at once (its
                         // days, weeks or months over their caps) holds at most h y[p,g].
                         let most = most_held(instance, q, &list);
-                        if cuts && most < list.len() && most > 1 {
+                        if most < list.len() && most > 1 {
                             let mut e = Expression::with_capacity(list.len() + 1);
                             for &s in &list {
                                 columns.add_x(&mut e, (s, q), 1.0);
@@ -676,7 +673,7 @@ impl<'a> Model<'a> {
             highest,
             splits,
             empty_column,
-            cut_rounds: if cuts { CUT_ROUNDS } else { 0 },
+            cut_rounds: CUT_ROUNDS,
             cuts: 0,
             first_lp: None,
             variables,
@@ -1003,97 +1000,6 @@ impl<'a> Model<'a> {
         added
     }
 
-    #[cfg(test)]
-    fn describe_continuity(&self) {
-        let Some(lp) = &self.relaxation else { return };
-        let values = &lp.values;
-        let mut x: HashMap<(usize, usize), f64> = HashMap::new();
-        for &(pair, column) in &self.columns.pairs {
-            *x.entry(pair).or_default() += values[column];
-        }
-        let total: f64 = self.splits.iter().map(|g| values[g.column]).sum();
-        println!("LP splits {total:.3} over {} groups", self.splits.len());
-        let mut terms = [0.0f64; 8];
-        for (column, start) in self.starts.iter().enumerate() {
-            let k = match start {
-                Start::Single(..) | Start::Both(..) => 0,
-                Start::Change(_) => 1,
-                Start::Empty(_) => 2,
-                Start::Split(_) => 3,
-                Start::Holds(..) => 4,
-                Start::Highest(_) => 5,
-            };
-            terms[k] += values[column];
-        }
-        let mut priced = [0.0f64; 6];
-        for (k, cost) in priced.iter_mut().enumerate() {
-            let masked: Vec<f64> = self
-                .starts
-                .iter()
-                .zip(values)
-                .map(|(start, &v)| {
-                    let kind = match start {
-                        Start::Single(..) | Start::Both(..) => 0,
-                        Start::Change(_) => 1,
-                        Start::Empty(_) => 2,
-                        Start::Split(_) => 3,
-                        Start::Holds(..) => 4,
-                        Start::Highest(_) => 5,
-                    };
-                    if kind == k { v } else { 0.0 }
-                })
-                .collect();
-            *cost = self.price(&masked) - self.constant;
-        }
-        println!(
-            "priced: x {:.1} change {:.1} empty {:.1} split {:.1} highest {:.1}; constant {}",
-            priced[0], priced[1], priced[2], priced[3], priced[5], self.constant
-        );
-        println!(
-            "sums: x {:.2} change {:.2} empty {:.2} split {:.2} holds {:.2} highest {:.2}",
-            terms[0], terms[1], terms[2], terms[3], terms[4], terms[5]
-        );
-        let mut shown = 0;
-        for g in &self.splits {
-            let frac = g.sessions.iter().any(|&s| {
-                self.instance.sessions[s].eligible.iter().any(|&q| {
-                    let v = x.get(&(s, q)).copied().unwrap_or(0.0);
-                    v > 1e-6 && v < 1.0 - 1e-6
-                })
-            });
-            if !frac || shown >= 12 {
-                continue;
-            }
-            shown += 1;
-            println!(
-                "group c={:.3} sessions {:?} needs {:?} empty {:?}",
-                values[g.column],
-                g.sessions,
-                g.sessions
-                    .iter()
-                    .map(|&s| self.instance.sessions[s].needs)
-                    .collect::<Vec<_>>(),
-                g.sessions
-                    .iter()
-                    .map(|&s| self.empty_column[s].map(|c| (values[c] * 1000.0).round() / 1000.0))
-                    .collect::<Vec<_>>()
-            );
-            let mut people: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
-            for (i, &s) in g.sessions.iter().enumerate() {
-                for &q in &self.instance.sessions[s].eligible {
-                    let v = x.get(&(s, q)).copied().unwrap_or(0.0);
-                    if v > 1e-6 {
-                        people.entry(q).or_insert_with(|| vec![0.0; g.sessions.len()])[i] =
-                            (v * 1000.0).round() / 1000.0;
-                    }
-                }
-            }
-            for (q, row) in people {
-                println!("   p{q}: {row:?}");
-            }
-        }
-    }
-
     /// Whether person `q` could hold all of these sessions of a group ([`may_hold_all`]).
     fn may_hold_all(&self, q: usize, sessions: &[usize], members: &[usize]) -> bool {
         let subset: Vec<usize> = members.iter().map(|&i| sessions[i]).collect();
@@ -1157,9 +1063,6 @@ impl<'a> Model<'a> {
         let mut highs = self.highs.take().ok_or("HiGHS failed in an earlier solve")?;
         highs.set_option("threads", options.threads.max(1) as i32);
         highs.set_option("solve_relaxation", options.relaxation_only);
-        let log = !options.relaxation_only && std::env::var_os("ROSTER_HIGHS_LOG").is_some();
-        highs.set_option("output_flag", log);
-        highs.set_option("log_to_console", log);
         let left = options.deadline.map_or(f64::INFINITY, |deadline| {
             deadline
                 .saturating_duration_since(Instant::now())
@@ -1199,7 +1102,7 @@ impl<'a> Model<'a> {
         // The continuity cuts serve the LP relaxations (their bounds, and the columns fixed by
         // their reduced costs); the search goes without them, which HiGHS found faster: they
         // are lifted for it (their lower bounds dropped) and restored after.
-        let lift_cuts = !options.relaxation_only && self.cuts > 0 && std::env::var_os("ROSTER_CUTS_IN_MIP").is_none();
+        let lift_cuts = !options.relaxation_only && self.cuts > 0;
         // SAFETY: a valid HiGHS model.
         let rows = unsafe { highs_sys::Highs_getNumRow(highs.as_mut_ptr()) } as usize;
         let cut_rows: Vec<highs_sys::HighsInt> = (rows - self.cuts..rows).map(|r| r as highs_sys::HighsInt).collect();
@@ -1471,118 +1374,6 @@ mod tests {
             cancel,
             on_progress: &ignore,
             relaxation_only,
-        }
-    }
-
-    /// Prints the LP relaxation's bound with and without the continuity cuts, for the problem
-    /// at `ROSTER_PROBE` (a measurement, not a test).
-    #[test]
-    #[ignore]
-    fn probe_the_lp_bound() {
-        let Some(path) = std::env::var_os("ROSTER_PROBE") else {
-            return;
-        };
-        let text = std::fs::read_to_string(path).unwrap();
-        let problem = read_problem(&text).unwrap();
-        let instance = Instance::new(&problem).unwrap();
-        let start = improved_greedy(&instance);
-        let never = AtomicBool::new(false);
-        let mut model = Model::build(&instance);
-        let t = Instant::now();
-        let first = model.solve_once(&start, &options(true, &never)).unwrap();
-        println!(
-            "plain LP {:.2} in {:.2}s, rows {}",
-            first.bound,
-            t.elapsed().as_secs_f64(),
-            model.constraints
-        );
-        model.describe_continuity();
-        for round in 0..CUT_ROUNDS {
-            let values = model.relaxation.as_ref().unwrap().values.clone();
-            let t = Instant::now();
-            let added = model.separate(&values);
-            if added == 0 {
-                break;
-            }
-            let sep = t.elapsed().as_secs_f64();
-            let lp = model.solve_once(&start, &options(true, &never)).unwrap();
-            println!(
-                "round {round}: {added} cuts ({sep:.2}s), LP {:.2} in {:.2}s",
-                lp.bound,
-                t.elapsed().as_secs_f64()
-            );
-        }
-        model.describe_continuity();
-        let optimum: Vec<(usize, usize)> = std::env::var_os("ROSTER_PROBE_SOLUTION")
-            .map(|path| {
-                let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-                let sid: HashMap<&str, usize> = problem
-                    .sessions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.id.as_str(), i))
-                    .collect();
-                let pid: HashMap<&str, usize> = problem
-                    .people
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.id.as_str(), i))
-                    .collect();
-                v["assignments"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|a| (sid[a["session"].as_str().unwrap()], pid[a["person"].as_str().unwrap()]))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !optimum.is_empty() {
-            let values = model.start_values(&optimum);
-            let lp = model.relaxation.as_ref().unwrap();
-            // Which kinds of columns differ in price between the LP and the optimum.
-            let mut by_kind = [0.0f64; 6];
-            for (k, diff) in by_kind.iter_mut().enumerate() {
-                let masked = |vals: &[f64]| -> Vec<f64> {
-                    model
-                        .starts
-                        .iter()
-                        .zip(vals)
-                        .map(|(start, &v)| {
-                            let kind = match start {
-                                Start::Single(..) | Start::Both(..) => 0,
-                                Start::Change(_) => 1,
-                                Start::Empty(_) => 2,
-                                Start::Split(_) => 3,
-                                Start::Holds(..) => 4,
-                                Start::Highest(_) => 5,
-                            };
-                            if kind == k { v } else { 0.0 }
-                        })
-                        .collect()
-                };
-                *diff = model.price(&masked(&values)) - model.price(&masked(&lp.values));
-            }
-            if std::env::var_os("ROSTER_PROBE_PROVE").is_some() {
-                let price = model.price(&values);
-                let fixed = model.fix_by_reduced_cost(price);
-                let t = Instant::now();
-                let proof = model.solve(&optimum, &options(false, &never)).unwrap();
-                println!(
-                    "proving the optimum ({fixed} fixed): {:?} in {:.2}s",
-                    (proof.model_objective, proof.proven_optimal),
-                    t.elapsed().as_secs_f64()
-                );
-                model.unfix();
-            }
-            println!(
-                "optimum {} minus LP by kind: x {:.1} change {:.1} empty {:.1} split {:.1} highest {:.1}",
-                model.price(&values),
-                by_kind[0],
-                by_kind[1],
-                by_kind[2],
-                by_kind[3],
-                by_kind[5]
-            );
         }
     }
 
