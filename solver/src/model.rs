@@ -1303,6 +1303,15 @@ mod tests {
     use super::*;
     use crate::format::read_problem;
 
+    /// A morning of March 2027 in D1, of module SC-01 of class C1, as a problem file writes it.
+    fn session(id: &str, day: u32) -> String {
+        format!(
+            r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T07:30:00+07:00",
+                "end": "2027-03-0{day}T11:00:00+07:00", "district": "D1", "qualification": "SC-01",
+                "group": "C1/SC-01"}}"#
+        )
+    }
+
     fn small_problem() -> crate::Problem {
         crate::generate::generate(crate::generate::Size {
             people: 60,
@@ -1382,13 +1391,6 @@ mod tests {
         // Three half-days of one module; each of three people is away on one of them, so
         // every assignment splits the module, where the LP without cuts gives each person half
         // of the two half-days they can teach, and pays half a split.
-        let session = |id: &str, day: u32| {
-            format!(
-                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T07:30:00+07:00",
-                    "end": "2027-03-0{day}T11:00:00+07:00", "district": "D1", "qualification": "SC-01",
-                    "group": "C1/SC-01"}}"#
-            )
-        };
         let person = |id: &str, away: u32| {
             format!(
                 r#"{{"id": "{id}", "roles": ["lecturer_full_time"], "home_district": "D1", "qualifications": ["SC-01"],
@@ -1591,13 +1593,6 @@ mod tests {
     fn the_one_person_who_may_take_a_pair_group_holds_each_session_once() {
         // A module of two half-days that only P1 may teach: P1 holds each session through its
         // single column, or both through one column; never a session through both.
-        let session = |id: &str, day: u32| {
-            format!(
-                r#"{{"id": "{id}", "kind": "class", "start": "2027-03-0{day}T07:30:00+07:00",
-                    "end": "2027-03-0{day}T11:00:00+07:00", "district": "D1", "qualification": "SC-01",
-                    "group": "C1/SC-01"}}"#
-            )
-        };
         let text = format!(
             r#"{{"format": "roster-problem/1", "timezone": "Asia/Ho_Chi_Minh", "districts": [{{"id": "D1"}}],
                 "travel_minutes": {{"D1": {{"D1": 0}}}},
