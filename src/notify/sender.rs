@@ -93,7 +93,7 @@ fn backoff(base: Duration, attempts: i64) -> Duration {
 struct Sender {
     db: Db,
     delivery: Delivery,
-    mailer: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    mail: Option<Mail>,
     http: reqwest::Client,
     public_url: Option<Arc<str>>,
     worker: String,
@@ -103,7 +103,7 @@ struct Sender {
 /// delivers them at once, looking again every second while none is due; writes due reminders
 /// every minute (if asked).
 pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop: Arc<AtomicBool>) {
-    let mailer = match delivery.smtp.as_ref().map(mailer).transpose() {
+    let mail = match delivery.smtp.as_ref().map(mail).transpose() {
         Ok(m) => m,
         Err(e) => {
             tracing::error!("the mail server's settings are not usable: {e}");
@@ -112,7 +112,7 @@ pub async fn run(db: Db, delivery: Delivery, public_url: Option<Arc<str>>, stop:
     };
     let sender = Arc::new(Sender {
         db,
-        mailer,
+        mail,
         http: reqwest::Client::builder()
             .timeout(DELIVERY_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -191,11 +191,21 @@ async fn next(sender: &Arc<Sender>) -> anyhow::Result<bool> {
     if claimed.is_empty() {
         return Ok(false);
     }
+    // The webhook's address and key, read once for the whole batch.
+    let hook: Arc<Hook> = Arc::new(if claimed.iter().any(|m| m.channel == Channel::Webhook) {
+        sender
+            .db
+            .read(async |c| settings::webhook_secret(c).await)
+            .await
+            .map_err(|e| e.en)
+    } else {
+        Ok(None)
+    });
     let mut deliveries = tokio::task::JoinSet::new();
     for m in claimed {
-        let sender = sender.clone();
+        let (sender, hook) = (sender.clone(), hook.clone());
         deliveries.spawn(async move {
-            let outcome = attempt(&sender, &m).await;
+            let outcome = attempt(&sender, &hook, &m).await;
             (m.id, outcome)
         });
     }
@@ -214,11 +224,11 @@ async fn next(sender: &Arc<Sender>) -> anyhow::Result<bool> {
 }
 
 /// Delivers one claimed message; what became of it.
-async fn attempt(sender: &Sender, m: &Claimed) -> Outcome {
+async fn attempt(sender: &Sender, hook: &Hook, m: &Claimed) -> Outcome {
     if m.lines.is_empty() {
         return Outcome::Dropped;
     }
-    match tokio::time::timeout(DELIVERY_TIMEOUT, deliver(sender, m)).await {
+    match tokio::time::timeout(DELIVERY_TIMEOUT, deliver(sender, hook, m)).await {
         Ok(Ok(())) => Outcome::Sent,
         Ok(Err(e)) => failure(sender, m, e),
         Err(_) => failure(sender, m, Failure::Again("hết thời gian chờ / timed out".into())),
@@ -253,18 +263,27 @@ fn greeting(m: &Claimed) -> Greeting {
     }
 }
 
-async fn deliver(sender: &Sender, m: &Claimed) -> Result<(), Failure> {
+async fn deliver(sender: &Sender, hook: &Hook, m: &Claimed) -> Result<(), Failure> {
     let links = Links {
         base: sender.public_url.as_deref(),
     };
     let rendered = message::render(m.kind, greeting(m), &m.recipient_name, &m.lines, &links);
     match m.channel {
         Channel::Email => send_email(sender, m, &rendered).await,
-        Channel::Webhook => send_webhook(sender, m, &rendered).await,
+        Channel::Webhook => send_webhook(sender, hook, m, &rendered).await,
     }
 }
 
-fn mailer(smtp: &Smtp) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+/// The mail server's transport and the sender's address, made once.
+struct Mail {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// The webhook's address and signing key as read for a batch (none set, or the read's error).
+type Hook = Result<Option<(String, String)>, String>;
+
+fn mail(smtp: &Smtp) -> anyhow::Result<Mail> {
     let builder = match smtp.security {
         SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
         SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
@@ -275,37 +294,34 @@ fn mailer(smtp: &Smtp) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
         Some((user, password)) => builder.credentials(Credentials::new(user.clone(), password.clone())),
         None => builder,
     };
-    smtp.from.parse::<Mailbox>()?;
-    Ok(builder.build())
+    Ok(Mail {
+        transport: builder.build(),
+        from: smtp.from.parse()?,
+    })
 }
 
 async fn send_email(sender: &Sender, m: &Claimed, rendered: &message::Rendered) -> Result<(), Failure> {
-    let (Some(mailer), Some(smtp)) = (&sender.mailer, &sender.delivery.smtp) else {
+    let Some(mail) = &sender.mail else {
         return Err(Failure::Never(
             "Chưa cấu hình máy chủ thư (--smtp-host) / no mail server is configured".into(),
         ));
     };
-    let from: Mailbox = smtp
-        .from
-        .parse()
-        .map_err(|e| Failure::Never(format!("Địa chỉ gửi không hợp lệ / bad sender: {e}")))?;
     let address = m.email.as_deref().unwrap_or_default();
     let to = address
         .parse()
         .map(|email| Mailbox::new(Some(m.recipient_name.clone()), email))
         .map_err(|e| Failure::Never(format!("Địa chỉ thư không hợp lệ / bad address {address:?}: {e}")))?;
-    let domain = from.email.domain().to_string();
     let email = lettre::Message::builder()
-        .from(from)
+        .from(mail.from.clone())
         .to(to)
         .subject(&rendered.subject)
-        .message_id(Some(format!("<{}@{domain}>", m.idempotency_key)))
+        .message_id(Some(format!("<{}@{}>", m.idempotency_key, mail.from.email.domain())))
         .multipart(MultiPart::alternative_plain_html(
             rendered.text.clone(),
             rendered.html.clone(),
         ))
         .map_err(|e| Failure::Never(format!("{e}")))?;
-    match mailer.send(email).await {
+    match mail.transport.send(email).await {
         Ok(_) => Ok(()),
         Err(e) if e.is_permanent() => Err(Failure::Never(format!("{e}"))),
         Err(e) => Err(Failure::Again(format!("{e}"))),
@@ -323,13 +339,8 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn send_webhook(sender: &Sender, m: &Claimed, rendered: &message::Rendered) -> Result<(), Failure> {
-    let hook = sender
-        .db
-        .read(async |c| settings::webhook_secret(c).await)
-        .await
-        .map_err(|e| Failure::Again(e.en))?;
-    let Some((url, secret)) = hook else {
+async fn send_webhook(sender: &Sender, hook: &Hook, m: &Claimed, rendered: &message::Rendered) -> Result<(), Failure> {
+    let Some((url, secret)) = hook.as_ref().map_err(|e| Failure::Again(e.clone()))? else {
         return Err(Failure::Never("Chưa đặt địa chỉ webhook / no webhook is set".into()));
     };
     let document = json!({
@@ -350,13 +361,13 @@ async fn send_webhook(sender: &Sender, m: &Claimed, rendered: &message::Rendered
     let timestamp = Utc::now().timestamp();
     let reply = sender
         .http
-        .post(&url)
+        .post(url)
         .header("content-type", "application/json")
         .header("idempotency-key", &m.idempotency_key)
         .header("x-roster-timestamp", timestamp.to_string())
         .header(
             "x-roster-signature",
-            format!("sha256={}", signature(&secret, timestamp, &body)),
+            format!("sha256={}", signature(secret, timestamp, &body)),
         )
         .body(body)
         .send()

@@ -16,7 +16,7 @@ use crate::api::AppState;
 use crate::error::{ApiError, ApiPath, Lang, Result};
 use crate::notify::SmtpSecurity;
 use crate::notify::outbox::{self, Sent, SentFilter};
-use crate::notify::settings::{self, PreferencesInput, TestInput, WebhookInput};
+use crate::notify::settings::{self, Preferences, PreferencesInput, TestInput, Webhook, WebhookInput};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -82,12 +82,14 @@ async fn province(State(state): State<AppState>, p: Page, Query(q): Query<Provin
     let mut v = Values::default();
     let hook = state.db.read(async |c| settings::webhook(c, &p.user).await).await?;
     v.set("url", hook.url.clone().unwrap_or_default());
-    render(&state, &p, &filter, &v, &[], q.done.as_deref()).await
+    render(&state, &p, &hook, &filter, &v, &[], q.done.as_deref()).await
 }
 
+/// The province's page, with the webhook as it stands.
 async fn render(
     state: &AppState,
     p: &Page,
+    hook: &Webhook,
     filter: &SentFilter,
     v: &Values,
     errors: &[ApiError],
@@ -96,7 +98,6 @@ async fn render(
     let lang = p.lang;
     let sent = state.db.read(async |c| outbox::list(c, &p.user, filter).await).await?;
     let counts = state.db.read(async |c| outbox::counts(c).await).await?;
-    let hook = state.db.read(async |c| settings::webhook(c, &p.user).await).await?;
     let done_text = match done {
         Some("webhook") => Some(tr(lang, "Đã lưu webhook.", "The webhook is saved.")),
         Some("test") => Some(tr(
@@ -219,7 +220,8 @@ async fn answer(state: &AppState, p: &Page, v: &Values, outcome: Result<()>, don
             let status = e.status;
             let errors = all_errors(e);
             let filter = SentFilter::default();
-            Ok((status, render(state, p, &filter, v, &errors, None).await?).into_response())
+            let hook = state.db.read(async |c| settings::webhook(c, &p.user).await).await?;
+            Ok((status, render(state, p, &hook, &filter, v, &errors, None).await?).into_response())
         }
         Err(e) => Err(e),
     }
@@ -286,12 +288,11 @@ async fn mine(State(state): State<AppState>, p: Page, Query(q): Query<Saved>) ->
             v.set(field, "on".into());
         }
     }
-    render_mine(&state, &p, &v, &[], q.saved.is_some()).await
+    Ok(render_mine(&p, &prefs, &v, &[], q.saved.is_some()))
 }
 
-async fn render_mine(state: &AppState, p: &Page, v: &Values, errors: &[ApiError], saved: bool) -> Result<Markup> {
+fn render_mine(p: &Page, prefs: &Preferences, v: &Values, errors: &[ApiError], saved: bool) -> Markup {
     let lang = p.lang;
-    let prefs = state.db.read(async |c| settings::preferences(c, &p.user).await).await?;
     let person = prefs.recipient_kind == "person";
     let check = |field: &'static str, label: &'static str| {
         html! {
@@ -332,7 +333,7 @@ async fn render_mine(state: &AppState, p: &Page, v: &Values, errors: &[ApiError]
             button type="submit" { (tr(lang, "Lưu", "Save")) }
         }
     };
-    Ok(page(p, tr(lang, "Nhận thông báo", "My notifications"), body))
+    page(p, tr(lang, "Nhận thông báo", "My notifications"), body)
 }
 
 async fn save_mine(
@@ -357,7 +358,7 @@ async fn save_mine(
         Err(e) if is_form_error(&e) => {
             let status = e.status;
             let errors = all_errors(e);
-            Ok((status, render_mine(&state, &p, &v, &errors, false).await?).into_response())
+            Ok((status, render_mine(&p, &prefs, &v, &errors, false)).into_response())
         }
         Err(e) => Err(e),
     }
